@@ -1,0 +1,122 @@
+"""Text → normalised, stemmed terms, and text → sentence spans.
+
+Only NLTK's code is used (Punkt with our own parameters, the Snowball stemmer): nothing here
+needs ``nltk_data``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+from qa.models import Span
+from qa.stopwords import STOP_WORDS
+
+# Lower case, without the final full stop, as Punkt wants them.
+ABBREVIATIONS = frozenset(
+    """u.n u.s u.k u.s.a e.u dr mr mrs ms st mt prof rev gen lt col capt cmdr sgt maj
+    gov sen rep pres jr sr co corp inc ltd dept est approx fig no vs etc e.g i.e
+    jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
+
+_QUOTE_FOLD = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "\u2032": "'", "`": "'",
+     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"'}
+)
+
+_TOKEN = re.compile(
+    r"(?P<acronym>(?:[^\W\d_]\.){2,})"
+    r"|(?P<number>\d+(?:[.,]\d+)*)(?P<percent>\s?%)?"
+    r"|(?P<word>[^\W\d_]+(?:['\u2019][^\W\d_]+)*)"
+)
+_THOUSANDS = re.compile(r",(?=\d{3}(?:\D|$))")
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, curly quotes made straight: the form terms are compared in."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTE_FOLD))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word of a text: where it stands, how it was written, and its normalised form."""
+
+    start: int
+    end: int
+    surface: str
+    norm: str
+    is_acronym: bool
+
+    @property
+    def is_stop(self) -> bool:
+        return self.norm in STOP_WORDS and not self.is_acronym
+
+
+def _normalise_word(surface: str) -> str:
+    word = fold(surface)
+    if word.endswith("'s"):
+        word = word[:-2]
+    return word.replace("'", "")
+
+
+def words(text: str) -> Iterator[Word]:
+    """Every word and number of ``text`` with its offsets, normalised but not stemmed."""
+    for match in _TOKEN.finditer(text):
+        surface = match.group()
+        if match.group("acronym"):
+            yield Word(match.start(), match.end(), surface, fold(surface.replace(".", "")), True)
+        elif match.group("number"):
+            number = _THOUSANDS.sub("", match.group("number"))
+            yield Word(match.start(), match.start("number") + len(match.group("number")),
+                       surface, number, False)
+            if match.group("percent"):
+                yield Word(match.end() - 1, match.end(), "%", "percent", False)
+        else:
+            norm = _normalise_word(surface)
+            is_acronym = 2 <= len(surface) <= 5 and surface.isupper()
+            yield Word(match.start(), match.end(), surface, norm, is_acronym)
+
+
+_stemmer = SnowballStemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball stem of a normalised word; cached because the same words recur endlessly."""
+    if word[:1].isdigit():
+        return word
+    return _stemmer.stem(word)
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of ``text``: stop words dropped, the rest stemmed."""
+    return [stem(w.norm) for w in words(text) if not w.is_stop and w.norm]
+
+
+def _punkt() -> PunktSentenceTokenizer:
+    parameters = PunktParameters()
+    parameters.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(parameters)
+
+
+_sentence_tokenizer = _punkt()
+
+
+def sentences(text: str, offset: int = 0) -> list[Span]:
+    """Sentence spans of ``text``, shifted by ``offset``; each span starts and ends on non-space."""
+    spans = []
+    for start, end in _sentence_tokenizer.span_tokenize(text):
+        piece = text[start:end]
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        start += len(piece) - len(piece.lstrip())
+        spans.append(Span(start=offset + start, end=offset + start + len(stripped)))
+    return spans

@@ -1,0 +1,200 @@
+"""A question → what it asks for (its form) and the weighted terms to look for.
+
+Spelling: a word the sources lack is read as the nearest word they have ("Rutto" → "Ruto"),
+and a name is also looked up under its near-identical spellings ("O'Neil" and "O'Neill").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from qa import analysis
+from qa.index import Spelling
+
+# Words that shape a question but never appear in its answer's wording.
+QUESTION_WORDS = frozenset(
+    "how many much what which who whom whose when where why whats according say says said tell told".split()
+)
+_AUXILIARIES = frozenset("is was are were do does did has have had will would can could should".split())
+# The noun after "what"/"which" names the thing asked for: it outweighs the other words.
+HEAD_NOUN_WEIGHT = 1.5
+_QUANTITY_NOUNS = frozenset(
+    """number numbers population amount total cost costs price size percentage percent
+    proportion share figure count budget toll""".split()
+)
+_FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|so|what about|how about|then)\b", re.IGNORECASE)
+_ANAPHORA = frozenset("they them their it its he she his her those these there that this".split())
+
+
+class Form(str, Enum):
+    QUANTITY = "quantity"
+    TIME = "time"
+    PERSON = "person"
+    PLACE = "place"
+    REASON = "reason"
+    SPEECH = "speech"
+    OTHER = "other"
+
+
+_FORMS: list[tuple[Form, re.Pattern[str]]] = [
+    (Form.QUANTITY, re.compile(
+        r"\bhow (many|much|large|big|long|old|far)\b|\bwhat (percentage|proportion|share|number|fraction)\b"
+        r"|\b(what|which) (is|was|are|were) the (" + "|".join(_QUANTITY_NOUNS) + r")\b")),
+    (Form.TIME, re.compile(r"\bwhen\b|\bwhat (year|month|day|date|time)\b|\bsince when\b|\bhow soon\b")),
+    (Form.PERSON, re.compile(r"\bwho(m|se)?\b")),
+    (Form.PLACE, re.compile(r"\bwhere\b|\bwhat (country|city|place|region)\b")),
+    (Form.REASON, re.compile(r"\bwhy\b|\bwhat (caused|prompted|led to)\b")),
+    (Form.SPEECH, re.compile(r"\b(say|said|says|tell|told|state|stated|warn|warned|report|reported)\b")),
+]
+
+
+@dataclass
+class Query:
+    """What a question looks for: weighted stemmed terms, the form of its answer, its focus."""
+
+    question: str
+    form: Form
+    weights: dict[str, float]
+    focus: set[str] = field(default_factory=set)
+    suggestions: list[str] = field(default_factory=list)
+    unknown: set[str] = field(default_factory=set)
+    unknown_names: list[str] = field(default_factory=list)
+    follow_up_of: str | None = None
+
+
+def question_form(folded: str) -> Form:
+    for form, pattern in _FORMS:
+        if pattern.search(folded):
+            return form
+    return Form.OTHER
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (returning ``limit + 1``) once it must exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def _near_spellings(norm: str, vocabulary: Mapping[str, Spelling], limit: int) -> list[str]:
+    return [
+        other for other in vocabulary
+        if other != norm and other[:1] == norm[:1]
+        and _edit_distance(norm, other, limit) <= limit
+    ]
+
+
+class QuestionReader:
+    """Reads questions against one index's vocabulary."""
+
+    def __init__(self, vocabulary: Mapping[str, Spelling], known_terms: Mapping[str, int]) -> None:
+        self.vocabulary = {n: s for n, s in vocabulary.items() if n not in analysis.STOP_WORDS}
+        self.known_terms = known_terms
+
+    def read(self, question: str, previous: Sequence[str] = ()) -> Query:
+        query = self._read_one(question)
+        context = [q for q in previous if q.strip()]
+        if context and self._is_follow_up(question, query):
+            earlier = self._read_one(context[-1])
+            for term, weight in earlier.weights.items():
+                query.weights.setdefault(term, 0.5 * weight)
+            if query.form is Form.OTHER:
+                query.form = earlier.form
+            query.focus |= {t for t in earlier.focus if t in earlier.weights}
+            query.follow_up_of = context[-1]
+        return query
+
+    def _is_follow_up(self, question: str, query: Query) -> bool:
+        if _FOLLOW_UP_START.match(question) or len(query.weights) <= 1:
+            return True
+        words = {w.norm for w in analysis.words(question)}
+        return bool(words & _ANAPHORA) and len(query.weights) <= 3
+
+    def _read_one(self, question: str) -> Query:
+        folded = analysis.fold(question)
+        form = question_form(folded)
+        weights: dict[str, float] = {}
+        suggestions: list[str] = []
+        unknown: set[str] = set()
+        previous_norm = ""
+        unknown_names: list[str] = []
+        for position, word in enumerate(analysis.words(question)):
+            after_what, previous_norm = previous_norm in ("what", "which"), word.norm
+            if word.is_stop or word.norm in QUESTION_WORDS or not word.norm:
+                continue
+            weight = HEAD_NOUN_WEIGHT if after_what and word.norm not in _AUXILIARIES else 1.0
+            terms = self._terms_for(word, suggestions, unknown)
+            for term in terms:
+                weights[term] = max(weights.get(term, 0.0), weight)
+            if position and word.surface[:1].isupper() and terms[0] in unknown:
+                unknown_names.append(word.surface)
+        return Query(question, form, weights, self._focus(folded, form), suggestions, unknown,
+                     unknown_names)
+
+    def _terms_for(self, word: analysis.Word, suggestions: list[str], unknown: set[str]) -> list[str]:
+        norm = word.norm
+        if norm[0].isdigit():
+            return [norm]
+        spelling = self.vocabulary.get(norm)
+        if spelling is None and analysis.stem(norm) not in self.known_terms:
+            corrected = self._correct(norm, looks_like_name=word.surface[:1].isupper())
+            if corrected is None:
+                unknown.add(analysis.stem(norm))
+                return [analysis.stem(norm)]
+            norm, spelling = corrected, self.vocabulary[corrected]
+            suggestions.append(spelling.surface)
+        elif spelling is not None and analysis.fold(word.surface) != analysis.fold(spelling.surface) \
+                and spelling.is_name:
+            suggestions.append(spelling.surface)
+        result = [analysis.stem(norm)]
+        if spelling is not None and spelling.is_name and len(norm) >= 4:
+            for variant in _near_spellings(norm, self.vocabulary, 1):
+                if self.vocabulary[variant].is_name:
+                    result.append(analysis.stem(variant))
+                    if suggestions and suggestions[-1] == spelling.surface:
+                        suggestions.append(self.vocabulary[variant].surface)
+        return result
+
+    def _correct(self, norm: str, looks_like_name: bool) -> str | None:
+        """The sources' spelling of a word they lack, if one is near enough to be meant."""
+        if len(norm) < 4:
+            return None
+        limit = 1 if len(norm) <= 6 else 2
+        candidates = [
+            c for c in _near_spellings(norm, self.vocabulary, limit)
+            if looks_like_name or self.vocabulary[c].is_name
+        ]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda c: (_edit_distance(norm, c, limit), -self.vocabulary[c].count))
+
+    @staticmethod
+    def _focus(folded: str, form: Form) -> set[str]:
+        """The terms a quantity must be stated near: what "how many ..." counts."""
+        if form is not Form.QUANTITY:
+            return set()
+        match = re.search(
+            r"\bhow (?:many|much|large|big|long|old|far)\b(.*)"
+            r"|\bwhat (?:percentage|proportion|share|number|fraction)\b(.*)"
+            r"|\b(?:what|which) (?:is|was|are|were) the (\w+)\b(.*)", folded)
+        if not match:
+            return set()
+        if match.group(3):
+            head = [analysis.stem(match.group(3))]
+            tail = match.group(4)
+        else:
+            head, tail = [], match.group(1) or match.group(2) or ""
+        rest = [analysis.stem(w.norm) for w in analysis.words(tail)
+                if not w.is_stop and w.norm not in QUESTION_WORDS][:3]
+        return set(head + rest)

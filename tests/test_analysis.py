@@ -1,0 +1,55 @@
+from hypothesis import given, strategies as st
+
+from qa import analysis
+
+
+def sentence_texts(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in analysis.sentences(text)]
+
+
+def test_abbreviations_stay_inside_their_sentence():
+    text = ("Blinken plans a meeting at the U.N. General Assembly this month. "
+            "It was said by U.S. Secretary of State Antony Blinken. Dr. Jones left on Sept. 4 for St. Marc.")
+    assert sentence_texts(text) == [
+        "Blinken plans a meeting at the U.N. General Assembly this month.",
+        "It was said by U.S. Secretary of State Antony Blinken.",
+        "Dr. Jones left on Sept. 4 for St. Marc.",
+    ]
+
+
+def test_curly_and_straight_apostrophes_are_the_same():
+    assert analysis.terms("O’Neil said Haiti’s police") == analysis.terms("O'Neil said Haiti's police")
+    assert analysis.terms("Haiti's") == analysis.terms("Haiti")
+
+
+def test_accents_fold():
+    assert analysis.terms("Jeremie") == analysis.terms("Jérémie")
+
+
+def test_thousands_separators_and_percent():
+    assert analysis.terms("1,000 officers") == analysis.terms("1000 officer")
+    assert analysis.terms("80%") == analysis.terms("80 percent")
+
+
+def test_dotted_acronyms_collapse_and_us_is_not_a_stop_word():
+    assert analysis.terms("U.N.") == analysis.terms("UN") == ["un"]
+    assert analysis.terms("the U.S. envoy") == analysis.terms("the US envoy")
+    assert "us" in analysis.terms("the US envoy")
+    assert analysis.terms("tell us") == ["tell"]
+
+
+def test_stemming_is_cached():
+    analysis.stem.cache_clear()
+    analysis.terms("officers officers officers deployed deployed")
+    info = analysis.stem.cache_info()
+    assert info.misses == 2 and info.hits == 3
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_sentence_spans_are_ordered_and_inside_the_text(text):
+    spans = analysis.sentences(text)
+    previous_end = 0
+    for span in spans:
+        assert previous_end <= span.start < span.end <= len(text)
+        assert text[span.start:span.end].strip() == text[span.start:span.end]
+        previous_end = span.end

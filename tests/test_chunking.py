@@ -1,0 +1,43 @@
+from pathlib import Path
+
+from hypothesis import given, settings, strategies as st
+
+from qa.chunking import chunk_source
+from qa.sources import SourceError, load, parse
+from conftest import BUNDLED, VISIT
+
+words = st.text(alphabet="abcdefghij ’'.,!?\n“”éU", min_size=1, max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(words, min_size=1, max_size=30), st.integers(min_value=20, max_value=60))
+def test_chunk_and_sentence_offsets_map_back_to_the_source_text(pieces, max_words):
+    text = "\n".join(pieces)
+    try:
+        loaded = parse(text, Path("t.txt"))
+    except SourceError:
+        return
+    chunks = chunk_source(loaded.text, loaded.paragraphs, "t.txt", max_words)
+    for chunk in chunks:
+        assert loaded.text[chunk.start:chunk.end] == chunk.text
+        for sentence in chunk.sentences:
+            assert chunk.start <= sentence.start < sentence.end <= chunk.end
+            assert loaded.text[sentence.start:sentence.end].strip()
+
+
+def test_a_long_paragraph_becomes_windows_of_whole_sentences():
+    sentence = "The mission needs more officers and better equipment soon. "
+    text = "Title line\n\n" + sentence * 40
+    loaded = parse(text, Path("long.txt"))
+    chunks = chunk_source(loaded.text, loaded.paragraphs, "long.txt", max_words=50)
+    assert len(chunks) > 1
+    assert all(c.paragraph == 1 for c in chunks)
+    assert all(c.text.endswith("soon.") and c.text.startswith("The mission") for c in chunks)
+    assert all(len(c.text.split()) <= 50 for c in chunks)
+
+
+def test_paragraph_numbers_count_body_paragraphs():
+    loaded = load(BUNDLED / VISIT)
+    chunks = chunk_source(loaded.text, loaded.paragraphs, VISIT, 120)
+    assert [c.paragraph for c in chunks][:3] == [1, 2, 3]
+    assert chunks[0].text.startswith("Kenyan President William Ruto has landed")

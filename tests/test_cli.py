@@ -1,0 +1,114 @@
+"""The `qa` command, run as a user runs it: a subprocess, its output and exit code."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import PLEDGE, REPO
+
+
+def qa(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "qa", *args], input=stdin, capture_output=True, text=True,
+        cwd=cwd or REPO, env={"PATH": "", "PYTHONPATH": str(REPO), "NO_COLOR": "1"}, timeout=60,
+    )
+
+
+def test_ask_json_contract_and_offsets_check_out(sources_dir: Path):
+    run = qa("ask", "--json", "How many officers has Kenya pledged to send?", "--sources", str(sources_dir))
+    assert run.returncode == 0, run.stderr
+    answer = json.loads(run.stdout)
+    assert answer["answered"] is True and answer["question"].startswith("How many")
+    assert answer["quotes"] and answer["citations"]
+    for citation in answer["citations"]:
+        assert set(citation) >= {"n", "source", "title", "path", "paragraph", "start", "end", "passage", "score"}
+        text = Path(citation["path"]).read_text(encoding="utf-8")
+        assert text[citation["start"]:citation["end"]] == citation["passage"]
+    for quote in answer["quotes"]:
+        assert quote["text"] in answer["citations"][quote["citation"] - 1]["passage"]
+
+
+def test_json_lines_from_stdin_in_order(sources_dir: Path):
+    questions = ["When was the MSS authorized?", "", "Who won the 2022 World Cup?", "Who is the main sponsor?"]
+    run = qa("--sources", str(sources_dir), "ask", "--json", "-", stdin="\n".join(questions) + "\n")
+    assert run.returncode == 0, run.stderr
+    answers = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [a["question"] for a in answers] == [q for q in questions if q]
+    assert [a["answered"] for a in answers] == [True, False, True]
+
+
+def test_relative_sources_give_relative_paths(sources_dir: Path):
+    run = qa("ask", "--json", "How many officers has Kenya pledged?", "--sources", "sources", cwd=sources_dir.parent)
+    citation = json.loads(run.stdout)["citations"][0]
+    assert citation["path"] == f"sources/{PLEDGE}"
+
+
+def test_plain_answer_for_a_person(sources_dir: Path):
+    run = qa("ask", "How many officers has Kenya pledged to send?", "--sources", str(sources_dir))
+    assert run.returncode == 0
+    assert "600 more police officers" in run.stdout and "[1]" in run.stdout
+    assert "Kenya pledges 600 more officers to Haiti, paragraph 1" in run.stdout
+    assert "\x1b[" not in run.stdout
+
+
+def test_refusal_is_plain_and_successful(sources_dir: Path):
+    run = qa("ask", "Who won the 2022 World Cup?", "--sources", str(sources_dir))
+    assert run.returncode == 0
+    assert run.stdout.strip() == "The sources don't cover this question."
+
+
+def test_add_list_remove(sources_dir: Path, tmp_path: Path):
+    article = tmp_path / "flood.md"
+    article.write_text("# Floods in Valencia\n\nFlash floods in Valencia killed 200 people in October.\n")
+    added = qa("--sources", str(sources_dir), "add", str(article))
+    assert added.returncode == 0 and "Added Floods in Valencia" in added.stdout
+    again = qa("--sources", str(sources_dir), "add", str(article))
+    assert again.returncode == 0 and "already in the sources" in again.stdout
+    listing = json.loads(qa("sources", "--json", "--sources", str(sources_dir)).stdout)
+    assert {s["id"] for s in listing} == {"flood", PLEDGE[:-4], "ruto-arrives-in-haiti-as-insecurity-deepens"}
+    assert all({"id", "title", "paragraphs", "chunks", "path"} <= set(s) for s in listing)
+    answer = json.loads(qa("ask", "--json", "How many people did the floods kill?", "--sources", str(sources_dir)).stdout)
+    assert "200 people" in answer["quotes"][0]["text"]
+    removed = qa("remove", "flood", "--sources", str(sources_dir))
+    assert removed.returncode == 0 and not (sources_dir / "flood.md").exists()
+    assert article.exists()
+
+
+def test_bad_input_gives_one_line_and_exit_1(sources_dir: Path, tmp_path: Path):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "blob.txt").write_bytes(b"\x00\xff\x00")
+    (tmp_path / "data.pdf").write_bytes(b"%PDF-1.4")
+    cases = [
+        ("add", str(tmp_path / "missing.txt")),
+        ("add", str(tmp_path / "empty.txt")),
+        ("add", str(tmp_path / "blob.txt")),
+        ("add", str(tmp_path / "data.pdf")),
+        ("ask", "   "),
+        ("remove", "no-such-source"),
+    ]
+    for case in cases:
+        run = qa("--sources", str(sources_dir), *case)
+        assert run.returncode == 1, case
+        assert run.stderr.startswith("qa: ") and len(run.stderr.strip().splitlines()) == 1, run.stderr
+        assert "Traceback" not in run.stderr
+    assert sorted(p.name for p in sources_dir.iterdir() if not p.name.startswith(".")) == sorted(
+        [PLEDGE, "ruto-arrives-in-haiti-as-insecurity-deepens.txt"])
+
+
+def test_missing_sources_folder_and_usage_errors(tmp_path: Path):
+    run = qa("ask", "Anything?", "--sources", str(tmp_path / "nowhere"))
+    assert run.returncode == 1 and "does not exist" in run.stderr
+    assert qa("ask").returncode == 2
+    assert qa("frobnicate").returncode == 2
+
+
+def test_eval_reports_scores_and_exits_1_only_for_broken_input(sources_dir: Path, tmp_path: Path):
+    run = qa("eval", str(REPO / "eval" / "questions.jsonl"), "--json", "--sources", str(sources_dir))
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["verbatim_errors"] == 0 and 0 <= report["passage_at_1"] <= 1
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("{oops\n")
+    failed = qa("eval", str(broken), "--sources", str(sources_dir))
+    assert failed.returncode == 1 and "line 1" in failed.stderr

@@ -1,0 +1,125 @@
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qa import Library, LibraryError, Settings
+from qa.store import index_path
+from conftest import PLEDGE, VISIT
+
+
+def test_restart_does_not_reread_unchanged_files(sources_dir: Path):
+    first = Library.open(sources_dir)
+    assert sorted(first.reread) == [PLEDGE, VISIT]
+    second = Library.open(sources_dir)
+    assert second.reread == []
+    assert second.ask("How many officers has Kenya pledged?").answered
+
+
+def test_a_changed_file_is_reread_alone(sources_dir: Path):
+    Library.open(sources_dir)
+    path = sources_dir / VISIT
+    path.write_text(path.read_text() + "\nA new paragraph about drones arrived.\n")
+    again = Library.open(sources_dir)
+    assert again.reread == [VISIT]
+
+
+def test_index_is_ignored_by_git_and_rebuilt_when_broken(sources_dir: Path):
+    Library.open(sources_dir)
+    assert (index_path(sources_dir).parent / ".gitignore").read_text().strip().endswith("*")
+    index_path(sources_dir).write_text("{ not json")
+    rebuilt = Library.open(sources_dir)
+    assert sorted(rebuilt.reread) == [PLEDGE, VISIT]
+    assert json.loads(index_path(sources_dir).read_text())["sources"]
+
+
+def test_index_rebuilds_when_settings_that_shape_it_change(sources_dir: Path):
+    Library.open(sources_dir)
+    other = Library.open(sources_dir, Settings(chunk_max_words=30))
+    assert sorted(other.reread) == [PLEDGE, VISIT]
+
+
+def test_interrupted_write_leaves_previous_index_usable(sources_dir: Path, monkeypatch):
+    Library.open(sources_dir)
+    before = index_path(sources_dir).read_bytes()
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", crash)
+    (sources_dir / "new.txt").write_text("New headline\n\nFresh text about bananas.\n")
+    with pytest.raises(KeyboardInterrupt):
+        Library.open(sources_dir)
+    monkeypatch.undo()
+    assert index_path(sources_dir).read_bytes() == before
+    assert not [p for p in index_path(sources_dir).parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_add_copies_and_indexes_without_touching_the_original(sources_dir: Path, tmp_path: Path):
+    library = Library.open(sources_dir)
+    original = tmp_path / "volcano.txt"
+    original.write_text("Volcano erupts in Iceland\n\nThe volcano near Grindavik erupted on Tuesday night.\n")
+    before = original.read_bytes()
+    [result] = library.add([original])
+    assert original.read_bytes() == before
+    assert result.source and result.source.title == "Volcano erupts in Iceland"
+    assert (sources_dir / "volcano.txt").read_bytes() == before
+    assert library.reread == ["volcano.txt"]
+    answer = library.ask("When did the volcano erupt?")
+    assert answer.answered and "Tuesday night" in answer.quotes[0].text
+
+
+def test_adding_same_content_twice_changes_nothing(sources_dir: Path, tmp_path: Path):
+    library = Library.open(sources_dir)
+    copy = tmp_path / "copy.txt"
+    shutil.copy(sources_dir / PLEDGE, copy)
+    [result] = library.add([copy])
+    assert result.duplicate_of == PLEDGE
+    assert not (sources_dir / "copy.txt").exists()
+
+
+def test_name_clash_gets_a_new_name(sources_dir: Path, tmp_path: Path):
+    library = Library.open(sources_dir)
+    other = tmp_path / PLEDGE
+    other.write_text("Different story\n\nSomething else entirely happened here.\n")
+    [result] = library.add([other])
+    assert result.source and result.source.path.name == PLEDGE.replace(".txt", "-2.txt")
+    assert "Kenya has pledged" in (sources_dir / PLEDGE).read_text()
+
+
+def test_adding_a_folder_adds_its_supported_files(sources_dir: Path, tmp_path: Path):
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "a.md").write_text("# Alpha\n\nAlpha text is here.\n")
+    (folder / "b.txt").write_text("Beta\n\nBeta text is here.\n")
+    (folder / "notes.csv").write_text("x,y\n")
+    results = Library.open(sources_dir).add([folder])
+    assert sorted(r.source.path.name for r in results) == ["a.md", "b.txt"]
+
+
+def test_bad_file_is_refused_before_anything_is_copied(sources_dir: Path, tmp_path: Path):
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
+    good.write_text("Good\n\nGood text.\n")
+    bad.write_bytes(b"")
+    library = Library.open(sources_dir)
+    with pytest.raises(LibraryError, match="empty"):
+        library.add([good, bad])
+    assert not (sources_dir / "good.txt").exists()
+
+
+def test_remove(sources_dir: Path):
+    library = Library.open(sources_dir)
+    source = library.remove("kenya-pledges-600-more-officers-to-haiti")
+    assert not source.path.exists()
+    assert [s.path.name for s in library.sources] == [VISIT]
+    with pytest.raises(LibraryError, match="No source"):
+        library.remove("nothing-like-this")
+
+
+def test_a_broken_file_in_the_folder_is_skipped_with_a_warning(sources_dir: Path):
+    (sources_dir / "broken.txt").write_bytes(b"\x00\x00binary")
+    library = Library.open(sources_dir)
+    assert len(library.sources) == 2
+    assert any("binary" in w for w in library.warnings)
