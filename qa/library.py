@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -24,7 +25,10 @@ class LibraryError(Exception):
 
 
 class Library:
-    """The sources of one folder, indexed and ready to answer questions."""
+    """The sources of one folder, indexed and ready to answer questions.
+
+    Safe to share between threads: asking, adding and removing take turns.
+    """
 
     def __init__(self, folder: Path, settings: Settings) -> None:
         self.folder = folder
@@ -32,6 +36,7 @@ class Library:
         self.warnings: list[str] = []
         self.reread: list[str] = []
         self._stored: dict[str, store.StoredSource] = {}
+        self._lock = threading.RLock()
         self._refresh()
 
     @classmethod
@@ -58,7 +63,8 @@ class Library:
         """Answer ``question``; ``previous`` questions of the conversation give it context."""
         if not question.strip():
             raise LibraryError("The question is empty.")
-        return self._answerer.answer(question.strip(), previous)
+        with self._lock:
+            return self._answerer.answer(question.strip(), previous)
 
     def find(self, reference: str) -> Source:
         """A source by id, file name or path."""
@@ -84,7 +90,10 @@ class Library:
         copied; a name already taken by other content gets a new name. All paths are checked
         before anything is copied.
         """
-        files = [file for path in paths for file in _expand(path)]
+        with self._lock:
+            return self._add([file for path in paths for file in _expand(path)])
+
+    def _add(self, files: list[Path]) -> list[AddResult]:
         loaded = []
         for file in files:
             try:
@@ -112,10 +121,11 @@ class Library:
 
     def remove(self, reference: str) -> Source:
         """Delete a source file from the sources folder and the index."""
-        source = self.find(reference)
-        source.path.unlink()
-        self._refresh()
-        return source
+        with self._lock:
+            source = self.find(reference)
+            source.path.unlink()
+            self._refresh()
+            return source
 
     # -- indexing --------------------------------------------------------------------------
 
