@@ -32,7 +32,7 @@ REASON_WORDS = frozenset("because due since caused cause prompted led result rea
 FOCUS_WINDOW = 8
 # The preceding sentence often names what a sentence's "they" or "he" stands for: it counts
 # for this share of its matches.
-CONTEXT_WEIGHT = 0.5
+CONTEXT_WEIGHT = 0.25
 # A sentence's score: this share from the question words it holds, the rest from its chunk's BM25.
 COVERAGE_SHARE = 0.75
 # Another source's figure is quoted beside the best one when it matches this share as well.

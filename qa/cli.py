@@ -74,7 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     remove = commands.add_parser("remove", parents=[common], help="delete a source from the folder")
     remove.add_argument("source", help="its id, file name or path (see `qa sources`)")
     evaluate = commands.add_parser("eval", parents=[common], help="score answers against a question set")
-    evaluate.add_argument("questions", type=Path, metavar="QUESTIONS.jsonl")
+    evaluate.add_argument("questions", type=Path, nargs="?", metavar="QUESTIONS.jsonl")
+    evaluate.add_argument("--squad", type=Path, metavar="FILE.json", help="a SQuAD 2.0 file instead")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
@@ -103,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Removed {source.title} ({source.path}).")
             return EXIT_OK
         if args.command == "eval":
+            if args.squad is not None:
+                return _eval_squad(settings, args.squad, args.json)
+            if args.questions is None:
+                parser.error("eval needs QUESTIONS.jsonl or --squad FILE.json")
             return _eval(folder, settings, args.questions, args.json)
     except (LibraryError, SourceError) as error:
         print(f"qa: {error}", file=sys.stderr)
@@ -172,6 +177,14 @@ def _eval(folder: Path, settings: Settings, questions: Path, as_json: bool) -> i
     items = load_items(questions)
     report = evaluate(Library.open(folder, settings), items)
     print(report.model_dump_json(indent=2) if as_json else format_report(report))
+    return EXIT_OK
+
+
+def _eval_squad(settings: Settings, path: Path, as_json: bool) -> int:
+    from qa.squad import evaluate_squad, format_squad
+
+    report = evaluate_squad(path, settings)
+    print(report.model_dump_json(indent=2) if as_json else format_squad(report))
     return EXIT_OK
 
 

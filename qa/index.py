@@ -59,6 +59,12 @@ class Index:
             # rank-bm25 divides by the average length: an all-stop-word chunk must not make it 0.
             corpus = [chunk.tokens or [""] for chunk in self.chunks]
             self._bm25 = variant(corpus, k1=settings.k1, b=settings.b)
+            # Okapi's idf is zero or negative for a term in half the chunks or more, so in a
+            # source of one or two chunks nothing would ever match: such terms get Lucene's
+            # always-positive idf instead.
+            for term, idf in self._bm25.idf.items():
+                if idf <= 0:
+                    self._bm25.idf[term] = self.idf(term)
         self.spellings = spellings(self.chunks)
 
     def __len__(self) -> int:

@@ -87,6 +87,14 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+def _is_doubling(a: str, b: str) -> bool:
+    """Whether one word is the other with one letter doubled: "oneil" / "oneill"."""
+    short, long = sorted((a, b), key=len)
+    if len(long) != len(short) + 1:
+        return False
+    return any(long[:i] + long[i + 1:] == short and long[i] == long[i - 1] for i in range(1, len(long)))
+
+
 def _near_spellings(norm: str, vocabulary: Mapping[str, Spelling], limit: int) -> list[str]:
     return [
         other for other in vocabulary
@@ -159,8 +167,9 @@ class QuestionReader:
             suggestions.append(spelling.surface)
         result = [analysis.stem(norm)]
         if spelling is not None and spelling.is_name and len(norm) >= 4:
+            # Only a doubled letter: "Kenya"/"Kenyan" or "Norman"/"Normans" are other words.
             for variant in _near_spellings(norm, self.vocabulary, 1):
-                if self.vocabulary[variant].is_name:
+                if self.vocabulary[variant].is_name and _is_doubling(norm, variant):
                     result.append(analysis.stem(variant))
                     if suggestions and suggestions[-1] == spelling.surface:
                         suggestions.append(self.vocabulary[variant].surface)

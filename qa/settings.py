@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     max_quotes: int = Field(default=3, ge=1, le=3)
     retrieve: int = Field(default=6, ge=1, description="chunks read for candidate sentences")
     min_coverage: float = Field(
-        default=0.4, ge=0, le=1, description="share of the question's weight a quote must match"
+        default=0.3, ge=0, le=1, description="share of the question's weight a quote must match"
     )
 
     def index_fingerprint(self) -> str:
