@@ -1,6 +1,8 @@
 """The `qa` command: ask, add, sources, remove, eval, over one `Library`.
 
-Bare `qa` opens the terminal UI; it is imported only then, so the other commands start fast.
+Bare `qa` opens the terminal UI. The core never imports the UI: the `qa` console script is
+`tui.launcher:main`, which hands `main` a function that opens it, and imports Textual only
+when that function runs, so the other commands start fast. `python -m qa` has no UI.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -80,7 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+OpenUI = Callable[[Library], None]
+
+
+def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
@@ -92,7 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     folder = getattr(args, "sources", None) or settings.sources
     try:
         if args.command is None:
-            return _open_ui(folder, settings)
+            if open_ui is None:
+                parser.print_help()
+                return EXIT_OK
+            open_ui(Library.open(folder, settings, create=True))
+            return EXIT_OK
         if args.command == "ask":
             return _ask(folder, settings, args.question, args.json)
         if args.command == "add":
@@ -116,17 +125,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
-
-
-def _open_ui(folder: Path, settings: Settings) -> int:
-    try:
-        from tui.app import run
-    except ImportError:
-        _parser().print_help()
-        return EXIT_OK
-    library = Library.open(folder, settings, create=True)
-    run(library)
-    return EXIT_OK
 
 
 def _ask(folder: Path, settings: Settings, question: str, as_json: bool) -> int:

@@ -112,3 +112,16 @@ def test_eval_reports_scores_and_exits_1_only_for_broken_input(sources_dir: Path
     broken.write_text("{oops\n")
     failed = qa("eval", str(broken), "--sources", str(sources_dir))
     assert failed.returncode == 1 and "line 1" in failed.stderr
+
+
+def test_the_console_script_keeps_textual_out_of_ask(sources_dir: Path):
+    code = (
+        "import sys, tui.launcher\n"
+        f"sys.argv = ['qa', 'ask', 'How many officers?', '--sources', {str(sources_dir)!r}]\n"
+        "try:\n    tui.launcher.main()\nexcept SystemExit as end:\n    assert end.code == 0\n"
+        "assert 'textual' not in sys.modules, 'textual was imported'\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+                         env={"PATH": "", "PYTHONPATH": str(REPO)}, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "[1]" in run.stdout
