@@ -49,6 +49,11 @@ class Report(BaseModel):
     verbatim_errors: int
 
 
+def share(flags: list[bool]) -> float:
+    """The share of true flags, rounded for reports; 0 for none."""
+    return round(sum(flags) / len(flags), 4) if flags else 0.0
+
+
 def comparable(text: str) -> str:
     return " ".join(fold(text).split())
 
@@ -115,9 +120,6 @@ def evaluate(library: Library, items: list[EvalItem]) -> Report:
         results.append(score(item, answer, verbatim_errors(answer, texts, library)))
     answerable = [r for r in results if r.answerable]
     unanswerable = [r for r in results if not r.answerable]
-
-    def share(flags: list[bool]) -> float:
-        return round(sum(flags) / len(flags), 4) if flags else 0.0
 
     return Report(
         items=results, answerable=len(answerable), unanswerable=len(unanswerable),

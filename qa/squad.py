@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from qa.evaluation import comparable
+from qa.evaluation import comparable, share
 from qa.library import Library, LibraryError
 from qa.settings import Settings
 
@@ -58,9 +58,6 @@ def evaluate_squad(path: Path, settings: Settings) -> SquadReport:
                     paragraph_hits.append(first_paragraph == number)
                     in_quotes.append(any(g in " ".join(quotes) for g in golds))
                     in_first.append(bool(quotes) and any(g in quotes[0] for g in golds))
-
-    def share(flags: list[bool]) -> float:
-        return round(sum(flags) / len(flags), 4) if flags else 0.0
 
     return SquadReport(
         articles=len(articles), answerable=len(paragraph_hits), unanswerable=len(refused),

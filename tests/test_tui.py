@@ -16,14 +16,19 @@ def make_app(library: Library, tmp_path: Path) -> QaApp:
     return QaApp(library, export_dir=tmp_path, cursor_blink=False)
 
 
-async def wait_for_answers(app: QaApp, pilot, count: int) -> list[AnswerView]:
+async def wait_until(pilot, condition, what: str) -> None:
+    """Let the app run until ``condition()`` holds (workers answer on their own time)."""
     for _ in range(200):
         await pilot.pause(0.02)
-        views = list(app.query(AnswerView))
-        if len(views) >= count:
+        if condition():
             await pilot.pause()
-            return views
-    raise AssertionError(f"no answer #{count} appeared")
+            return
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def wait_for_answers(app: QaApp, pilot, count: int) -> list[AnswerView]:
+    await wait_until(pilot, lambda: len(app.query(AnswerView)) >= count, f"answer #{count}")
+    return list(app.query(AnswerView))
 
 
 async def ask(app: QaApp, pilot, question: str) -> AnswerView:
@@ -111,11 +116,7 @@ async def test_adding_a_source_through_the_dialog_then_asking_about_it(library: 
         assert isinstance(app.screen, AddSourceScreen)
         app.screen.query_one(Input).value = str(article)
         await pilot.press("enter")
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if not isinstance(app.screen, AddSourceScreen):
-                break
-        assert not isinstance(app.screen, AddSourceScreen)
+        await wait_until(pilot, lambda: not isinstance(app.screen, AddSourceScreen), "the dialog to close")
         assert any(s.title == "Volcano erupts near Grindavik" for s in library.sources)
         view = await ask(app, pilot, "When did the volcano erupt?")
         assert "Tuesday night" in rendered(view.query(QuoteLine).first())
@@ -130,10 +131,8 @@ async def test_a_bad_path_shows_the_error_in_the_dialog(library: Library, tmp_pa
         for path, message in ((tmp_path / "missing.txt", "does not exist"), (bad, "not a supported format")):
             app.screen.query_one(Input).value = str(path)
             await pilot.press("enter")
-            for _ in range(100):
-                await pilot.pause(0.02)
-                if message in rendered(app.screen.query_one("#add-error", Static)):
-                    break
+            await wait_until(pilot, lambda: message in rendered(app.screen.query_one("#add-error", Static)),
+                             f"the error {message!r}")
             assert isinstance(app.screen, AddSourceScreen)
             assert message in rendered(app.screen.query_one("#add-error", Static))
 
