@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         chunks.append(Chunk(source=doc["_id"], paragraph=1, start=0, end=len(text), text=text,
                             sentences=[], tokens=terms(text)))
     index = Index(chunks, settings)
-    reader = QuestionReader(index.spellings, index.document_frequency)
+    reader = QuestionReader(index)
     index_seconds = time.perf_counter() - started
 
     started = time.perf_counter()

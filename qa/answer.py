@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from qa import analysis
-from qa.index import Index
-from qa.models import Answer, Citation, Quote, Source, Span
+from qa.engine import Retriever
+from qa.models import Answer, Chunk, Citation, Quote, Source, Span
 from qa.question import Form, Query, QuestionReader
 from qa.settings import Settings
 
@@ -71,12 +71,11 @@ def _is_time(word: analysis.Word) -> bool:
 class Answerer:
     """Answers questions from one index."""
 
-    def __init__(self, index: Index, sources: Mapping[str, Source], settings: Settings) -> None:
+    def __init__(self, index: Retriever, sources: Mapping[str, Source], settings: Settings) -> None:
         self.index = index
         self.sources = sources
         self.settings = settings
-        self.reader = QuestionReader(index.spellings, index.document_frequency)
-        self._missing_idf = index.idf("")
+        self.reader = QuestionReader(index)
 
     def answer(self, question: str, previous: Sequence[str] = ()) -> Answer:
         query = self.reader.read(question, previous)
@@ -108,9 +107,9 @@ class Answerer:
 
     def _with_other_sources_figures(self, chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
         """Add each other source's best figure, so a reader sees where the sources disagree."""
-        quoted_sources = {self.index.chunks[c.chunk].source for c in chosen}
+        quoted_sources = {self._chunk(c.chunk).source for c in chosen}
         for candidate in candidates:
-            source = self.index.chunks[candidate.chunk].source
+            source = self._chunk(candidate.chunk).source
             if source in quoted_sources or not candidate.focused_number:
                 continue
             if candidate.coverage < OTHER_SOURCE_RATIO * chosen[0].coverage:
@@ -121,8 +120,7 @@ class Answerer:
         return chosen
 
     def _weight(self, term: str, query: Query) -> float:
-        idf = self._missing_idf if term not in self.index.document_frequency else self.index.idf(term)
-        return query.weights[term] * idf
+        return query.weights[term] * self.index.idf(term)
 
     def _candidates(self, query: Query) -> list[Candidate]:
         top = self.index.top(query.weights, self.settings.retrieve)
@@ -132,7 +130,7 @@ class Answerer:
         best_score = top[0][1]
         candidates = []
         for position, score in top:
-            chunk = self.index.chunks[position]
+            chunk = self._chunk(position)
             chunk_terms = set(chunk.tokens)
             context = self._preceding_terms(position, chunk.sentences[0])
             for span in chunk.sentences:
@@ -153,15 +151,18 @@ class Answerer:
         candidates.sort(key=lambda c: -c.score)
         return candidates
 
+    def _chunk(self, chunk_id: int) -> Chunk:
+        chunk = self.index.chunk(chunk_id)
+        assert chunk is not None, "the index returned a chunk id it does not hold"
+        return chunk
+
     def _coverage(self, query: Query, terms: set[str], total: float) -> float:
         return sum(self._weight(t, query) for t in query.weights if t in terms) / total
 
     def _preceding_terms(self, position: int, first: Span) -> set[str]:
         """The terms of the sentence before ``first``, if the same source has one."""
-        if position == 0:
-            return set()
-        chunk, previous = self.index.chunks[position], self.index.chunks[position - 1]
-        if previous.source != chunk.source or not previous.sentences:
+        chunk, previous = self._chunk(position), self.index.chunk(position - 1)
+        if previous is None or previous.source != chunk.source or not previous.sentences:
             return set()
         last = previous.sentences[-1]
         return set(analysis.terms(previous.text[last.start - previous.start:last.end - previous.start]))
@@ -170,7 +171,7 @@ class Answerer:
         citations: dict[int, Citation] = {}
         quotes = []
         for candidate in chosen:
-            chunk = self.index.chunks[candidate.chunk]
+            chunk = self._chunk(candidate.chunk)
             if candidate.chunk not in citations:
                 source = self.sources[chunk.source]
                 citations[candidate.chunk] = Citation(

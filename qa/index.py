@@ -5,29 +5,16 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
 from qa import analysis
+from qa.engine import Hit, Spelling
 from qa.models import Chunk
 from qa.settings import Settings
 
 _VARIANTS = {"okapi": BM25Okapi, "plus": BM25Plus, "l": BM25L}
-
-
-@dataclass(frozen=True)
-class Spelling:
-    """How a normalised word is written in the sources: its commonest surface form."""
-
-    surface: str
-    count: int
-    capitalised: int
-
-    @property
-    def is_name(self) -> bool:
-        return self.capitalised * 2 > self.count
 
 
 def spellings(chunks: Sequence[Chunk]) -> dict[str, Spelling]:
@@ -70,6 +57,24 @@ class Index:
     def __len__(self) -> int:
         return len(self.chunks)
 
+    @property
+    def vocabulary(self) -> "Index":
+        return self
+
+    def spelling(self, norm: str) -> Spelling | None:
+        return None if norm in analysis.STOP_WORDS else self.spellings.get(norm)
+
+    def near(self, norm: str, max_distance: int) -> list[str]:
+        from rapidfuzz.distance import Levenshtein
+        return [w for w in self.spellings if w != norm and w not in analysis.STOP_WORDS
+                and Levenshtein.distance(norm, w, score_cutoff=max_distance) <= max_distance]
+
+    def chunk(self, chunk_id: int) -> Chunk | None:
+        return self.chunks[chunk_id] if 0 <= chunk_id < len(self.chunks) else None
+
+    def has_term(self, term: str) -> bool:
+        return term in self.document_frequency
+
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term the sources lack weighs like the rarest one."""
         n = len(self.chunks)
@@ -86,8 +91,10 @@ class Index:
                 total += weight * self._bm25.get_scores([term])
         return total
 
-    def top(self, query: Mapping[str, float], k: int) -> list[tuple[int, float]]:
+    def top(self, query: Mapping[str, float], k: int, sources=None) -> list[Hit]:
         """The ``k`` best chunks as (position, score), best first, positive scores only."""
         scores = self.scores(query)
+        if sources is not None:
+            scores[[i for i, c in enumerate(self.chunks) if c.source not in sources]] = 0
         order = np.argsort(-scores, kind="stable")[:k]
-        return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
+        return [Hit(int(i), float(scores[i])) for i in order if scores[i] > 0]

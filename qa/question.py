@@ -7,12 +7,14 @@ and a name is also looked up under its near-identical spellings ("O'Neil" and "O
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
 from qa import analysis
-from qa.index import Spelling
+from rapidfuzz.distance import Levenshtein
+
+from qa.engine import Retriever, Spelling
 
 # Words that shape a question but never appear in its answer's wording.
 QUESTION_WORDS = frozenset(
@@ -72,21 +74,6 @@ def question_form(folded: str) -> Form:
     return Form.OTHER
 
 
-def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, giving up (returning ``limit + 1``) once it must exceed ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
-
-
 def _is_doubling(a: str, b: str) -> bool:
     """Whether one word is the other with one letter doubled: "oneil" / "oneill"."""
     short, long = sorted((a, b), key=len)
@@ -95,20 +82,16 @@ def _is_doubling(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1:] == short and long[i] == long[i - 1] for i in range(1, len(long)))
 
 
-def _near_spellings(norm: str, vocabulary: Mapping[str, Spelling], limit: int) -> list[str]:
-    return [
-        other for other in vocabulary
-        if other != norm and other[:1] == norm[:1]
-        and _edit_distance(norm, other, limit) <= limit
-    ]
-
-
 class QuestionReader:
     """Reads questions against one index's vocabulary."""
 
-    def __init__(self, vocabulary: Mapping[str, Spelling], known_terms: Mapping[str, int]) -> None:
-        self.vocabulary = {n: s for n, s in vocabulary.items() if n not in analysis.STOP_WORDS}
-        self.known_terms = known_terms
+    def __init__(self, index: Retriever) -> None:
+        self.index = index
+        self.vocabulary = index.vocabulary
+
+    def _near_spellings(self, norm: str, limit: int) -> list[str]:
+        """The sources' words within ``limit`` edits that start with the same letter."""
+        return [other for other in self.vocabulary.near(norm, limit) if other[:1] == norm[:1]]
 
     def read(self, question: str, previous: Sequence[str] = ()) -> Query:
         query = self._read_one(question)
@@ -154,13 +137,13 @@ class QuestionReader:
         norm = word.norm
         if norm[0].isdigit():
             return [norm]
-        spelling = self.vocabulary.get(norm)
-        if spelling is None and analysis.stem(norm) not in self.known_terms:
+        spelling = self.vocabulary.spelling(norm)
+        if spelling is None and not self.index.has_term(analysis.stem(norm)):
             corrected = self._correct(norm, looks_like_name=word.surface[:1].isupper())
             if corrected is None:
                 unknown.add(analysis.stem(norm))
                 return [analysis.stem(norm)]
-            norm, spelling = corrected, self.vocabulary[corrected]
+            norm, spelling = corrected
             suggestions.append(spelling.surface)
         elif spelling is not None and analysis.fold(word.surface) != analysis.fold(spelling.surface) \
                 and spelling.is_name:
@@ -168,25 +151,27 @@ class QuestionReader:
         result = [analysis.stem(norm)]
         if spelling is not None and spelling.is_name and len(norm) >= 4:
             # Only a doubled letter: "Kenya"/"Kenyan" or "Norman"/"Normans" are other words.
-            for variant in _near_spellings(norm, self.vocabulary, 1):
-                if self.vocabulary[variant].is_name and _is_doubling(norm, variant):
+            for variant in self._near_spellings(norm, 1):
+                other = self.vocabulary.spelling(variant)
+                if other is not None and other.is_name and _is_doubling(norm, variant):
                     result.append(analysis.stem(variant))
                     if suggestions and suggestions[-1] == spelling.surface:
-                        suggestions.append(self.vocabulary[variant].surface)
+                        suggestions.append(other.surface)
         return result
 
-    def _correct(self, norm: str, looks_like_name: bool) -> str | None:
+    def _correct(self, norm: str, looks_like_name: bool) -> tuple[str, Spelling] | None:
         """The sources' spelling of a word they lack, if one is near enough to be meant."""
         if len(norm) < 4:
             return None
         limit = 1 if len(norm) <= 6 else 2
         candidates = [
-            c for c in _near_spellings(norm, self.vocabulary, limit)
-            if looks_like_name or self.vocabulary[c].is_name
+            (word, spelling) for word in self._near_spellings(norm, limit)
+            if (spelling := self.vocabulary.spelling(word)) is not None
+            and (looks_like_name or spelling.is_name)
         ]
         if not candidates:
             return None
-        return min(candidates, key=lambda c: (_edit_distance(norm, c, limit), -self.vocabulary[c].count))
+        return min(candidates, key=lambda c: (Levenshtein.distance(norm, c[0]), -c[1].count))
 
     @staticmethod
     def _focus(folded: str, form: Form) -> set[str]:
