@@ -40,6 +40,8 @@ _THOUSANDS = re.compile(r",(?=\d{3}(?:\D|$))")
 
 def fold(text: str) -> str:
     """Lower case, accents removed, curly quotes made straight: the form terms are compared in."""
+    if text.isascii():  # most words: NFKD and the quote table change nothing but the backtick
+        return text.replace("`", "'").lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTE_FOLD))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
@@ -59,6 +61,7 @@ class Word:
         return self.norm in STOP_WORDS and not self.is_acronym
 
 
+@lru_cache(maxsize=500_000)
 def _normalise_word(surface: str) -> str:
     word = fold(surface)
     if word.endswith("'s"):
@@ -96,8 +99,36 @@ def stem(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    """The index terms of ``text``: stop words dropped, the rest stemmed."""
-    return [stem(w.norm) for w in words(text) if not w.is_stop and w.norm]
+    """The index terms of ``text``: stop words dropped, the rest stemmed.
+
+    The same terms as ``stem(w.norm)`` for the non-stop words of `words`, without building a
+    `Word` for each: indexing spends most of its time here.
+    """
+    result = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "word":
+            term = _word_term(match.group())
+            if term:
+                result.append(term)
+        elif kind == "acronym":
+            norm = fold(match.group().replace(".", ""))
+            if norm:
+                result.append(stem(norm))
+        else:
+            result.append(_THOUSANDS.sub("", match.group("number")))
+            if kind == "percent":
+                result.append(stem("percent"))
+    return result
+
+
+@lru_cache(maxsize=500_000)
+def _word_term(surface: str) -> str | None:
+    norm = _normalise_word(surface)
+    is_acronym = 2 <= len(surface) <= 5 and surface.isupper()
+    if not norm or (norm in STOP_WORDS and not is_acronym):
+        return None
+    return stem(norm)
 
 
 def _punkt() -> PunktSentenceTokenizer:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from qa import analysis
@@ -77,7 +77,8 @@ class Answerer:
         self.settings = settings
         self.reader = QuestionReader(index)
 
-    def answer(self, question: str, previous: Sequence[str] = ()) -> Answer:
+    def answer(self, question: str, previous: Sequence[str] = (),
+               sources: Collection[str] | None = None) -> Answer:
         query = self.reader.read(question, previous)
         interpreted = (
             f"{query.follow_up_of} → {question}" if query.follow_up_of else None
@@ -87,7 +88,7 @@ class Answerer:
         # A name the sources never mention ("Who won the World Cup?") means they don't cover it.
         if not query.weights or query.unknown_names:
             return refusal
-        candidates = self._candidates(query)
+        candidates = self._candidates(query, sources)
         if not candidates:
             return refusal
         best = candidates[0]
@@ -122,8 +123,8 @@ class Answerer:
     def _weight(self, term: str, query: Query) -> float:
         return query.weights[term] * self.index.idf(term)
 
-    def _candidates(self, query: Query) -> list[Candidate]:
-        top = self.index.top(query.weights, self.settings.retrieve)
+    def _candidates(self, query: Query, sources: Collection[str] | None = None) -> list[Candidate]:
+        top = self.index.top(query.weights, self.settings.retrieve, sources)
         if not top:
             return []
         total = sum(self._weight(t, query) for t in query.weights) or 1.0

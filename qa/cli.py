@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> in
         if args.command == "sources":
             return _sources(folder, settings, args.json)
         if args.command == "remove":
-            source = Library.open(folder, settings).remove(args.source)
+            [source] = Library.open(folder, settings).remove(args.source)
             print(f"Removed {source.title} ({source.path}).")
             return EXIT_OK
         if args.command == "eval":
@@ -143,7 +143,11 @@ def _ask(folder: Path, settings: Settings, question: str, as_json: bool) -> int:
 
 def _add(folder: Path, settings: Settings, paths: list[Path]) -> int:
     library = Library.open(folder, settings, create=True)
+    failed = False
     for result in library.add(paths):
+        if result.error:
+            print(f"qa: {result.error}", file=sys.stderr)
+            failed = True
         if result.warning:
             print(f"qa: warning: {result.warning}", file=sys.stderr)
         if result.duplicate_of:
@@ -152,7 +156,7 @@ def _add(folder: Path, settings: Settings, paths: list[Path]) -> int:
             source = result.source
             print(f"Added {source.title} as {source.path} "
                   f"({source.paragraphs} paragraphs, {source.chunks} chunks).")
-    return EXIT_OK
+    return EXIT_FAILURE if failed else EXIT_OK
 
 
 def _sources(folder: Path, settings: Settings, as_json: bool) -> int:

@@ -1,100 +1,176 @@
-"""Chunks → a BM25 ranking (rank-bm25), plus the vocabulary the question reader needs."""
+"""The read side of the library's store: BM25 ranking, passages, term statistics, spellings.
+
+Implements `qa.engine.Retriever` over `qa.store.Store`. Each query reads only the postings
+of its own terms; what it caches (term statistics, the mean idf, dead ranges) is dropped
+whenever the store's generation moves, so another process's commit is seen at the next
+question.
+"""
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping
 
 import numpy as np
-from rank_bm25 import BM25L, BM25Okapi, BM25Plus
+from rapidfuzz.distance import Levenshtein
 
-from qa import analysis
+from qa import bm25
 from qa.engine import Hit, Spelling
-from qa.models import Chunk
+from qa.ingest import chunk_terms
+from qa.models import Chunk, Span
 from qa.settings import Settings
+from qa.store import Store, deletion_variants
 
-_VARIANTS = {"okapi": BM25Okapi, "plus": BM25Plus, "l": BM25L}
-
-
-def spellings(chunks: Sequence[Chunk]) -> dict[str, Spelling]:
-    """Normalised word → how the sources write it, for "did you mean" and name variants."""
-    forms: dict[str, Counter[str]] = {}
-    for chunk in chunks:
-        for word in analysis.words(chunk.text):
-            if word.norm and not word.norm[0].isdigit():
-                forms.setdefault(word.norm, Counter())[word.surface] += 1
-    result = {}
-    for norm, counts in forms.items():
-        surface = counts.most_common(1)[0][0]
-        capitalised = sum(n for form, n in counts.items() if form[:1].isupper())
-        result[norm] = Spelling(surface, sum(counts.values()), capitalised)
-    return result
+CHUNK_CACHE = 512
 
 
-class Index:
-    """BM25 over chunks; scores a weighted bag of query terms."""
+class StoredVocabulary:
+    """Spellings from the store; near words through a deletion index, never a scan."""
 
-    def __init__(self, chunks: Sequence[Chunk], settings: Settings) -> None:
-        self.chunks = list(chunks)
-        self.document_frequency: Counter[str] = Counter()
-        for chunk in self.chunks:
-            self.document_frequency.update(set(chunk.tokens))
-        self._bm25 = None
-        if self.chunks:
-            variant = _VARIANTS[settings.bm25_variant]
-            # rank-bm25 divides by the average length: an all-stop-word chunk must not make it 0.
-            corpus = [chunk.tokens or [""] for chunk in self.chunks]
-            self._bm25 = variant(corpus, k1=settings.k1, b=settings.b)
-            # Okapi's idf is zero or negative for a term in half the chunks or more, so in a
-            # source of one or two chunks nothing would ever match: such terms get Lucene's
-            # always-positive idf instead.
-            for term, idf in self._bm25.idf.items():
-                if idf <= 0:
-                    self._bm25.idf[term] = self.idf(term)
-        self.spellings = spellings(self.chunks)
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._spellings: dict[str, Spelling | None] = {}
 
-    def __len__(self) -> int:
-        return len(self.chunks)
-
-    @property
-    def vocabulary(self) -> "Index":
-        return self
+    def forget(self) -> None:
+        self._spellings.clear()
 
     def spelling(self, norm: str) -> Spelling | None:
-        return None if norm in analysis.STOP_WORDS else self.spellings.get(norm)
+        if norm not in self._spellings:
+            found = self._store.spelling(norm)
+            self._spellings[norm] = Spelling(*found) if found else None
+        return self._spellings[norm]
 
     def near(self, norm: str, max_distance: int) -> list[str]:
-        from rapidfuzz.distance import Levenshtein
-        return [w for w in self.spellings if w != norm and w not in analysis.STOP_WORDS
-                and Levenshtein.distance(norm, w, score_cutoff=max_distance) <= max_distance]
+        # The store holds each word and its one-letter deletions; the question word's
+        # deletions up to ``max_distance`` meet them wherever an edit path exists (except a
+        # stored word two letters longer, which a distance-1 index cannot reach).
+        variants = {norm}
+        for _ in range(max_distance):
+            variants = {shorter for word in variants for shorter in deletion_variants(word)}
+        candidates = self._store.words_sharing_deletions(variants)
+        return sorted(
+            word for word in candidates
+            if word != norm and Levenshtein.distance(norm, word, score_cutoff=max_distance) <= max_distance
+        )
 
-    def chunk(self, chunk_id: int) -> Chunk | None:
-        return self.chunks[chunk_id] if 0 <= chunk_id < len(self.chunks) else None
+
+class StoredIndex:
+    """BM25 over the store's postings, scored at query time as rank-bm25 would."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self._store = store
+        self._parameters = bm25.Parameters(settings.bm25_variant, settings.k1, settings.b)
+        self._vocabulary = StoredVocabulary(store)
+        self._generation = -1
+        self._terms: dict[str, tuple[int, int] | None] = {}
+        self._average_idf: float | None = None
+        self._dead: list[tuple[int, int]] | None = None
+        self._lengths: dict[int, tuple[int, np.ndarray]] = {}
+        self._chunks: dict[int, Chunk | None] = {}
+        self._statistics = store.statistics()
+
+    @property
+    def vocabulary(self) -> StoredVocabulary:
+        self._check_generation()
+        return self._vocabulary
+
+    def _check_generation(self) -> None:
+        statistics = self._store.statistics()
+        if statistics.generation != self._generation:
+            self._generation = statistics.generation
+            self._statistics = statistics
+            self._terms.clear()
+            self._average_idf = None
+            self._dead = None
+            self._vocabulary.forget()
+            self._chunks.clear()
+
+    def _term(self, term: str) -> tuple[int, int] | None:
+        if term not in self._terms:
+            self._terms.update(dict.fromkeys([term], None) | self._store.term_frequencies([term]))
+        return self._terms[term]
+
+    def __len__(self) -> int:
+        self._check_generation()
+        return self._statistics.chunks
 
     def has_term(self, term: str) -> bool:
-        return term in self.document_frequency
+        self._check_generation()
+        return self._term(term) is not None
 
     def idf(self, term: str) -> float:
-        """Inverse document frequency; a term the sources lack weighs like the rarest one."""
-        n = len(self.chunks)
-        df = self.document_frequency.get(term, 0)
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+        self._check_generation()
+        found = self._term(term)
+        return bm25.lucene_idf(self._statistics.chunks, found[1] if found else 0)
 
-    def scores(self, query: Mapping[str, float]) -> np.ndarray:
-        """BM25 score of every chunk for a query of weighted terms."""
-        total = np.zeros(len(self.chunks))
-        if self._bm25 is None:
-            return total
-        for term, weight in query.items():
-            if weight and term in self.document_frequency:
-                total += weight * self._bm25.get_scores([term])
-        return total
+    def chunk(self, chunk_id: int) -> Chunk | None:
+        self._check_generation()
+        if chunk_id not in self._chunks:
+            if len(self._chunks) >= CHUNK_CACHE:
+                self._chunks.clear()
+            self._chunks[chunk_id] = self._load_chunk(chunk_id)
+        return self._chunks[chunk_id]
 
-    def top(self, query: Mapping[str, float], k: int, sources=None) -> list[Hit]:
-        """The ``k`` best chunks as (position, score), best first, positive scores only."""
-        scores = self.scores(query)
+    def _load_chunk(self, chunk_id: int) -> Chunk | None:
+        row = self._store.chunk(chunk_id) if chunk_id >= 0 else None
+        if row is None:
+            return None
+        return Chunk(
+            id=row.id, source=row.source_key, paragraph=row.paragraph, start=row.start, end=row.end,
+            text=row.text, sentences=[Span(start=s, end=e) for s, e in row.sentences],
+            tokens=list(chunk_terms(row.text, row.section)), section=row.section, page=row.page,
+            lines=row.lines,
+        )
+
+    def top(self, weights: Mapping[str, float], k: int,
+            sources: Collection[str] | None = None) -> list[Hit]:
+        with self._store.snapshot():
+            self._check_generation()
+            return self._top(weights, k, sources)
+
+    def _top(self, weights: Mapping[str, float], k: int,
+             sources: Collection[str] | None) -> list[Hit]:
+        statistics = self._statistics
+        terms = [term for term, weight in weights.items() if weight]
+        missing = [term for term in terms if term not in self._terms]
+        if missing:
+            self._terms.update(dict.fromkeys(missing, None) | self._store.term_frequencies(missing))
+        found = {term: self._terms[term] for term in terms if self._terms[term] is not None}
+        if not statistics.chunks or not found:
+            return []
+        variant = self._parameters.variant
+        collection = bm25.Collection(statistics.chunks, statistics.total_length, {})
+        if variant == "okapi" and self._average_idf is None:
+            self._average_idf = bm25.average_okapi_idf(bm25.Collection(
+                statistics.chunks, statistics.total_length, self._store.df_histogram()))
+        scores = np.zeros(statistics.next_chunk)
+        matched = np.zeros(statistics.next_chunk, dtype=bool)
+        absent_total = 0.0
+        for term, (term_id, df) in found.items():
+            weight = weights[term]
+            term_idf = bm25.idf(variant, collection, df, self._average_idf or 0.0)
+            absent = bm25.absent_score(variant, term_idf)
+            absent_total += weight * absent
+            for segment, chunk_ids, tfs in self._store.postings(term_id):
+                first, lengths = self._segment_lengths(segment)
+                scored = bm25.term_scores(
+                    variant, self._parameters, term_idf, tfs.astype(np.float64),
+                    lengths[chunk_ids - first].astype(np.float64), collection.average_length)
+                scores[chunk_ids] += weight * (scored - absent)
+                matched[chunk_ids] = True
+        scores += absent_total
+        if self._dead is None:
+            self._dead = self._store.dead_ranges()
+        for first, last in self._dead:
+            matched[first:last + 1] = False
         if sources is not None:
-            scores[[i for i, c in enumerate(self.chunks) if c.source not in sources]] = 0
-        order = np.argsort(-scores, kind="stable")[:k]
-        return [Hit(int(i), float(scores[i])) for i in order if scores[i] > 0]
+            allowed = np.zeros_like(matched)
+            for first, last in self._store.chunk_ranges(sources):
+                allowed[first:last + 1] = True
+            matched &= allowed
+        return [Hit(chunk_id, score) for chunk_id, score in bm25.top_k(scores, matched, k)]
+
+    def _segment_lengths(self, segment: int) -> tuple[int, np.ndarray]:
+        # Segments never change once written: their lengths can be kept for the process's life.
+        if segment not in self._lengths:
+            self._lengths[segment] = self._store.segment_lengths(segment)
+        return self._lengths[segment]

@@ -5,29 +5,63 @@ The CLI, the terminal UI, the tests and the benchmarks all come in through `Libr
 
 from __future__ import annotations
 
+import errno
+import fnmatch
 import hashlib
+import os
 import shutil
+import tempfile
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from qa import store
 from qa.answer import Answerer
-from qa.chunking import chunk_source
-from qa.index import Index
-from qa.models import AddResult, Answer, Source
+from qa.index import StoredIndex
+from qa.ingest import Job, Outcome, analyse, analyse_all, file_state, recount
+from qa.models import AddProgress, AddResult, Answer, SearchHit, Source
 from qa.settings import Settings
-from qa.sources import SUPPORTED_FORMATS, SourceError, is_supported, load, read_text
+from qa.sources import SUPPORTED_FORMATS, SourceError, is_supported, read_text
+from qa.store import TEMPORARY_SUFFIX, AnalysedSource, SourceRow, Store
+
+# A batch is committed (one transaction, one segment) when it holds this many files or chunks.
+BATCH_FILES = 500
+BATCH_CHUNKS = 50_000
+# Longest file name most file systems allow, in bytes.
+NAME_MAX = 255
+# Plain-text sources whose text is kept in memory for checking quotes, by (name, state).
+TEXT_CACHE = 16
+
+Progress = Callable[[AddProgress], None]
 
 
 class LibraryError(Exception):
     """Something the user asked for that cannot be done; the message is one sentence."""
 
 
+class _SourcesByKey(Mapping[str, Source]):
+    """Sources looked up one by one, as the answerer needs them: nothing loaded up front."""
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+
+    def __getitem__(self, key: str) -> Source:
+        row = self._library._store.source(key=key)
+        if row is None:
+            raise KeyError(key)
+        return self._library._source(row)
+
+    def __iter__(self):
+        return (row.key for row in self._library._store.sources())
+
+    def __len__(self) -> int:
+        return len(self._library._store.sources())
+
+
 class Library:
     """The sources of one folder, indexed and ready to answer questions.
 
-    Safe to share between threads: asking, adding and removing take turns.
+    Safe to share between threads (asking, adding and removing take turns) and between
+    processes (writers take the store's lock; readers see the last committed state).
     """
 
     def __init__(self, folder: Path, settings: Settings) -> None:
@@ -35,14 +69,20 @@ class Library:
         self.settings = settings
         self.warnings: list[str] = []
         self.reread: list[str] = []
-        self._stored: dict[str, store.StoredSource] = {}
         self._lock = threading.RLock()
-        self._refresh()
+        self._texts: dict[tuple[str, object], str] = {}
+        self._store = Store(folder, settings.index_fingerprint())
+        if self._store.in_memory:
+            self.warnings.append(
+                f"Could not write the index in {folder / '.qa'}; it lives in memory for this run.")
+        self._index = StoredIndex(self._store, settings)
+        self._answerer = Answerer(self._index, _SourcesByKey(self), settings)
+        self.refresh()
 
     @classmethod
     def open(cls, folder: Path | None = None, settings: Settings | None = None,
              create: bool = False) -> Library:
-        """Open (and index) a sources folder; ``create`` makes it when missing."""
+        """Open (and bring up to date) a sources folder; ``create`` makes it when missing."""
         settings = settings or Settings()
         folder = folder if folder is not None else settings.sources
         if not folder.exists():
@@ -57,153 +97,422 @@ class Library:
 
     @property
     def sources(self) -> list[Source]:
-        return list(self._sources.values())
+        return [self._source(row) for row in self._store.sources()]
 
-    def ask(self, question: str, previous: Sequence[str] = ()) -> Answer:
-        """Answer ``question``; ``previous`` questions of the conversation give it context."""
+    def _source(self, row: SourceRow) -> Source:
+        return Source(
+            id=row.key, title=row.title, path=self.folder / row.name, paragraphs=row.paragraphs,
+            chunks=row.chunks, sha256=row.sha256, format=row.format, size=row.state.size,
+            link=Path(row.link) if row.link else None,
+        )
+
+    def ask(self, question: str, previous: Sequence[str] = (),
+            sources: Sequence[str] | None = None) -> Answer:
+        """Answer ``question``; ``previous`` questions of the conversation give it context and
+        ``sources`` (ids) restricts the answer to those sources.
+
+        Every quote is checked against its file before it is returned: a source that changed
+        since it was indexed is re-read and the question answered again.
+        """
         if not question.strip():
             raise LibraryError("The question is empty.")
         with self._lock:
-            return self._answerer.answer(question.strip(), previous)
+            answer = self._answerer.answer(question.strip(), previous, sources=sources)
+            stale = self._stale_citations(answer)
+            if stale:
+                self.refresh(blocking=True)
+                answer = self._answerer.answer(question.strip(), previous, sources=sources)
+                stale = self._stale_citations(answer)
+            return self._without(answer, stale) if stale else answer
+
+    def search(self, question: str, k: int = 10) -> list[SearchHit]:
+        """The ``k`` passages BM25 ranks best for a question (read as `ask` reads it)."""
+        with self._lock:
+            query = self._answerer.reader.read(question)
+            hits = self._index.top(query.weights, k)
+            return [SearchHit(source=chunk.source, chunk=hit.chunk, score=hit.score)
+                    for hit in hits if (chunk := self._index.chunk(hit.chunk)) is not None]
+
+    def _stale_citations(self, answer: Answer) -> set[int]:
+        """The citations whose passage or quotes are not, at their offsets, in the source now."""
+        stale = set()
+        texts = {}
+        for citation in answer.citations:
+            row = self._store.source(key=citation.source)
+            text = self._current_text(row) if row else None
+            texts[citation.n] = text
+            if text is None or text[citation.start:citation.end] != citation.passage:
+                stale.add(citation.n)
+        for quote in answer.quotes:
+            text = texts.get(quote.citation)
+            if text is None or text[quote.start:quote.end] != quote.text:
+                stale.add(quote.citation)
+        return stale
+
+    def _without(self, answer: Answer, stale: set[int]) -> Answer:
+        quotes = [q for q in answer.quotes if q.citation not in stale]
+        if not quotes:
+            from qa.answer import NOT_COVERED
+            return Answer(question=answer.question, answered=False, text=NOT_COVERED,
+                          suggestions=answer.suggestions, interpreted_as=answer.interpreted_as)
+        citations = [c for c in answer.citations if c.n not in stale]
+        text = "\n\n".join(f"{quote.text} [{quote.citation}]" for quote in quotes)
+        return answer.model_copy(update={"quotes": quotes, "citations": citations, "text": text})
+
+    def _current_text(self, row: SourceRow) -> str | None:
+        """The text a source's offsets index, if its file is still the one indexed."""
+        try:
+            state = file_state(self.folder / row.name)
+        except SourceError:
+            return None
+        if state != row.state:
+            return None
+        stored = self._store.stored_text(row.id)
+        if stored is not None:
+            return stored
+        key = (row.name, state)
+        if key not in self._texts:
+            try:
+                text = read_text(self.folder / row.name)[0]
+            except SourceError:
+                return None
+            if len(self._texts) >= TEXT_CACHE:
+                self._texts.clear()
+            self._texts[key] = text
+        return self._texts[key]
 
     def find(self, reference: str) -> Source:
-        """A source by id, file name or path."""
-        for source in self._sources.values():
-            if reference in (source.id, source.path.name, str(source.path)) or \
-                    Path(reference).resolve() == source.path.resolve():
-                return source
+        """A source by id, file name or path (exactly, or ignoring case when that is unambiguous)."""
+        return self._source(self._resolve(reference))
+
+    def _resolve(self, reference: str) -> SourceRow:
+        row = self._store.source(key=reference) or self._store.source(name=reference)
+        if row is None:
+            path = Path(reference)
+            if path.parent != Path(".") and path.resolve().parent == self.folder.resolve():
+                row = self._store.source(name=path.name)
+        if row is not None:
+            return row
+        matches = self._store.sources_like(reference)
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            names = ", ".join(sorted(match.name for match in matches))
+            raise LibraryError(f"{reference!r} could mean any of {names}; give the exact file name.")
         raise LibraryError(f"No source called {reference!r} (see `qa sources`).")
+
+    def matching(self, pattern: str) -> list[Source]:
+        """Sources whose id or file name matches a shell pattern (``*report*``), or the one named."""
+        if not any(char in pattern for char in "*?["):
+            return [self.find(pattern)]
+        return [self._source(row) for row in self._store.sources()
+                if fnmatch.fnmatchcase(row.key, pattern) or fnmatch.fnmatchcase(row.name, pattern)]
 
     def text(self, source_id: str) -> str:
         """The whole text of a source, the text citation offsets point into."""
+        row = self._resolve(source_id)
+        stored = self._store.stored_text(row.id)
+        if stored is not None:
+            return stored
         try:
-            return read_text(self.find(source_id).path)[0]
+            return read_text(self.folder / row.name)[0]
         except SourceError as error:
             raise LibraryError(str(error)) from None
 
     # -- changing --------------------------------------------------------------------------
 
-    def add(self, paths: Iterable[Path]) -> list[AddResult]:
+    def refresh(self, blocking: bool = False) -> None:
+        """Bring the index up to date with the folder, re-reading only changed files.
+
+        Without ``blocking``, a library another process is writing is left as it was
+        committed: answers stay consistent, and every quote is still checked against its file.
+        """
+        with self._lock, self._store.writing(blocking) as held:
+            if held:
+                self._sync()
+            else:
+                self.warnings.append("Another qa process is updating this library; "
+                                     "answering from what it has saved so far.")
+
+    def _sync(self) -> None:
+        rows = {row.name: row for row in self._store.sources()}
+        jobs: list[Job] = []
+        removed: list[SourceRow] = []
+        self.reread = []
+        try:
+            entries = sorted(os.scandir(self.folder), key=lambda entry: entry.name)
+        except OSError as error:
+            raise LibraryError(f"Cannot read the sources folder {self.folder}: {error.strerror}.") from None
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name.startswith(".") or not is_supported(path):
+                continue
+            row = rows.pop(entry.name, None)
+            try:
+                state = file_state(path)
+                if row is not None and row.state == state:
+                    continue
+                if row is not None and _sha256(path) == row.sha256:
+                    self._store.update_state(row.id, state)
+                    continue
+            except (SourceError, OSError) as error:
+                self.warnings.append(f"Skipped {_reason(error, path)}")
+                if row is not None:
+                    removed.append(row)
+                continue
+            if row is not None:
+                removed.append(row)
+            jobs.append(Job(path, entry.name, link=os.readlink(path) if entry.is_symlink() else None))
+        removed += rows.values()  # files no longer in the folder
+        self._analyse_and_commit(jobs, removed, on_outcome=self._note_sync_outcome)
+
+    def _note_sync_outcome(self, outcome: Outcome) -> AnalysedSource | None:
+        if outcome.error:
+            self.warnings.append(f"Skipped {outcome.error}")
+            return None
+        self.reread.append(outcome.job.name)
+        if outcome.analysed and outcome.analysed.warning:
+            self.warnings.append(outcome.analysed.warning)
+        return outcome.analysed
+
+    def _analyse_and_commit(self, jobs: list[Job], removed: list[SourceRow],
+                            on_outcome: Callable[[Outcome], AnalysedSource | None],
+                            place: Callable[[list[AnalysedSource]], list[Path]] = lambda batch: [],
+                            cancelled: Callable[[], bool] = lambda: False) -> None:
+        """Analyse files in parallel and commit them in batches; ``removed`` goes with the first.
+
+        ``place`` puts a batch's files into the folder before its commit; if the commit does
+        not happen (an error, Ctrl+C), the files it placed are removed again.
+        """
+        batch: list[AnalysedSource] = []
+        chunks = 0
+        for outcome in analyse_all(jobs, self.settings.chunk_max_words, cancelled):
+            analysed = on_outcome(outcome)
+            if analysed is None:
+                continue
+            batch.append(analysed)
+            chunks += len(analysed.chunks)
+            if len(batch) >= BATCH_FILES or chunks >= BATCH_CHUNKS:
+                self._place_and_commit(batch, removed, place)
+                batch, chunks, removed = [], 0, []
+        if batch or removed:
+            self._place_and_commit(batch, removed, place)
+
+    def _place_and_commit(self, batch: list[AnalysedSource], removed: list[SourceRow],
+                          place: Callable[[list[AnalysedSource]], list[Path]]) -> None:
+        placed: list[Path] = []
+        try:
+            placed = place(batch)
+            self._commit(batch, removed)
+        except BaseException:
+            for path in placed:
+                path.unlink(missing_ok=True)
+            raise
+
+    def _commit(self, added: list[AnalysedSource], removed: list[SourceRow]) -> None:
+        try:
+            self._store.commit(added, removed, recount)
+        except OSError as error:
+            raise LibraryError(f"Could not save the index in {self.folder / '.qa'}: "
+                               f"{error.strerror or error}.") from None
+        except Exception as error:  # sqlite3 reports a full disk or a read-only file as its own errors
+            if type(error).__module__ == "sqlite3":
+                raise LibraryError(f"Could not save the index in {self.folder / '.qa'}: {error}.") from None
+            raise
+
+    def add(self, paths: Iterable[Path], progress: Progress | None = None,
+            cancel: threading.Event | None = None, link: bool = False) -> list[AddResult]:
         """Copy files (or every supported file of a folder) in and index them.
 
-        The originals are never moved or changed; the same content twice is reported, not
-        copied; a name already taken by other content gets a new name. All paths are checked
-        before anything is copied.
+        The originals are never moved or changed (with ``link``, the sources folder gets a
+        symbolic link to each instead of a copy). The same content twice is reported, not
+        copied; a name already taken gets a new name. A bad file is reported in its result and
+        never stops the others. Work is committed in batches: after Ctrl+C or ``cancel``, what
+        was committed stays and nothing half-done remains.
         """
-        with self._lock:
-            return self._add([file for path in paths for file in _expand(path)])
-
-    def _add(self, files: list[Path]) -> list[AddResult]:
-        loaded = []
-        for file in files:
+        files: list[Path] = []
+        results: dict[Path, AddResult] = {}
+        for path in paths:
             try:
-                loaded.append((file, load(file), file.read_bytes()))
-            except SourceError as error:
-                raise LibraryError(str(error)) from None
-        by_hash = {stored.sha256: name for name, stored in self._stored.items()}
-        outcomes: list[tuple[Path, str, str | None, str | None]] = []
-        for file, parsed, data in loaded:
-            digest = hashlib.sha256(data).hexdigest()
-            if digest in by_hash:
-                outcomes.append((file, by_hash[digest], by_hash[digest], None))
-                continue
-            target = _free_name(self.folder, file.name)
-            store.atomic_write(target, data)
-            shutil.copystat(file, target)
-            by_hash[digest] = target.name
-            outcomes.append((file, target.name, None, parsed.warning))
-        self._refresh()
-        by_name = {source.path.name: source for source in self._sources.values()}
-        return [
-            AddResult(path=file, source=by_name.get(name), duplicate_of=duplicate, warning=warning)
-            for file, name, duplicate, warning in outcomes
-        ]
+                files += _expand(path)
+            except LibraryError as error:
+                results[path] = AddResult(path=path, error=str(error))
+        with self._lock, self._store.writing(blocking=True):
+            self._sync()
+            # Placeholder names keep two files called x.txt (from different folders) apart.
+            jobs = [Job(file, f"{number}:{file.name}") for number, file in enumerate(files)]
+            originals = {job.name: job.path for job in jobs}
+            total = sum(_size(file) for file in files)
+            done = {"files": 0, "bytes": 0}
+            seen: dict[str, str] = {}
+            placed_as: dict[Path, str] = {}
 
-    def remove(self, reference: str) -> Source:
-        """Delete a source file from the sources folder and the index."""
-        with self._lock:
-            source = self.find(reference)
-            source.path.unlink()
-            self._refresh()
-            return source
+            def on_outcome(outcome: Outcome) -> AnalysedSource | None:
+                file = outcome.job.path
+                done["files"] += 1
+                done["bytes"] += _size(file)
+                if progress:
+                    progress(AddProgress(files_done=done["files"], files_total=len(jobs),
+                                         bytes_done=done["bytes"], bytes_total=total, current=file))
+                if outcome.error or outcome.analysed is None:
+                    results[file] = AddResult(path=file, error=outcome.error)
+                    return None
+                analysed = outcome.analysed
+                existing = self._store.source_with_hash(analysed.sha256)
+                duplicate = existing.name if existing else seen.get(analysed.sha256)
+                if duplicate:
+                    results[file] = AddResult(path=file, duplicate_of=duplicate)
+                    return None
+                seen[analysed.sha256] = file.name
+                results[file] = AddResult(path=file, warning=analysed.warning)
+                return analysed
 
-    # -- indexing --------------------------------------------------------------------------
+            def place(batch: list[AnalysedSource]) -> list[Path]:
+                sources = [originals[analysed.name] for analysed in batch]
+                placed = self._place(batch, sources, link)
+                placed_as.update(zip(sources, (target.name for target in placed)))
+                self.reread += [target.name for target in placed]
+                return placed
 
-    def _refresh(self) -> None:
-        """Bring the index up to date with the folder, re-reading only changed files."""
-        fingerprint = self.settings.index_fingerprint()
-        cached = self._stored or store.read(self.folder, fingerprint)
-        current: dict[str, store.StoredSource] = {}
-        self.reread = []
-        self.warnings = []
-        for path in sorted(p for p in self.folder.iterdir() if p.is_file() and is_supported(p)
-                           and not p.name.startswith(".")):
-            stat = path.stat()
-            old = cached.get(path.name)
-            if old and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns:
-                current[path.name] = old
-                continue
             try:
-                current[path.name] = self._analyse(path, stat.st_size, stat.st_mtime_ns, old)
-            except SourceError as error:
-                self.warnings.append(f"Skipped {error}")
-                continue
-            if current[path.name].warning:
-                self.warnings.append(current[path.name].warning)
-        if current != cached or not store.index_path(self.folder).exists():
-            try:
-                store.write(self.folder, fingerprint, list(current.values()))
-            except OSError as error:
-                self.warnings.append(f"Could not save the index ({error.strerror}); it lives in memory only.")
-        self._stored = current
-        self._sources = self._make_sources(current)
-        chunks = [chunk for stored in current.values() for chunk in stored.chunks]
-        self._index = Index(chunks, self.settings)
-        by_name = {source.path.name: source for source in self._sources.values()}
-        self._answerer = Answerer(self._index, by_name, self.settings)
+                self._analyse_and_commit(jobs, [], on_outcome, place,
+                                         cancelled=lambda: cancel is not None and cancel.is_set())
+            finally:
+                by_name = {source.path.name: source for source in self.sources}
+                for file, name in placed_as.items():
+                    if name in by_name:
+                        results[file].source = by_name[name]
+                    else:  # placed, then rolled back
+                        results.pop(file, None)
+        missing = [p for p in results if p not in originals.values()]
+        return [results[p] for p in missing] + [results[file] for file in files if file in results]
 
-    def _analyse(self, path: Path, size: int, mtime_ns: int,
-                 old: store.StoredSource | None) -> store.StoredSource:
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if old and old.sha256 == digest:
-            return old.model_copy(update={"size": size, "mtime_ns": mtime_ns})
-        self.reread.append(path.name)
-        parsed = load(path)
-        chunks = chunk_source(parsed.text, parsed.paragraphs, path.name, self.settings.chunk_max_words)
-        return store.StoredSource(
-            name=path.name, size=size, mtime_ns=mtime_ns, sha256=digest, title=parsed.title,
-            paragraphs=parsed.paragraphs, chunks=chunks, warning=parsed.warning,
-        )
+    def _place(self, batch: list[AnalysedSource], originals: list[Path], link: bool) -> list[Path]:
+        """Copy (or link) a batch's files into the folder under free names, ready to commit.
 
-    def _make_sources(self, stored: dict[str, store.StoredSource]) -> dict[str, Source]:
-        stems = [Path(name).stem for name in stored]
-        ids = {name: Path(name).stem if stems.count(Path(name).stem) == 1 else name for name in stored}
-        return {
-            ids[name]: Source(
-                id=ids[name], title=entry.title, path=self.folder / name,
-                paragraphs=len(entry.paragraphs), chunks=len(entry.chunks), sha256=entry.sha256,
-            )
-            for name, entry in stored.items()
-        }
+        Returns the files placed, in batch order; on failure the ones already placed are removed.
+        """
+        placed: list[Path] = []
+        try:
+            for analysed, original in zip(batch, originals):
+                target = self._copy_in(original, link)
+                placed.append(target)
+                analysed.name = target.name
+                analysed.state = file_state(target)
+                if link:
+                    analysed.link = str(original.resolve())
+                elif _sha256(target) != analysed.sha256:
+                    # The original changed while it was analysed: index what was copied.
+                    fresh = analyse(Job(target, target.name), self.settings.chunk_max_words)
+                    analysed.__dict__.update(fresh.__dict__)
+        except BaseException:
+            for target in placed:
+                target.unlink(missing_ok=True)
+            raise
+        return placed
+
+    def _copy_in(self, original: Path, link: bool) -> Path:
+        """A copy of (or a link to) ``original`` under a name no other file has, created atomically."""
+        name = _visible_name(original.name)
+        if link:
+            for target in _free_names(self.folder, name):
+                try:
+                    os.symlink(original.resolve(), target)
+                    return target
+                except FileExistsError:
+                    continue
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=TEMPORARY_SUFFIX)
+        try:
+            with os.fdopen(handle, "wb") as file, open(original, "rb") as source:
+                shutil.copyfileobj(source, file, 1 << 20)
+                file.flush()
+                os.fsync(file.fileno())
+            shutil.copystat(original, temporary)
+            for target in _free_names(self.folder, name):
+                try:
+                    os.link(temporary, target)  # fails rather than replace a file that appeared
+                    return target
+                except FileExistsError:
+                    continue
+                except OSError as error:
+                    if error.errno not in (errno.EPERM, errno.EXDEV, errno.EOPNOTSUPP, errno.EMLINK):
+                        raise
+                    if not target.exists():  # no hard links here: we hold the writer lock
+                        os.replace(temporary, target)
+                        return target
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+        raise LibraryError(f"No free name for {original.name} in {self.folder}.")
+
+    def remove(self, references: str | Sequence[str]) -> list[Source]:
+        """Delete sources from the folder and the index (a linked source: only its link).
+
+        Every reference must name exactly one source, or nothing is removed.
+        """
+        if isinstance(references, str):
+            references = [references]
+        with self._lock, self._store.writing(blocking=True):
+            rows = {row.id: row for row in map(self._resolve, references)}
+            gone: list[SourceRow] = []
+            failure: OSError | None = None
+            for row in rows.values():
+                try:
+                    (self.folder / row.name).unlink(missing_ok=True)
+                    gone.append(row)
+                except OSError as error:
+                    failure = failure or error
+            self._commit([], gone)
+            if failure is not None:
+                raise LibraryError(f"Could not delete {failure.filename}: {failure.strerror}.")
+            return [self._source(row) for row in gone]
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _reason(error: Exception, path: Path) -> str:
+    if isinstance(error, SourceError):
+        return str(error)
+    return f"{path} cannot be read: {getattr(error, 'strerror', None) or error}."
+
+
+def _visible_name(name: str) -> str:
+    """A name the folder will index: no leading dot, at most NAME_MAX bytes."""
+    name = name.lstrip(".") or "source.txt"
+    suffix = Path(name).suffix
+    stem = name[: len(name) - len(suffix)]
+    room = NAME_MAX - len(suffix.encode()) - 8  # leave room for "-NNNN"
+    while len(stem.encode()) > room:
+        stem = stem[:-1]
+    return stem + suffix
+
+
+def _free_names(folder: Path, name: str) -> Iterable[Path]:
+    stem, suffix = Path(name).stem, Path(name).suffix
+    yield folder / name
+    for n in range(2, 100_000):
+        yield folder / f"{stem}-{n}{suffix}"
 
 
 def _expand(path: Path) -> list[Path]:
+    """The files to add for one path: the file itself, or a folder's supported files."""
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and is_supported(p)
+        files = sorted(p for p in path.rglob("*") if is_supported(p) and p.is_file()
                        and not any(part.startswith(".") for part in p.relative_to(path).parts))
         if not files:
             raise LibraryError(f"{path} holds no supported files ({SUPPORTED_FORMATS}).")
         return files
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise LibraryError(f"{path} does not exist.")
+    if not is_supported(path):
+        raise LibraryError(f"{path.name} is not a supported format (supported: {SUPPORTED_FORMATS}).")
     return [path]
-
-
-def _free_name(folder: Path, name: str) -> Path:
-    target = folder / name
-    n = 2
-    while target.exists():
-        target = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
-        n += 1
-    return target

@@ -19,17 +19,21 @@ class Span(BaseModel):
 class Source(BaseModel):
     """One file of the sources folder, as the index knows it."""
 
-    id: str
+    id: str = Field(description="unique in its library; the file name, without its extension where that is unambiguous")
     title: str
     path: Path
     paragraphs: int
     chunks: int
     sha256: str
+    format: str = Field(default="txt", description="the file's extension: txt, md, html, pdf...")
+    size: int = Field(default=0, description="bytes")
+    link: Path | None = Field(default=None, description="the original a linked source points to")
 
 
 class Chunk(BaseModel):
     """A passage of a source: a paragraph or a window of its sentences."""
 
+    id: int | None = Field(default=None, description="its id in the library's index")
     source: str
     paragraph: int = Field(ge=1, description="1-based body paragraph number")
     start: int
@@ -37,6 +41,9 @@ class Chunk(BaseModel):
     text: str
     sentences: list[Span]
     tokens: list[str]
+    section: str | None = None
+    page: int | None = None
+    lines: tuple[int, int] | None = None
 
 
 class Citation(BaseModel):
@@ -75,9 +82,28 @@ class Answer(BaseModel):
 
 
 class AddResult(BaseModel):
-    """What `add` did with one path."""
+    """What `add` did with one path: added it, found it already there, or could not."""
 
     path: Path
     source: Source | None = None
     duplicate_of: str | None = None
     warning: str | None = None
+    error: str | None = Field(default=None, description="why the file was not added")
+
+
+class AddProgress(BaseModel):
+    """How far an `add` has got; sent to a progress callback after each file."""
+
+    files_done: int
+    files_total: int
+    bytes_done: int
+    bytes_total: int
+    current: Path | None = None
+
+
+class SearchHit(BaseModel):
+    """A passage as ranked by BM25, before any sentence is chosen."""
+
+    source: str
+    chunk: int
+    score: float

@@ -9,6 +9,10 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+# Bump when analysis, chunking or the stored terms change: every library is then re-read once.
+ANALYSIS_VERSION = 2
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", frozen=True)
 
@@ -24,5 +28,5 @@ class Settings(BaseSettings):
     )
 
     def index_fingerprint(self) -> str:
-        """The settings an on-disk index depends on: change one and the index is rebuilt."""
-        return f"chunk_max_words={self.chunk_max_words}"
+        """What an on-disk index depends on: change one and the index is rebuilt."""
+        return f"chunk_max_words={self.chunk_max_words};analysis={ANALYSIS_VERSION}"

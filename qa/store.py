@@ -1,73 +1,673 @@
-"""The on-disk index: analysed sources kept as JSON so a restart skips unchanged files.
+"""The library's database: sources, chunks, postings and spellings in one SQLite file.
 
-It lives in ``<sources>/.qa/index.json`` beside a ``.gitignore`` of ``*``, so it is never
-committed by accident. Writes go to a temporary file that is then renamed over the old one:
-an interrupted run leaves the previous index usable. A missing, stale or unreadable index is
-simply rebuilt.
+It lives in ``<sources>/.qa/library.sqlite3`` beside a ``.gitignore`` of ``*``. Each change
+(a batch of added sources, a removal) is one transaction, so a crash at any moment leaves the
+previous state. WAL mode lets readers answer while a writer works; writers take turns through
+an exclusive lock on ``.qa/lock``.
+
+Postings are stored as Lucene stores them: each committed batch is a segment whose postings
+(term → chunk ids and term frequencies, as little-endian uint32 arrays) never change. Removing
+a source deletes its chunks and marks its id range dead in its segment; a segment whose
+sources are all gone is dropped whole. Chunk ids only ever grow, so a dead range never hides
+a newer chunk. Everything BM25 needs at query time (document frequencies, chunk count, total
+length, how many terms have each document frequency) is kept current by the same
+transactions.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import sqlite3
 import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+import numpy as np
 
-from qa.models import Chunk, Span
+from qa.sources import is_supported
 
-FORMAT_VERSION = 1
+SCHEMA_VERSION = 2
 INDEX_DIR = ".qa"
+DATABASE = "library.sqlite3"
+# A temporary file of ours: `atomic_write` and copies into the sources folder use this suffix.
+TEMPORARY_SUFFIX = ".qa-tmp"
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    format TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    paragraphs INTEGER NOT NULL,
+    chunks INTEGER NOT NULL,
+    first_chunk INTEGER NOT NULL,
+    segment INTEGER NOT NULL,
+    warning TEXT,
+    link TEXT,
+    metadata TEXT,
+    text TEXT
+);
+CREATE INDEX sources_key_nocase ON sources (key COLLATE NOCASE);
+CREATE INDEX sources_name_nocase ON sources (name COLLATE NOCASE);
+CREATE INDEX sources_sha256 ON sources (sha256);
+CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY,
+    source INTEGER NOT NULL,
+    paragraph INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    length INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    sentences BLOB NOT NULL,
+    section TEXT,
+    page INTEGER,
+    first_line INTEGER,
+    last_line INTEGER
+);
+CREATE INDEX chunks_source ON chunks (source);
+CREATE TABLE terms (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE, df INTEGER NOT NULL);
+CREATE TABLE df_histogram (df INTEGER PRIMARY KEY, terms INTEGER NOT NULL);
+CREATE TABLE segments (
+    id INTEGER PRIMARY KEY, first_chunk INTEGER NOT NULL, lengths BLOB NOT NULL,
+    live INTEGER NOT NULL
+);
+CREATE TABLE dead (segment INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL);
+CREATE TABLE postings (
+    term INTEGER NOT NULL, segment INTEGER NOT NULL, chunks BLOB NOT NULL, tfs BLOB NOT NULL,
+    PRIMARY KEY (term, segment)
+) WITHOUT ROWID;
+CREATE INDEX postings_segment ON postings (segment);
+CREATE TABLE words (norm TEXT PRIMARY KEY, count INTEGER NOT NULL, capitalised INTEGER NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE surfaces (norm TEXT NOT NULL, surface TEXT NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY (norm, surface)) WITHOUT ROWID;
+CREATE TABLE deletes (variant TEXT NOT NULL, norm TEXT NOT NULL, PRIMARY KEY (variant, norm))
+    WITHOUT ROWID;
+"""
+
+# SQLite's default limit on host parameters is 999 in old builds: stay under it.
+_PARAMETERS = 900
 
 
-class StoredSource(BaseModel):
-    """One analysed source file, with what tells whether the file changed since."""
+class StoreError(Exception):
+    """The database cannot be used; the message is one sentence."""
 
-    name: str
+
+@dataclass(frozen=True)
+class FileState:
+    """What tells whether a file changed: git's rule (size, mtime, ctime, inode)."""
+
     size: int
     mtime_ns: int
-    sha256: str
+    ctime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, stat: os.stat_result) -> FileState:
+        return cls(stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+@dataclass
+class ChunkRecord:
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    sentences: list[tuple[int, int]]
+    terms: Counter[str]
+    length: int
+    section: str | None = None
+    page: int | None = None
+    lines: tuple[int, int] | None = None
+
+
+@dataclass
+class AnalysedSource:
+    """A file read and analysed, ready to be committed (built in worker processes)."""
+
+    name: str
     title: str
-    paragraphs: list[Span]
-    chunks: list[Chunk]
+    format: str
+    sha256: str
+    state: FileState
+    paragraphs: int
+    chunks: list[ChunkRecord]
+    # (normalised word, as written) → count, for the spelling vocabulary
+    surfaces: Counter[tuple[str, str]]
+    text: str | None = None  # stored only for derived formats (PDF, DOCX...), else None
     warning: str | None = None
+    link: str | None = None
+    metadata: str | None = None
 
 
-class StoredIndex(BaseModel):
-    version: int = FORMAT_VERSION
-    fingerprint: str
-    sources: list[StoredSource]
+@dataclass
+class SourceRow:
+    id: int
+    key: str
+    name: str
+    title: str
+    format: str
+    size: int
+    state: FileState
+    sha256: str
+    paragraphs: int
+    chunks: int
+    first_chunk: int
+    segment: int
+    warning: str | None
+    link: str | None
+    metadata: str | None
+
+    _COLUMNS = ("id, key, name, title, format, size, mtime_ns, ctime_ns, inode, sha256, paragraphs, "
+                "chunks, first_chunk, segment, warning, link, metadata")
+
+    @classmethod
+    def from_row(cls, row: tuple) -> SourceRow:
+        (id_, key, name, title, format_, size, mtime, ctime, inode, sha, paragraphs, chunks,
+         first, segment, warning, link, metadata) = row
+        return cls(id_, key, name, title, format_, size, FileState(size, mtime, ctime, inode), sha,
+                   paragraphs, chunks, first, segment, warning, link, metadata)
 
 
-def index_path(folder: Path) -> Path:
-    return folder / INDEX_DIR / "index.json"
+@dataclass
+class ChunkRow:
+    id: int
+    source_key: str
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    sentences: list[tuple[int, int]]
+    section: str | None
+    page: int | None
+    lines: tuple[int, int] | None
 
 
-def read(folder: Path, fingerprint: str) -> dict[str, StoredSource]:
-    """The stored sources by file name; empty when the index is missing, stale or unreadable."""
-    try:
-        stored = StoredIndex.model_validate_json(index_path(folder).read_bytes())
-    except (OSError, ValueError, ValidationError):
-        return {}
-    if stored.version != FORMAT_VERSION or stored.fingerprint != fingerprint:
-        return {}
-    return {source.name: source for source in stored.sources}
+@dataclass
+class Statistics:
+    generation: int
+    chunks: int
+    total_length: int
+    next_chunk: int
 
 
-def write(folder: Path, fingerprint: str, sources: list[StoredSource]) -> None:
-    """Replace the index atomically. Raises OSError when the folder is not writable."""
-    directory = folder / INDEX_DIR
-    directory.mkdir(exist_ok=True)
-    ignore = directory / ".gitignore"
-    if not ignore.exists():
-        atomic_write(ignore, b"# qa's index: rebuilt from the sources when missing\n*\n")
-    payload = StoredIndex(fingerprint=fingerprint, sources=sources).model_dump_json()
-    atomic_write(index_path(folder), payload.encode())
+@dataclass
+class _Postings:
+    chunk_ids: list[int] = field(default_factory=list)
+    tfs: list[int] = field(default_factory=list)
+
+
+# Re-derives a chunk's terms and spellings from its stored text and section, exactly as they
+# were counted when it was added (the store keeps no per-source copy of them).
+Recount = Callable[[str, str | None], tuple[Counter[str], Counter[tuple[str, str]]]]
+
+
+def database_path(folder: Path) -> Path:
+    return folder / INDEX_DIR / DATABASE
+
+
+def _as_blob(values: Sequence[int]) -> bytes:
+    return np.asarray(values, dtype="<u4").tobytes()
+
+
+def _from_blob(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<u4")
+
+
+def _batched(items: Sequence, size: int = _PARAMETERS) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def deletion_variants(word: str) -> set[str]:
+    """``word`` and every string one deleted letter away (SymSpell's deletion neighbourhood)."""
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+class Store:
+    """One library's database; a connection per `Store`, shared by threads under its lock."""
+
+    def __init__(self, folder: Path, fingerprint: str) -> None:
+        self.folder = folder
+        self.fingerprint = fingerprint
+        self.in_memory = False
+        self._lock_file: int | None = None
+        directory = folder / INDEX_DIR
+        try:
+            directory.mkdir(exist_ok=True)
+            ignore = directory / ".gitignore"
+            if not ignore.exists():
+                atomic_write(ignore, b"# qa's index: rebuilt from the sources when missing\n*\n")
+            self._connection = self._connect(database_path(folder))
+        except (OSError, sqlite3.Error):
+            # A read-only or full folder: answer from an index that lives in memory only.
+            self.in_memory = True
+            self._connection = self._connect(None)
+        legacy = directory / "index.json"
+        if legacy.exists() and not self.in_memory:
+            legacy.unlink(missing_ok=True)  # the old JSON index: everything is re-read once
+
+    # -- connection and schema ---------------------------------------------------------------
+
+    def _connect(self, path: Path | None) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            ":memory:" if path is None else str(path), isolation_level=None,
+            check_same_thread=False, timeout=60,
+        )
+        if path is not None:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+        try:
+            ready = self._schema_matches(connection)
+        except sqlite3.DatabaseError:
+            ready = False
+            if path is not None:  # not a database at all: start again
+                connection.close()
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(path) + suffix).unlink(missing_ok=True)
+                return self._connect(path)
+        if not ready:
+            with self._writer_lock(path), self._transaction(connection):
+                if not self._schema_matches(connection):
+                    self._create(connection)
+        return connection
+
+    def _schema_matches(self, connection: sqlite3.Connection) -> bool:
+        exists = connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        if not exists:
+            return False
+        meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+        return meta.get("version") == SCHEMA_VERSION and meta.get("fingerprint") == self.fingerprint
+
+    def _create(self, connection: sqlite3.Connection) -> None:
+        for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall():
+            connection.execute(f'DROP TABLE "{name}"')
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+        connection.executemany("INSERT INTO meta VALUES (?, ?)", [
+            ("version", SCHEMA_VERSION), ("fingerprint", self.fingerprint), ("generation", 0),
+            ("chunks", 0), ("total_length", 0), ("next_chunk", 0),
+        ])
+
+    @contextmanager
+    def _transaction(self, connection: sqlite3.Connection | None = None) -> Iterator[sqlite3.Connection]:
+        connection = connection or self._connection
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see one consistent state, whatever writers commit meanwhile."""
+        self._connection.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._connection.execute("COMMIT")
+
+    @contextmanager
+    def _writer_lock(self, path: Path | None, blocking: bool = True) -> Iterator[bool]:
+        if path is None:
+            yield True
+            return
+        handle = os.open(path.parent / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+        finally:
+            os.close(handle)  # closing releases the lock
+
+    @contextmanager
+    def writing(self, blocking: bool = True) -> Iterator[bool]:
+        """Hold the library's writer lock (one writer at a time, across processes).
+
+        Yields False when ``blocking`` is off and another process is writing.
+        """
+        with self._writer_lock(None if self.in_memory else database_path(self.folder),
+                               blocking) as held:
+            if held:
+                self._remove_stale_temporaries()
+            yield held
+
+    def _remove_stale_temporaries(self) -> None:
+        """Temporary files of an interrupted run: no other writer is running, so none is live."""
+        try:
+            for directory in (self.folder, self.folder / INDEX_DIR):
+                for entry in os.scandir(directory):
+                    if entry.name.startswith(".") and entry.name.endswith(TEMPORARY_SUFFIX):
+                        Path(entry.path).unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self._connection.close()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def statistics(self) -> Statistics:
+        meta = dict(self._connection.execute(
+            "SELECT key, value FROM meta WHERE key IN ('generation', 'chunks', 'total_length', "
+            "'next_chunk')").fetchall())
+        return Statistics(meta["generation"], meta["chunks"], meta["total_length"],
+                          meta["next_chunk"])
+
+    def df_histogram(self) -> dict[int, int]:
+        return dict(self._connection.execute("SELECT df, terms FROM df_histogram").fetchall())
+
+    def term_frequencies(self, terms: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """term → (id, document frequency), for the terms the library holds."""
+        found: dict[str, tuple[int, int]] = {}
+        for batch in _batched(list(terms)):
+            marks = ",".join("?" * len(batch))
+            for term_id, term, df in self._connection.execute(
+                    f"SELECT id, term, df FROM terms WHERE term IN ({marks})", batch):
+                found[term] = (term_id, df)
+        return found
+
+    def postings(self, term_id: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """(segment, chunk ids, term frequencies) of one term, segment by segment."""
+        return [
+            (segment, _from_blob(chunks), _from_blob(tfs))
+            for segment, chunks, tfs in self._connection.execute(
+                "SELECT segment, chunks, tfs FROM postings WHERE term = ?", (term_id,))
+        ]
+
+    def segment_lengths(self, segment: int) -> tuple[int, np.ndarray]:
+        first, lengths = self._connection.execute(
+            "SELECT first_chunk, lengths FROM segments WHERE id = ?", (segment,)).fetchone()
+        return first, _from_blob(lengths)
+
+    def dead_ranges(self) -> list[tuple[int, int]]:
+        return self._connection.execute("SELECT first, last FROM dead").fetchall()
+
+    def chunk_ranges(self, keys: Iterable[str]) -> list[tuple[int, int]]:
+        """[first, last] chunk ids of the sources with these keys."""
+        ranges = []
+        for batch in _batched(list(keys)):
+            marks = ",".join("?" * len(batch))
+            ranges += self._connection.execute(
+                f"SELECT first_chunk, first_chunk + chunks - 1 FROM sources WHERE key IN ({marks})",
+                batch).fetchall()
+        return ranges
+
+    def chunk(self, chunk_id: int) -> ChunkRow | None:
+        row = self._connection.execute(
+            "SELECT c.id, s.key, c.paragraph, c.start, c.end, c.text, c.sentences, c.section, "
+            "c.page, c.first_line, c.last_line FROM chunks c JOIN sources s ON s.id = c.source "
+            "WHERE c.id = ?", (chunk_id,)).fetchone()
+        if row is None:
+            return None
+        sentences = _from_blob(row[6]).reshape(-1, 2).tolist()
+        lines = (row[9], row[10]) if row[9] is not None else None
+        return ChunkRow(row[0], row[1], row[2], row[3], row[4], row[5],
+                        [(int(s), int(e)) for s, e in sentences], row[7], row[8], lines)
+
+    def sources(self) -> list[SourceRow]:
+        return [SourceRow.from_row(row) for row in self._connection.execute(
+            f"SELECT {SourceRow._COLUMNS} FROM sources ORDER BY name")]
+
+    def source(self, *, key: str | None = None, name: str | None = None) -> SourceRow | None:
+        column, value = ("key", key) if key is not None else ("name", name)
+        row = self._connection.execute(
+            f"SELECT {SourceRow._COLUMNS} FROM sources WHERE {column} = ?", (value,)).fetchone()
+        return SourceRow.from_row(row) if row else None
+
+    def sources_like(self, reference: str) -> list[SourceRow]:
+        """Sources whose key or name matches ``reference`` ignoring case."""
+        return [SourceRow.from_row(row) for row in self._connection.execute(
+            f"SELECT {SourceRow._COLUMNS} FROM sources WHERE key = ? COLLATE NOCASE "
+            "OR name = ? COLLATE NOCASE", (reference, reference))]
+
+    def source_with_hash(self, sha256: str) -> SourceRow | None:
+        row = self._connection.execute(
+            f"SELECT {SourceRow._COLUMNS} FROM sources WHERE sha256 = ? LIMIT 1", (sha256,)).fetchone()
+        return SourceRow.from_row(row) if row else None
+
+    def stored_text(self, source_id: int) -> str | None:
+        row = self._connection.execute("SELECT text FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return row[0] if row else None
+
+    def spelling(self, norm: str) -> tuple[str, int, int] | None:
+        """(commonest surface, count, capitalised count) of a normalised word, if the sources have it."""
+        row = self._connection.execute(
+            "SELECT count, capitalised FROM words WHERE norm = ?", (norm,)).fetchone()
+        if row is None:
+            return None
+        surface = self._connection.execute(
+            "SELECT surface FROM surfaces WHERE norm = ? ORDER BY count DESC, surface LIMIT 1",
+            (norm,)).fetchone()
+        return surface[0], row[0], row[1]
+
+    def words_sharing_deletions(self, variants: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        for batch in _batched(list(variants)):
+            marks = ",".join("?" * len(batch))
+            found.update(norm for (norm,) in self._connection.execute(
+                f"SELECT norm FROM deletes WHERE variant IN ({marks})", batch))
+        return found
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def update_state(self, source_id: int, state: FileState) -> None:
+        """A file touched but unchanged (same content hash): remember its new state."""
+        with self._transaction() as db:
+            db.execute("UPDATE sources SET mtime_ns = ?, ctime_ns = ?, inode = ? WHERE id = ?",
+                       (state.mtime_ns, state.ctime_ns, state.inode, source_id))
+
+    def commit(self, added: Sequence[AnalysedSource] = (), removed: Sequence[SourceRow] = (),
+               recount: Recount | None = None) -> list[SourceRow]:
+        """Remove sources and add a batch as one new segment, all in one transaction.
+
+        A changed file is both: readers see its old version or its new one, never neither.
+        """
+        if not added and not removed:
+            return []
+        with self._transaction() as db:
+            if removed:
+                assert recount is not None, "removing needs the recount of what was added"
+                self._remove(db, removed, recount)
+            keys = self._add(db, added) if added else []
+        return [row for key in keys if (row := self.source(key=key)) is not None]
+
+    def _add(self, db: sqlite3.Connection, analysed: Sequence[AnalysedSource]) -> list[str]:
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        next_chunk = meta["next_chunk"]
+        segment = db.execute("INSERT INTO segments (first_chunk, lengths, live) VALUES (?, x'', 0)",
+                             (next_chunk,)).lastrowid
+        postings: dict[str, _Postings] = defaultdict(_Postings)
+        lengths: list[int] = []
+        keys = []
+        surfaces: Counter[tuple[str, str]] = Counter()
+        for source in analysed:
+            key = self._free_key(db, source.name)
+            keys.append(key)
+            source_id = db.execute(
+                "INSERT INTO sources (key, name, title, format, size, mtime_ns, ctime_ns, inode, "
+                "sha256, paragraphs, chunks, first_chunk, segment, warning, link, metadata, text) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, source.name, source.title, source.format, source.state.size,
+                 source.state.mtime_ns, source.state.ctime_ns, source.state.inode,
+                 source.sha256, source.paragraphs, len(source.chunks), next_chunk, segment,
+                 source.warning, source.link, source.metadata, source.text),
+            ).lastrowid
+            rows = []
+            for chunk in source.chunks:
+                chunk_id = next_chunk
+                next_chunk += 1
+                lengths.append(chunk.length)
+                for term, tf in chunk.terms.items():
+                    entry = postings[term]
+                    entry.chunk_ids.append(chunk_id)
+                    entry.tfs.append(tf)
+                rows.append((
+                    chunk_id, source_id, chunk.paragraph, chunk.start, chunk.end, chunk.length,
+                    chunk.text, _as_blob([i for span in chunk.sentences for i in span]),
+                    chunk.section, chunk.page,
+                    chunk.lines[0] if chunk.lines else None, chunk.lines[1] if chunk.lines else None,
+                ))
+            db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            surfaces.update(source.surfaces)
+        term_ids = self._change_document_frequencies(
+            db, {term: len(entry.chunk_ids) for term, entry in postings.items()})
+        db.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", [
+            (term_ids[term], segment, _as_blob(entry.chunk_ids), _as_blob(entry.tfs))
+            for term, entry in postings.items()
+        ])
+        db.execute("UPDATE segments SET lengths = ?, live = ? WHERE id = ?",
+                   (_as_blob(lengths), len(lengths), segment))
+        self._change_spellings(db, surfaces, +1)
+        self._set_meta(db, next_chunk=next_chunk, chunks=meta["chunks"] + len(lengths),
+                       total_length=meta["total_length"] + sum(lengths),
+                       generation=meta["generation"] + 1)
+        return keys
+
+    def _remove(self, db: sqlite3.Connection, rows: Sequence[SourceRow], recount: Recount) -> None:
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        df_change: Counter[str] = Counter()
+        surfaces: Counter[tuple[str, str]] = Counter()
+        removed_chunks = removed_length = 0
+        for row in rows:
+            for text, section, length in db.execute(
+                    "SELECT text, section, length FROM chunks WHERE source = ?", (row.id,)).fetchall():
+                terms, chunk_surfaces = recount(text, section)
+                df_change.update({term: -1 for term in terms})
+                surfaces.update(chunk_surfaces)
+                removed_chunks += 1
+                removed_length += length
+            db.execute("DELETE FROM chunks WHERE source = ?", (row.id,))
+            db.execute("DELETE FROM sources WHERE id = ?", (row.id,))
+            live = db.execute("UPDATE segments SET live = live - ? WHERE id = ? RETURNING live",
+                              (row.chunks, row.segment)).fetchone()
+            if live is None or live[0] <= 0:
+                db.execute("DELETE FROM postings WHERE segment = ?", (row.segment,))
+                db.execute("DELETE FROM segments WHERE id = ?", (row.segment,))
+                db.execute("DELETE FROM dead WHERE segment = ?", (row.segment,))
+            elif row.chunks:
+                db.execute("INSERT INTO dead VALUES (?, ?, ?)",
+                           (row.segment, row.first_chunk, row.first_chunk + row.chunks - 1))
+        self._change_document_frequencies(db, df_change)
+        self._change_spellings(db, surfaces, -1)
+        self._set_meta(db, chunks=meta["chunks"] - removed_chunks,
+                       total_length=meta["total_length"] - removed_length,
+                       generation=meta["generation"] + 1)
+
+    @staticmethod
+    def _set_meta(db: sqlite3.Connection, **values: int) -> None:
+        db.executemany("UPDATE meta SET value = ? WHERE key = ?", [(v, k) for k, v in values.items()])
+
+    @staticmethod
+    def _free_key(db: sqlite3.Connection, name: str) -> str:
+        """A source id unique in the library ignoring case, and never another source's file name.
+
+        The file name without its extension reads best; where that is taken (``x.txt`` and
+        ``x.md``) or is itself a file name (``x.txt.md``), the whole file name.
+        """
+        stem = Path(name).stem
+        candidates = [stem] if stem and not is_supported(Path(stem)) else []
+        candidates += [name] + [f"{name}-{n}" for n in range(2, 10_000)]
+        for candidate in candidates:
+            taken = db.execute(
+                "SELECT 1 FROM sources WHERE key = ? COLLATE NOCASE OR name = ? COLLATE NOCASE",
+                (candidate, candidate)).fetchone()
+            if not taken:
+                return candidate
+        raise StoreError(f"No free id for {name}.")
+
+    @staticmethod
+    def _change_document_frequencies(db: sqlite3.Connection, change: dict[str, int]) -> dict[str, int]:
+        """Apply per-term changes of document frequency; returns term → id for the terms kept."""
+        terms = [term for term, delta in change.items() if delta]
+        existing: dict[str, tuple[int, int]] = {}
+        for batch in _batched(terms):
+            marks = ",".join("?" * len(batch))
+            for term_id, term, df in db.execute(
+                    f"SELECT id, term, df FROM terms WHERE term IN ({marks})", batch):
+                existing[term] = (term_id, df)
+        histogram: Counter[int] = Counter()
+        updates, deletions, inserts = [], [], []
+        for term in terms:
+            term_id, old = existing.get(term, (None, 0))
+            new = old + change[term]
+            if old:
+                histogram[old] -= 1
+            if new > 0:
+                histogram[new] += 1
+                if term_id is None:
+                    inserts.append((term, new))
+                else:
+                    updates.append((new, term_id))
+            elif term_id is not None:
+                deletions.append((term_id,))
+        db.executemany("UPDATE terms SET df = ? WHERE id = ?", updates)
+        db.executemany("DELETE FROM terms WHERE id = ?", deletions)
+        db.executemany("INSERT INTO terms (term, df) VALUES (?, ?)", inserts)
+        db.executemany(
+            "INSERT INTO df_histogram VALUES (?, ?) ON CONFLICT (df) DO UPDATE SET terms = terms + excluded.terms",
+            [(df, n) for df, n in histogram.items() if n])
+        db.execute("DELETE FROM df_histogram WHERE terms <= 0")
+        ids = {term: term_id for term, (term_id, _) in existing.items()}
+        for batch in _batched([term for term, _ in inserts]):
+            marks = ",".join("?" * len(batch))
+            ids.update((term, term_id) for term_id, term in db.execute(
+                f"SELECT id, term FROM terms WHERE term IN ({marks})", batch))
+        return ids
+
+    @staticmethod
+    def _change_spellings(db: sqlite3.Connection, surfaces: Counter[tuple[str, str]], sign: int) -> None:
+        words: Counter[str] = Counter()
+        capitalised: Counter[str] = Counter()
+        for (norm, surface), count in surfaces.items():
+            words[norm] += count
+            if surface[:1].isupper():
+                capitalised[norm] += count
+        db.executemany(
+            "INSERT INTO surfaces VALUES (?, ?, ?) ON CONFLICT (norm, surface) "
+            "DO UPDATE SET count = count + excluded.count",
+            [(norm, surface, sign * count) for (norm, surface), count in surfaces.items()])
+        db.executemany(
+            "INSERT INTO words VALUES (?, ?, ?) ON CONFLICT (norm) "
+            "DO UPDATE SET count = count + excluded.count, capitalised = capitalised + excluded.capitalised",
+            [(norm, sign * count, sign * capitalised[norm]) for norm, count in words.items()])
+        if sign > 0:
+            db.executemany("INSERT OR IGNORE INTO deletes VALUES (?, ?)", [
+                (variant, norm) for norm in words if len(norm) >= 3
+                for variant in deletion_variants(norm)
+            ])
+            return
+        gone = [norm for (norm,) in db.execute("SELECT norm FROM words WHERE count <= 0")]
+        db.execute("DELETE FROM surfaces WHERE count <= 0")
+        db.execute("DELETE FROM words WHERE count <= 0")
+        db.executemany("DELETE FROM deletes WHERE variant = ? AND norm = ?", [
+            (variant, norm) for norm in gone for variant in deletion_variants(norm)
+        ])
 
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=TEMPORARY_SUFFIX)
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
@@ -77,4 +677,3 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-

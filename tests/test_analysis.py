@@ -38,11 +38,18 @@ def test_dotted_acronyms_collapse_and_us_is_not_a_stop_word():
     assert analysis.terms("tell us") == ["tell"]
 
 
-def test_stemming_is_cached():
+def test_each_distinct_word_is_stemmed_once():
     analysis.stem.cache_clear()
+    analysis._word_term.cache_clear()
     analysis.terms("officers officers officers deployed deployed")
-    info = analysis.stem.cache_info()
-    assert info.misses == 2 and info.hits == 3
+    assert analysis.stem.cache_info().misses == 2
+    assert analysis._word_term.cache_info().hits == 3
+
+
+@given(st.text(max_size=200))
+def test_fast_terms_equal_the_terms_of_words(text):
+    expected = [analysis.stem(w.norm) for w in analysis.words(text) if not w.is_stop and w.norm]
+    assert analysis.terms(text) == expected
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from qa import Library, LibraryError, Settings
-from qa.store import index_path
+from qa.store import database_path
 from conftest import PLEDGE, VISIT
 
 
@@ -28,11 +28,13 @@ def test_a_changed_file_is_reread_alone(sources_dir: Path):
 
 def test_index_is_ignored_by_git_and_rebuilt_when_broken(sources_dir: Path):
     Library.open(sources_dir)
-    assert (index_path(sources_dir).parent / ".gitignore").read_text().strip().endswith("*")
-    index_path(sources_dir).write_text("{ not json")
+    assert (database_path(sources_dir).parent / ".gitignore").read_text().strip().endswith("*")
+    for suffix in ("-wal", "-shm"):
+        Path(str(database_path(sources_dir)) + suffix).unlink(missing_ok=True)
+    database_path(sources_dir).write_bytes(b"not a database at all" * 100)
     rebuilt = Library.open(sources_dir)
     assert sorted(rebuilt.reread) == [PLEDGE, VISIT]
-    assert json.loads(index_path(sources_dir).read_text())["sources"]
+    assert rebuilt.ask("How many officers has Kenya pledged?").answered
 
 
 def test_index_rebuilds_when_settings_that_shape_it_change(sources_dir: Path):
@@ -41,20 +43,13 @@ def test_index_rebuilds_when_settings_that_shape_it_change(sources_dir: Path):
     assert sorted(other.reread) == [PLEDGE, VISIT]
 
 
-def test_interrupted_write_leaves_previous_index_usable(sources_dir: Path, monkeypatch):
-    Library.open(sources_dir)
-    before = index_path(sources_dir).read_bytes()
-
-    def crash(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(os, "replace", crash)
-    (sources_dir / "new.txt").write_text("New headline\n\nFresh text about bananas.\n")
-    with pytest.raises(KeyboardInterrupt):
-        Library.open(sources_dir)
-    monkeypatch.undo()
-    assert index_path(sources_dir).read_bytes() == before
-    assert not [p for p in index_path(sources_dir).parent.iterdir() if p.name.endswith(".tmp")]
+def test_an_old_json_index_is_replaced_without_a_word(sources_dir: Path):
+    (sources_dir / ".qa").mkdir()
+    (sources_dir / ".qa" / "index.json").write_text('{"version": 1, "fingerprint": "x", "sources": []}')
+    library = Library.open(sources_dir)
+    assert not (sources_dir / ".qa" / "index.json").exists()
+    assert library.warnings == []
+    assert library.ask("How many officers has Kenya pledged?").answered
 
 
 def test_add_copies_and_indexes_without_touching_the_original(sources_dir: Path, tmp_path: Path):
@@ -99,19 +94,19 @@ def test_adding_a_folder_adds_its_supported_files(sources_dir: Path, tmp_path: P
     assert sorted(r.source.path.name for r in results) == ["a.md", "b.txt"]
 
 
-def test_bad_file_is_refused_before_anything_is_copied(sources_dir: Path, tmp_path: Path):
+def test_a_bad_file_never_stops_its_neighbours(sources_dir: Path, tmp_path: Path):
     good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
-    good.write_text("Good\n\nGood text.\n")
+    good.write_text("Good\n\nGood text about otters.\n")
     bad.write_bytes(b"")
-    library = Library.open(sources_dir)
-    with pytest.raises(LibraryError, match="empty"):
-        library.add([good, bad])
-    assert not (sources_dir / "good.txt").exists()
+    results = Library.open(sources_dir).add([good, bad])
+    by_name = {r.path.name: r for r in results}
+    assert by_name["good.txt"].source is not None and (sources_dir / "good.txt").exists()
+    assert "empty" in by_name["bad.txt"].error and not (sources_dir / "bad.txt").exists()
 
 
 def test_remove(sources_dir: Path):
     library = Library.open(sources_dir)
-    source = library.remove("kenya-pledges-600-more-officers-to-haiti")
+    [source] = library.remove("kenya-pledges-600-more-officers-to-haiti")
     assert not source.path.exists()
     assert [s.path.name for s in library.sources] == [VISIT]
     with pytest.raises(LibraryError, match="No source"):

@@ -123,6 +123,10 @@ class AddSourceScreen(ModalScreen[list[AddResult] | None]):
         except (LibraryError, OSError) as problem:
             self.app.call_from_thread(self._failed, str(problem))
             return
+        errors = [result.error for result in results if result.error]
+        if errors and len(errors) == len(results):
+            self.app.call_from_thread(self._failed, errors[0])
+            return
         self.app.call_from_thread(self.dismiss, results)
 
     def _failed(self, message: str) -> None:

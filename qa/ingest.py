@@ -1,0 +1,172 @@
+"""Files → analysed sources (chunks, term counts, spellings), in parallel for big batches.
+
+Analysis is pure work on one file, so it runs in worker processes; only the main process
+writes the database. Results come back in the order files finish, ready to be committed in
+batches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import signal
+import stat as stat_module
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa import analysis
+from qa.chunking import chunk_source
+from qa.sources import SourceError, load
+from qa.store import AnalysedSource, ChunkRecord, FileState
+
+# Below this much work, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 4
+PARALLEL_MIN_BYTES = 2_000_000
+# Files analysed ahead of the writer: bounds memory while keeping every worker busy.
+IN_FLIGHT_PER_WORKER = 4
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to analyse: where to read it and the name it has (or will have) in the folder."""
+
+    path: Path
+    name: str
+    link: str | None = None
+
+
+@dataclass
+class Outcome:
+    job: Job
+    analysed: AnalysedSource | None = None
+    error: str | None = None
+
+
+def chunk_terms(text: str, section: str | None) -> Counter[str]:
+    """A chunk's BM25 terms: its heading's words count as its own, so "water temperature"
+    finds the paragraphs under that heading. A chunk of stop words only is one empty term,
+    as the project always gave rank-bm25 (so no chunk has length 0)."""
+    terms = Counter(analysis.terms(text))
+    if section:
+        terms.update(analysis.terms(section))
+    return terms or Counter({"": 1})
+
+
+def chunk_spellings(text: str) -> Counter[tuple[str, str]]:
+    """(normalised word, as written) counts of a chunk, for "did you mean" and name variants."""
+    return Counter(
+        (word.norm, word.surface) for word in analysis.words(text)
+        if word.norm and not word.norm[0].isdigit() and word.norm not in analysis.STOP_WORDS
+    )
+
+
+def recount(text: str, section: str | None) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    return chunk_terms(text, section), chunk_spellings(text)
+
+
+def file_state(path: Path) -> FileState:
+    """The state of a regular file (following a link); special files are refused unopened."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise SourceError(f"{path} does not exist (or is a broken link).") from None
+    except OSError as error:
+        raise SourceError(f"{path} cannot be read: {error.strerror or error}.") from None
+    if stat_module.S_ISDIR(status.st_mode):
+        raise SourceError(f"{path} is a folder, not a file.")
+    if not stat_module.S_ISREG(status.st_mode):
+        raise SourceError(f"{path} is not a regular file (a pipe or a device); it was not read.")
+    return FileState.of(status)
+
+
+def analyse(job: Job, max_words: int) -> AnalysedSource:
+    """Read and analyse one file; raises `SourceError` with one sentence when it cannot be a source."""
+    state = file_state(job.path)
+    try:
+        with open(job.path, "rb") as file:
+            digest = hashlib.file_digest(file, "sha256").hexdigest()
+    except OSError as error:
+        raise SourceError(f"{job.path} cannot be read: {error.strerror or error}.") from None
+    loaded = load(job.path)
+    chunks = []
+    surfaces: Counter[tuple[str, str]] = Counter()
+    for chunk in chunk_source(loaded.text, loaded.paragraphs, job.name, max_words):
+        section = getattr(chunk, "section", None)
+        terms = chunk_terms(chunk.text, section)
+        surfaces.update(chunk_spellings(chunk.text))
+        chunks.append(ChunkRecord(
+            paragraph=chunk.paragraph, start=chunk.start, end=chunk.end, text=chunk.text,
+            sentences=[(span.start, span.end) for span in chunk.sentences], terms=terms,
+            length=sum(terms.values()), section=section, page=getattr(chunk, "page", None),
+            lines=getattr(chunk, "lines", None),
+        ))
+    derived = getattr(loaded, "derived", False)
+    metadata = getattr(loaded, "metadata", None)
+    return AnalysedSource(
+        name=job.name, title=loaded.title, format=job.path.suffix.lower().lstrip(".") or "txt",
+        sha256=digest, state=state, paragraphs=len(loaded.paragraphs), chunks=chunks,
+        surfaces=surfaces, text=loaded.text if derived else None, warning=loaded.warning,
+        link=job.link,
+        metadata=metadata.model_dump_json() if hasattr(metadata, "model_dump_json") else None,
+    )
+
+
+def _analyse_outcome(job: Job, max_words: int) -> Outcome:
+    try:
+        return Outcome(job, analysed=analyse(job, max_words))
+    except SourceError as error:
+        return Outcome(job, error=str(error))
+    except (ValueError, RecursionError, MemoryError) as error:  # a malformed file beat its parser
+        return Outcome(job, error=f"{job.path.name} could not be read as a source ({type(error).__name__}).")
+
+
+def _quiet_worker() -> None:
+    # Ctrl+C is the parent's to handle: a worker that also got it would print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _size(job: Job) -> int:
+    try:
+        return job.path.stat().st_size
+    except OSError:
+        return 0
+
+
+def analyse_all(jobs: Sequence[Job], max_words: int,
+                cancelled: Callable[[], bool] = lambda: False) -> Iterator[Outcome]:
+    """Analyse files, yielding each outcome as it is ready; in worker processes when it pays.
+
+    Stops early (pending files are dropped) once ``cancelled()`` is true.
+    """
+    workers = os.cpu_count() or 1
+    if workers == 1 or len(jobs) < PARALLEL_MIN_FILES or sum(map(_size, jobs)) < PARALLEL_MIN_BYTES:
+        for job in jobs:
+            if cancelled():
+                return
+            yield _analyse_outcome(job, max_words)
+        return
+    # forkserver: forking this (possibly multi-threaded, e.g. the UI's) process is unsafe.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["qa.ingest"])
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker) as pool:
+        waiting = iter(jobs)
+        running: set[Future[Outcome]] = set()
+        try:
+            while True:
+                while len(running) < workers * IN_FLIGHT_PER_WORKER and not cancelled():
+                    job = next(waiting, None)
+                    if job is None:
+                        break
+                    running.add(pool.submit(_analyse_outcome, job, max_words))
+                if not running:
+                    return
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        finally:
+            for future in running:
+                future.cancel()
