@@ -18,7 +18,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from qa.library import Library, LibraryError
-from qa.models import Answer
+from qa.models import AddProgress, Answer
 from qa.settings import Settings
 from qa.sources import SourceError
 
@@ -71,10 +71,21 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines with -)")
     add = commands.add_parser("add", parents=[common], help="copy files or folders in and index them")
     add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    add.add_argument("--link", action="store_true",
+                     help="put symbolic links in the sources folder instead of copies")
+    add.add_argument("--verbose", "-v", action="store_true", help="a line for every file")
+    add.add_argument("--json", action="store_true", help="print one JSON object per file")
     listing = commands.add_parser("sources", parents=[common], help="list the sources")
+    listing.add_argument("pattern", nargs="?", metavar="PATTERN",
+                         help="only sources whose id, file name or title matches (a word or a *glob*)")
     listing.add_argument("--json", action="store_true", help="print JSON")
-    remove = commands.add_parser("remove", parents=[common], help="delete a source from the folder")
-    remove.add_argument("source", help="its id, file name or path (see `qa sources`)")
+    remove = commands.add_parser("remove", parents=[common], help="delete sources from the folder")
+    remove.add_argument("references", nargs="*", metavar="SOURCE",
+                        help="an id, file name, path or *glob* (see `qa sources`)")
+    remove.add_argument("--all-from", type=Path, metavar="FOLDER",
+                        help="every source that was added from FOLDER")
+    text = commands.add_parser("text", parents=[common], help="print a source's text, as citations index it")
+    text.add_argument("source", help="its id, file name or path")
     evaluate = commands.add_parser("eval", parents=[common], help="score answers against a question set")
     evaluate.add_argument("questions", type=Path, nargs="?", metavar="QUESTIONS.jsonl")
     evaluate.add_argument("--squad", type=Path, metavar="FILE.json", help="a SQuAD 2.0 file instead")
@@ -105,12 +116,15 @@ def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> in
         if args.command == "ask":
             return _ask(folder, settings, args.question, args.json)
         if args.command == "add":
-            return _add(folder, settings, args.paths)
+            return _add(folder, settings, args)
         if args.command == "sources":
-            return _sources(folder, settings, args.json)
+            return _sources(folder, settings, args.pattern, args.json)
         if args.command == "remove":
-            [source] = Library.open(folder, settings).remove(args.source)
-            print(f"Removed {source.title} ({source.path}).")
+            if not args.references and args.all_from is None:
+                parser.error("remove needs a SOURCE or --all-from FOLDER")
+            return _remove(folder, settings, args.references, args.all_from)
+        if args.command == "text":
+            sys.stdout.write(Library.open(folder, settings).text(args.source))
             return EXIT_OK
         if args.command == "eval":
             if args.squad is not None:
@@ -122,6 +136,7 @@ def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> in
         print(f"qa: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
+        print("qa: interrupted; what was saved before stays, nothing half-done was kept.", file=sys.stderr)
         return 130
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
@@ -141,35 +156,122 @@ def _ask(folder: Path, settings: Settings, question: str, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _add(folder: Path, settings: Settings, paths: list[Path]) -> int:
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
     library = Library.open(folder, settings, create=True)
-    failed = False
-    for result in library.add(paths):
-        if result.error:
+    with AddProgressBar(enabled=sys.stderr.isatty() and not args.json) as bar:
+        results = library.add(args.paths, progress=bar.update, link=args.link)
+    added = [r for r in results if r.source]
+    duplicates = [r for r in results if r.duplicate_of]
+    failed = [r for r in results if r.error]
+    unsupported = [r for r in results if r.unsupported]
+    for result in results:
+        if args.json:
+            print(result.model_dump_json())
+        elif result.error:
             print(f"qa: {result.error}", file=sys.stderr)
-            failed = True
-        if result.warning:
+        elif result.warning:
             print(f"qa: warning: {result.warning}", file=sys.stderr)
-        if result.duplicate_of:
+        if args.verbose and not args.json:
+            if result.source:
+                how = "linked" if result.source.link else "added"
+                print(f"{result.path}: {how} as {result.source.id} "
+                      f"({plural(result.source.paragraphs, 'paragraph')}, {plural(result.source.chunks, 'chunk')})")
+            elif result.duplicate_of:
+                print(f"{result.path}: already in the sources as {result.duplicate_of}")
+    if not args.json and len(results) == 1 and (added or duplicates):
+        result = results[0]
+        if result.source:
+            print(f"{'Linked' if args.link else 'Added'} {result.source.title} as {result.source.path} "
+                  f"({plural(result.source.paragraphs, 'paragraph')}, {plural(result.source.chunks, 'chunk')}).")
+        else:
             print(f"{result.path} is already in the sources as {result.duplicate_of}; nothing changed.")
-        elif result.source:
-            source = result.source
-            print(f"Added {source.title} as {source.path} "
-                  f"({source.paragraphs} paragraphs, {source.chunks} chunks).")
+    elif not args.json:
+        chunks = sum(r.source.chunks for r in added)
+        parts = [f"{'Linked' if args.link else 'Added'} {plural(len(added), 'source')} "
+                 f"({plural(chunks, 'chunk')}) to {folder}"]
+        if duplicates:
+            parts.append(f"{len(duplicates):,} already there")
+        if failed:
+            parts.append(f"{len(failed):,} could not be added")
+        if unsupported:
+            parts.append(f"{plural(len(unsupported), 'file')} of other formats skipped")
+        print(", ".join(parts) + ".")
     return EXIT_FAILURE if failed else EXIT_OK
 
 
-def _sources(folder: Path, settings: Settings, as_json: bool) -> int:
+class AddProgressBar:
+    """A progress bar on a terminal (files, MB, elapsed, rate); nothing otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._progress = None
+        self._task = None
+
+    def __enter__(self) -> AddProgressBar:
+        if self.enabled:
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                       TimeElapsedColumn, TransferSpeedColumn)
+            from rich.console import Console
+
+            self._progress = Progress(
+                TextColumn("Adding"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+                TransferSpeedColumn(), TimeElapsedColumn(), console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
+        return self
+
+    def update(self, progress: AddProgress) -> None:
+        if self._progress is None:
+            return
+        if self._task is None:
+            self._task = self._progress.add_task("add", total=progress.bytes_total)
+        self._progress.update(self._task, completed=progress.bytes_done)
+        self._progress.columns[2].text_format = f"{progress.files_done}/{progress.files_total}"
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def _remove(folder: Path, settings: Settings, references: list[str], all_from: Path | None) -> int:
+    library = Library.open(folder, settings)
+    chosen = {}
+    for reference in references:
+        matches = library.matching(reference) if any(c in reference for c in "*?[") else [library.find(reference)]
+        if not matches:
+            raise LibraryError(f"No source matches {reference!r} (see `qa sources`).")
+        chosen.update((source.id, source) for source in matches)
+    if all_from is not None:
+        matches = library.added_from(all_from)
+        if not matches:
+            raise LibraryError(f"No source was added from {all_from}.")
+        chosen.update((source.id, source) for source in matches)
+    for source in library.remove(list(chosen)):
+        if source.link:
+            print(f"Removed {source.title}: deleted the link {source.path}; {source.link} is untouched.")
+        else:
+            print(f"Removed {source.title} ({source.path}).")
+    return EXIT_OK
+
+
+def _sources(folder: Path, settings: Settings, pattern: str | None, as_json: bool) -> int:
     library = Library.open(folder, settings)
     for warning in library.warnings:
         print(f"qa: warning: {warning}", file=sys.stderr)
+    sources = library.matching(pattern) if pattern else library.sources
     if as_json:
-        print(json.dumps([s.model_dump(mode="json", exclude={"sha256"}) for s in library.sources], indent=2))
+        print(json.dumps([s.model_dump(mode="json", exclude={"sha256"}) for s in sources], indent=2))
         return EXIT_OK
-    if not library.sources:
-        print(f"No sources in {folder}. Add some with `qa add PATH`.")
-    for source in library.sources:
-        print(f"{source.id}\n  {source.title}\n  {source.paragraphs} paragraphs, {source.chunks} chunks: {source.path}")
+    if not sources:
+        print(f"No sources match {pattern!r}." if pattern else f"No sources in {folder}. Add some with `qa add PATH`.")
+    for source in sources:
+        print(f"{source.id}\n  {source.title}\n  {plural(source.paragraphs, 'paragraph')}, "
+              f"{plural(source.chunks, 'chunk')}: {source.path}" + (f" → {source.link}" if source.link else ""))
     return EXIT_OK
 
 

@@ -15,7 +15,6 @@ from rapidfuzz.distance import Levenshtein
 
 from qa import bm25
 from qa.engine import Hit, Spelling
-from qa.ingest import chunk_terms
 from qa.models import Chunk, Span
 from qa.settings import Settings
 from qa.store import Store, deletion_variants
@@ -67,11 +66,15 @@ class StoredIndex:
         self._lengths: dict[int, tuple[int, np.ndarray]] = {}
         self._chunks: dict[int, Chunk | None] = {}
         self._statistics = store.statistics()
+        self._check_generation()
 
     @property
     def vocabulary(self) -> StoredVocabulary:
-        self._check_generation()
         return self._vocabulary
+
+    def sync(self) -> None:
+        """See the store's latest commit: call once before each question, not per lookup."""
+        self._check_generation()
 
     def _check_generation(self) -> None:
         statistics = self._store.statistics()
@@ -90,20 +93,16 @@ class StoredIndex:
         return self._terms[term]
 
     def __len__(self) -> int:
-        self._check_generation()
         return self._statistics.chunks
 
     def has_term(self, term: str) -> bool:
-        self._check_generation()
         return self._term(term) is not None
 
     def idf(self, term: str) -> float:
-        self._check_generation()
         found = self._term(term)
         return bm25.lucene_idf(self._statistics.chunks, found[1] if found else 0)
 
     def chunk(self, chunk_id: int) -> Chunk | None:
-        self._check_generation()
         if chunk_id not in self._chunks:
             if len(self._chunks) >= CHUNK_CACHE:
                 self._chunks.clear()
@@ -117,14 +116,14 @@ class StoredIndex:
         return Chunk(
             id=row.id, source=row.source_key, paragraph=row.paragraph, start=row.start, end=row.end,
             text=row.text, sentences=[Span(start=s, end=e) for s, e in row.sentences],
-            tokens=list(chunk_terms(row.text, row.section)), section=row.section, page=row.page,
+            tokens=row.terms, section=row.section, page=row.page,
             lines=row.lines,
         )
 
     def top(self, weights: Mapping[str, float], k: int,
             sources: Collection[str] | None = None) -> list[Hit]:
         with self._store.snapshot():
-            self._check_generation()
+            self._check_generation()  # statistics and postings from the same commit
             return self._top(weights, k, sources)
 
     def _top(self, weights: Mapping[str, float], k: int,

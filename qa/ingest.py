@@ -12,9 +12,11 @@ import multiprocessing
 import os
 import signal
 import stat as stat_module
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,18 +52,15 @@ def chunk_terms(text: str, section: str | None) -> Counter[str]:
     """A chunk's BM25 terms: its heading's words count as its own, so "water temperature"
     finds the paragraphs under that heading. A chunk of stop words only is one empty term,
     as the project always gave rank-bm25 (so no chunk has length 0)."""
-    terms = Counter(analysis.terms(text))
+    terms = analysis.term_counts(text)
     if section:
-        terms.update(analysis.terms(section))
+        terms.update(analysis.term_counts(section))
     return terms or Counter({"": 1})
 
 
 def chunk_spellings(text: str) -> Counter[tuple[str, str]]:
     """(normalised word, as written) counts of a chunk, for "did you mean" and name variants."""
-    return Counter(
-        (word.norm, word.surface) for word in analysis.words(text)
-        if word.norm and not word.norm[0].isdigit() and word.norm not in analysis.STOP_WORDS
-    )
+    return analysis.spelling_counts(text)
 
 
 def recount(text: str, section: str | None) -> tuple[Counter[str], Counter[tuple[str, str]]]:
@@ -149,9 +148,22 @@ def analyse_all(jobs: Sequence[Job], max_words: int,
                 return
             yield _analyse_outcome(job, max_words)
         return
-    # forkserver: forking this (possibly multi-threaded, e.g. the UI's) process is unsafe.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["qa.ingest"])
+    yielded: set[Job] = set()
+    try:
+        for outcome in _analyse_in_workers(jobs, max_words, cancelled, workers):
+            yielded.add(outcome.job)
+            yield outcome
+    except BrokenProcessPool:  # workers could not start or died: finish the work here
+        for job in jobs:
+            if job not in yielded and not cancelled():
+                yield _analyse_outcome(job, max_words)
+
+
+def _analyse_in_workers(jobs: Sequence[Job], max_words: int, cancelled: Callable[[], bool],
+                        workers: int) -> Iterator[Outcome]:
+    # Forking a process that runs other threads (the UI's) is unsafe: then a fork server.
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker) as pool:
         waiting = iter(jobs)
         running: set[Future[Outcome]] = set()

@@ -104,6 +104,7 @@ class Library:
             id=row.key, title=row.title, path=self.folder / row.name, paragraphs=row.paragraphs,
             chunks=row.chunks, sha256=row.sha256, format=row.format, size=row.state.size,
             link=Path(row.link) if row.link else None,
+            origin=Path(row.origin) if row.origin else None,
         )
 
     def ask(self, question: str, previous: Sequence[str] = (),
@@ -117,10 +118,12 @@ class Library:
         if not question.strip():
             raise LibraryError("The question is empty.")
         with self._lock:
+            self._index.sync()
             answer = self._answerer.answer(question.strip(), previous, sources=sources)
             stale = self._stale_citations(answer)
             if stale:
                 self.refresh(blocking=True)
+                self._index.sync()
                 answer = self._answerer.answer(question.strip(), previous, sources=sources)
                 stale = self._stale_citations(answer)
             return self._without(answer, stale) if stale else answer
@@ -128,6 +131,7 @@ class Library:
     def search(self, question: str, k: int = 10) -> list[SearchHit]:
         """The ``k`` passages BM25 ranks best for a question (read as `ask` reads it)."""
         with self._lock:
+            self._index.sync()
             query = self._answerer.reader.read(question)
             hits = self._index.top(query.weights, k)
             return [SearchHit(source=chunk.source, chunk=hit.chunk, score=hit.score)
@@ -202,11 +206,19 @@ class Library:
         raise LibraryError(f"No source called {reference!r} (see `qa sources`).")
 
     def matching(self, pattern: str) -> list[Source]:
-        """Sources whose id or file name matches a shell pattern (``*report*``), or the one named."""
+        """Sources whose id, file name or title matches a shell pattern (``*report*``), ignoring
+        case; a plain word matches as a part of any of them."""
         if not any(char in pattern for char in "*?["):
-            return [self.find(pattern)]
+            pattern = f"*{pattern}*"
+        pattern = pattern.lower()
         return [self._source(row) for row in self._store.sources()
-                if fnmatch.fnmatchcase(row.key, pattern) or fnmatch.fnmatchcase(row.name, pattern)]
+                if any(fnmatch.fnmatchcase(value.lower(), pattern) for value in (row.key, row.name, row.title))]
+
+    def added_from(self, folder: Path) -> list[Source]:
+        """Sources copied or linked from inside ``folder``."""
+        root = folder.resolve()
+        return [self._source(row) for row in self._store.sources()
+                if any(origin and Path(origin).is_relative_to(root) for origin in (row.origin, row.link))]
 
     def text(self, source_id: str) -> str:
         """The whole text of a source, the text citation offsets point into."""
@@ -334,9 +346,12 @@ class Library:
         results: dict[Path, AddResult] = {}
         for path in paths:
             try:
-                files += _expand(path)
+                found, unsupported = _expand(path)
             except LibraryError as error:
                 results[path] = AddResult(path=path, error=str(error))
+                continue
+            files += found
+            results.update((file, AddResult(path=file, unsupported=True)) for file in unsupported)
         with self._lock, self._store.writing(blocking=True):
             self._sync()
             # Placeholder names keep two files called x.txt (from different folders) apart.
@@ -384,8 +399,9 @@ class Library:
                         results[file].source = by_name[name]
                     else:  # placed, then rolled back
                         results.pop(file, None)
-        missing = [p for p in results if p not in originals.values()]
-        return [results[p] for p in missing] + [results[file] for file in files if file in results]
+        wanted = set(files)
+        unexpanded = [path for path in results if path not in wanted]
+        return [results[p] for p in unexpanded] + [results[file] for file in files if file in results]
 
     def _place(self, batch: list[AnalysedSource], originals: list[Path], link: bool) -> list[Path]:
         """Copy (or link) a batch's files into the folder under free names, ready to commit.
@@ -398,12 +414,14 @@ class Library:
                 target = self._copy_in(original, link)
                 placed.append(target)
                 analysed.name = target.name
+                analysed.origin = str(original.resolve())
                 analysed.state = file_state(target)
                 if link:
                     analysed.link = str(original.resolve())
                 elif _sha256(target) != analysed.sha256:
                     # The original changed while it was analysed: index what was copied.
                     fresh = analyse(Job(target, target.name), self.settings.chunk_max_words)
+                    fresh.origin = analysed.origin
                     analysed.__dict__.update(fresh.__dict__)
         except BaseException:
             for target in placed:
@@ -424,9 +442,9 @@ class Library:
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=TEMPORARY_SUFFIX)
         try:
             with os.fdopen(handle, "wb") as file, open(original, "rb") as source:
+                # No fsync: a copy cut short by a power loss no longer matches its index
+                # entry, so it is re-read (or skipped) at the next open; no quote can be wrong.
                 shutil.copyfileobj(source, file, 1 << 20)
-                file.flush()
-                os.fsync(file.fileno())
             shutil.copystat(original, temporary)
             for target in _free_names(self.folder, name):
                 try:
@@ -503,16 +521,20 @@ def _free_names(folder: Path, name: str) -> Iterable[Path]:
         yield folder / f"{stem}-{n}{suffix}"
 
 
-def _expand(path: Path) -> list[Path]:
-    """The files to add for one path: the file itself, or a folder's supported files."""
+def _expand(path: Path) -> tuple[list[Path], list[Path]]:
+    """The files to add for one path (the file itself, or a folder's supported files, hidden
+    ones left out), and the folder's files of other formats, which are skipped."""
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if is_supported(p) and p.is_file()
-                       and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        files, unsupported = [], []
+        for file in sorted(path.rglob("*")):
+            if any(part.startswith(".") for part in file.relative_to(path).parts) or not file.is_file():
+                continue
+            (files if is_supported(file) else unsupported).append(file)
         if not files:
             raise LibraryError(f"{path} holds no supported files ({SUPPORTED_FORMATS}).")
-        return files
+        return files, unsupported
     if not path.exists() and not path.is_symlink():
         raise LibraryError(f"{path} does not exist.")
     if not is_supported(path):
         raise LibraryError(f"{path.name} is not a supported format (supported: {SUPPORTED_FORMATS}).")
-    return [path]
+    return [path], []

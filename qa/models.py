@@ -28,6 +28,7 @@ class Source(BaseModel):
     format: str = Field(default="txt", description="the file's extension: txt, md, html, pdf...")
     size: int = Field(default=0, description="bytes")
     link: Path | None = Field(default=None, description="the original a linked source points to")
+    origin: Path | None = Field(default=None, description="the path it was added from")
 
 
 class Chunk(BaseModel):
@@ -89,6 +90,7 @@ class AddResult(BaseModel):
     duplicate_of: str | None = None
     warning: str | None = None
     error: str | None = Field(default=None, description="why the file was not added")
+    unsupported: bool = Field(default=False, description="a folder's file of another format, skipped")
 
 
 class AddProgress(BaseModel):

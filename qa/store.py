@@ -30,7 +30,7 @@ import numpy as np
 
 from qa.sources import is_supported
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 INDEX_DIR = ".qa"
 DATABASE = "library.sqlite3"
 # A temporary file of ours: `atomic_write` and copies into the sources folder use this suffix.
@@ -55,6 +55,7 @@ CREATE TABLE sources (
     segment INTEGER NOT NULL,
     warning TEXT,
     link TEXT,
+    origin TEXT,
     metadata TEXT,
     text TEXT
 );
@@ -73,7 +74,8 @@ CREATE TABLE chunks (
     section TEXT,
     page INTEGER,
     first_line INTEGER,
-    last_line INTEGER
+    last_line INTEGER,
+    terms TEXT NOT NULL
 );
 CREATE INDEX chunks_source ON chunks (source);
 CREATE TABLE terms (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE, df INTEGER NOT NULL);
@@ -148,6 +150,7 @@ class AnalysedSource:
     text: str | None = None  # stored only for derived formats (PDF, DOCX...), else None
     warning: str | None = None
     link: str | None = None
+    origin: str | None = None  # the path it was added from, for `qa remove --all-from`
     metadata: str | None = None
 
 
@@ -167,17 +170,18 @@ class SourceRow:
     segment: int
     warning: str | None
     link: str | None
+    origin: str | None
     metadata: str | None
 
     _COLUMNS = ("id, key, name, title, format, size, mtime_ns, ctime_ns, inode, sha256, paragraphs, "
-                "chunks, first_chunk, segment, warning, link, metadata")
+                "chunks, first_chunk, segment, warning, link, origin, metadata")
 
     @classmethod
     def from_row(cls, row: tuple) -> SourceRow:
         (id_, key, name, title, format_, size, mtime, ctime, inode, sha, paragraphs, chunks,
-         first, segment, warning, link, metadata) = row
+         first, segment, warning, link, origin, metadata) = row
         return cls(id_, key, name, title, format_, size, FileState(size, mtime, ctime, inode), sha,
-                   paragraphs, chunks, first, segment, warning, link, metadata)
+                   paragraphs, chunks, first, segment, warning, link, origin, metadata)
 
 
 @dataclass
@@ -192,6 +196,7 @@ class ChunkRow:
     section: str | None
     page: int | None
     lines: tuple[int, int] | None
+    terms: list[str]  # distinct index terms, heading included
 
 
 @dataclass
@@ -416,14 +421,15 @@ class Store:
     def chunk(self, chunk_id: int) -> ChunkRow | None:
         row = self._connection.execute(
             "SELECT c.id, s.key, c.paragraph, c.start, c.end, c.text, c.sentences, c.section, "
-            "c.page, c.first_line, c.last_line FROM chunks c JOIN sources s ON s.id = c.source "
+            "c.page, c.first_line, c.last_line, c.terms FROM chunks c JOIN sources s ON s.id = c.source "
             "WHERE c.id = ?", (chunk_id,)).fetchone()
         if row is None:
             return None
         sentences = _from_blob(row[6]).reshape(-1, 2).tolist()
         lines = (row[9], row[10]) if row[9] is not None else None
         return ChunkRow(row[0], row[1], row[2], row[3], row[4], row[5],
-                        [(int(s), int(e)) for s, e in sentences], row[7], row[8], lines)
+                        [(int(s), int(e)) for s, e in sentences], row[7], row[8], lines,
+                        row[11].split())
 
     def sources(self) -> list[SourceRow]:
         return [SourceRow.from_row(row) for row in self._connection.execute(
@@ -506,12 +512,12 @@ class Store:
             keys.append(key)
             source_id = db.execute(
                 "INSERT INTO sources (key, name, title, format, size, mtime_ns, ctime_ns, inode, "
-                "sha256, paragraphs, chunks, first_chunk, segment, warning, link, metadata, text) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "sha256, paragraphs, chunks, first_chunk, segment, warning, link, origin, metadata, "
+                "text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (key, source.name, source.title, source.format, source.state.size,
                  source.state.mtime_ns, source.state.ctime_ns, source.state.inode,
                  source.sha256, source.paragraphs, len(source.chunks), next_chunk, segment,
-                 source.warning, source.link, source.metadata, source.text),
+                 source.warning, source.link, source.origin, source.metadata, source.text),
             ).lastrowid
             rows = []
             for chunk in source.chunks:
@@ -527,8 +533,9 @@ class Store:
                     chunk.text, _as_blob([i for span in chunk.sentences for i in span]),
                     chunk.section, chunk.page,
                     chunk.lines[0] if chunk.lines else None, chunk.lines[1] if chunk.lines else None,
+                    " ".join(term for term in chunk.terms if term),
                 ))
-            db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             surfaces.update(source.surfaces)
         term_ids = self._change_document_frequencies(
             db, {term: len(entry.chunk_ids) for term, entry in postings.items()})
@@ -639,10 +646,18 @@ class Store:
     def _change_spellings(db: sqlite3.Connection, surfaces: Counter[tuple[str, str]], sign: int) -> None:
         words: Counter[str] = Counter()
         capitalised: Counter[str] = Counter()
+        new: list[str] = []
         for (norm, surface), count in surfaces.items():
             words[norm] += count
             if surface[:1].isupper():
                 capitalised[norm] += count
+        if sign > 0:
+            known: set[str] = set()
+            for batch in _batched(list(words)):
+                marks = ",".join("?" * len(batch))
+                known.update(norm for (norm,) in db.execute(
+                    f"SELECT norm FROM words WHERE norm IN ({marks})", batch))
+            new = [norm for norm in words if norm not in known and len(norm) >= 3]
         db.executemany(
             "INSERT INTO surfaces VALUES (?, ?, ?) ON CONFLICT (norm, surface) "
             "DO UPDATE SET count = count + excluded.count",
@@ -653,8 +668,7 @@ class Store:
             [(norm, sign * count, sign * capitalised[norm]) for norm, count in words.items()])
         if sign > 0:
             db.executemany("INSERT OR IGNORE INTO deletes VALUES (?, ?)", [
-                (variant, norm) for norm in words if len(norm) >= 3
-                for variant in deletion_variants(norm)
+                (variant, norm) for norm in new for variant in deletion_variants(norm)
             ])
             return
         gone = [norm for (norm,) in db.execute("SELECT norm FROM words WHERE count <= 0")]
