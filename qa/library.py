@@ -14,6 +14,7 @@ from pathlib import Path
 from qa import store
 from qa.answer import Answerer
 from qa.chunking import chunk_source
+from qa.home import default_folder
 from qa.index import Index
 from qa.models import AddResult, Answer, Source
 from qa.settings import Settings
@@ -44,7 +45,7 @@ class Library:
              create: bool = False) -> Library:
         """Open (and index) a sources folder; ``create`` makes it when missing."""
         settings = settings or Settings()
-        folder = folder if folder is not None else settings.sources
+        folder = folder if folder is not None else default_folder(settings.sources)
         if not folder.exists():
             if not create:
                 raise LibraryError(f"The sources folder {folder} does not exist.")
@@ -63,6 +64,9 @@ class Library:
         """Answer ``question``; ``previous`` questions of the conversation give it context."""
         if not question.strip():
             raise LibraryError("The question is empty.")
+        if len(question.strip()) > self.settings.max_question_chars:
+            raise LibraryError(f"The question is {len(question.strip()):,} characters long; the limit is "
+                               f"{self.settings.max_question_chars:,} (QA_MAX_QUESTION_CHARS).")
         with self._lock:
             return self._answerer.answer(question.strip(), previous)
 
