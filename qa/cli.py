@@ -132,6 +132,7 @@ def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
         fail(f"bad setting QA_{str(first['loc'][0]).upper()}: {first['msg']}.")
         return EXIT_USAGE
     explicit = getattr(args, "sources", None) or settings.sources
+    folder = explicit
     try:
         if args.command is None:
             return _open_ui(parser, explicit, settings, open_ui)
@@ -158,7 +159,7 @@ def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
     except BrokenPipeError:
         raise
     except OSError as error:  # a folder made read-only, a full disk, a file that vanished...
-        fail(describe_os_error(error))
+        fail(describe_os_error(error, folder))
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130

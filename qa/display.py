@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+from pathlib import Path
 
 _PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}  # ␀…␟, ␡
 _UNSHOWABLE = "\ufffd"  # �, for characters with no picture of their own
@@ -65,9 +66,12 @@ _SENTENCES = {
 }
 
 
-def describe_os_error(error: OSError) -> str:
-    """One sentence for an operating-system error, naming its path (made inert)."""
-    name = error.filename if error.filename is not None else error.filename2
+def describe_os_error(error: OSError, where: Path | None = None) -> str:
+    """One sentence for an operating-system error, naming its path (made inert).
+
+    ``where`` names the place when the error does not (a write to a full disk names no file).
+    """
+    name = next((n for n in (error.filename, error.filename2, where) if n is not None), None)
     if name is None:
         return f"{error.strerror or error}."
     path = inert(os.fsdecode(name) if isinstance(name, bytes) else str(name))
