@@ -124,7 +124,7 @@ async def test_the_ui_shows_hostile_text_inert(sources_dir: Path, tmp_path: Path
     (["ask", "How many officers has Kenya pledged?"], None),
     (["ask", "--json", "-"], "How many officers?\n" * 50),
     (["sources"], None),
-])
+], ids=["ask", "ask-stdin", "sources"])
 def test_a_reader_that_goes_away_ends_quietly(sources_dir: Path, home: Path, args: list[str], stdin: str | None):
     env = {"PATH": "", "PYTHONPATH": str(REPO), "NO_COLOR": "1", "HOME": str(home)}
     child = subprocess.Popen([sys.executable, "-c", CONSOLE_SCRIPT, *args, "--sources", str(sources_dir)],
