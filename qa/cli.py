@@ -8,6 +8,7 @@ when that function runs, so the other commands start fast. `python -m qa` has no
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -17,12 +18,15 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
+from qa.display import describe_os_error, inert, plural
+from qa.home import default_folder
 from qa.library import Library, LibraryError
 from qa.models import AddProgress, Answer
 from qa.settings import Settings
 from qa.sources import SourceError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what the shell reports for a tool its reader stopped reading
 
 
 class Style:
@@ -36,30 +40,48 @@ class Style:
 
 
 def format_answer(answer: Answer, style: Style) -> str:
-    """An answer for a person: quotes with their markers, then the numbered citations."""
+    """An answer for a person: quotes with their markers, then the numbered citations.
+
+    Every piece of source text, title, path and question in it is made inert first.
+    """
     lines = []
     if answer.suggestions:
-        lines.append(style(f"Did you mean: {', '.join(answer.suggestions)}?", "2"))
+        lines.append(style(f"Did you mean: {inert(', '.join(answer.suggestions))}?", "2"))
     if answer.interpreted_as:
-        lines.append(style(f"(read as a follow-up to: {answer.interpreted_as.split(' → ')[0]})", "2"))
+        earlier = answer.interpreted_as.split(" → ")[0]
+        lines.append(style(f"(read as a follow-up to: {inert(earlier)})", "2"))
     if not answer.answered:
-        lines.append(style(answer.text, "33"))
+        lines.append(style(inert(answer.text, multiline=True), "33"))
         return "\n".join(lines)
     for quote in answer.quotes:
-        lines.append(f"“{quote.text}” " + style(f"[{quote.citation}]", "1;36"))
+        lines.append(f"“{inert(quote.text, multiline=True)}” " + style(f"[{quote.citation}]", "1;36"))
         lines.append("")
     for citation in answer.citations:
         lines.append(
             style(f"[{citation.n}]", "1;36")
-            + f" {citation.title}, paragraph {citation.paragraph}: " + style(str(citation.path), "2")
+            + f" {inert(citation.title)}, paragraph {citation.paragraph}: " + style(inert(str(citation.path)), "2")
         )
     return "\n".join(lines)
+
+
+def say(message: str) -> None:
+    """One line for the user on stdout, made inert: it may quote names, titles and questions."""
+    print(inert(message))
+
+
+def warn(message: str) -> None:
+    print(f"qa: warning: {inert(message)}", file=sys.stderr)
+
+
+def fail(message: str) -> None:
+    print(f"qa: {inert(message)}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--sources", type=Path, default=argparse.SUPPRESS, metavar="DIR",
-                        help="the sources folder (default: $QA_SOURCES or ./sources)")
+                        help="the sources folder (default: $QA_SOURCES, else ./sources if it exists, "
+                             "else your own library in the user data folder)")
     parser = argparse.ArgumentParser(
         prog="qa", parents=[common],
         description="Ask questions of a folder of sources; answers are verbatim quotes with citations. "
@@ -97,22 +119,35 @@ OpenUI = Callable[[Library], None]
 
 
 def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):  # a terminal that cannot show “ gets \u201c, not a crash
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        code = _run(argv, open_ui)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # The reader went away (`qa ask … | head -1`): stop quietly, as Unix tools do. Point stdout
+        # at /dev/null so the interpreter's final flush cannot fail again (the Python docs' advice).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
         settings = Settings()
     except ValidationError as error:
         first = error.errors()[0]
-        print(f"qa: bad setting QA_{str(first['loc'][0]).upper()}: {first['msg']}.", file=sys.stderr)
+        fail(f"bad setting QA_{str(first['loc'][0]).upper()}: {first['msg']}.")
         return EXIT_USAGE
-    folder = getattr(args, "sources", None) or settings.sources
+    explicit = getattr(args, "sources", None) or settings.sources
+    folder = explicit
     try:
         if args.command is None:
-            if open_ui is None:
-                parser.print_help()
-                return EXIT_OK
-            open_ui(Library.open(folder, settings, create=True))
-            return EXIT_OK
+            return _open_ui(parser, explicit, settings, open_ui)
+        folder = default_folder(explicit)
         if args.command == "ask":
             return _ask(folder, settings, args.question, args.json)
         if args.command == "add":
@@ -133,31 +168,75 @@ def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> in
                 parser.error("eval needs QUESTIONS.jsonl or --squad FILE.json")
             return _eval(folder, settings, args.questions, args.json)
     except (LibraryError, SourceError) as error:
-        print(f"qa: {error}", file=sys.stderr)
+        fail(str(error))
+        return EXIT_FAILURE
+    except BrokenPipeError:
+        raise
+    except OSError as error:  # a folder made read-only, a full disk, a file that vanished...
+        fail(describe_os_error(error, folder))
         return EXIT_FAILURE
     except KeyboardInterrupt:
-        print("qa: interrupted; what was saved before stays, nothing half-done was kept.", file=sys.stderr)
+        fail("interrupted; what was saved before stays, nothing half-done was kept.")
         return 130
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
 
 
+def _open_ui(parser: argparse.ArgumentParser, explicit: Path | None, settings: Settings,
+             open_ui: OpenUI | None) -> int:
+    if open_ui is None:  # `python -m qa`: the core alone has no UI
+        parser.print_help()
+        return EXIT_OK
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # A script or a pipe (`qa </dev/null`) would hang in a UI nobody sees: a usage error.
+        parser.print_help()
+        fail("the terminal UI needs a terminal; give a command, such as `qa ask QUESTION`.")
+        return EXIT_USAGE
+    open_ui(Library.open(default_folder(explicit), settings, create=True))
+    return EXIT_OK
+
+
 def _ask(folder: Path, settings: Settings, question: str, as_json: bool) -> int:
     library = Library.open(folder, settings)
+    if not library.sources:
+        raise LibraryError(f"The library {folder} has no sources yet; add some with `qa add PATH`.")
     if question == "-":
-        for line in sys.stdin:
-            if line.strip():
-                answer = library.ask(line)
-                print(answer.model_dump_json() if as_json else format_answer(answer, Style(sys.stdout)) + "\n",
-                      flush=True)
-        return EXIT_OK
-    answer = library.ask(question)
+        return _ask_each_line(library, as_json)
+    # A question with bytes that are not UTF-8 reaches us with surrogates; read them as �.
+    answer = library.ask(question.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
     print(answer.model_dump_json(indent=2) if as_json else format_answer(answer, Style(sys.stdout)))
     return EXIT_OK
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" + ("" if count == 1 else "s")
+def _ask_each_line(library: Library, as_json: bool) -> int:
+    """One question per line of stdin, each printed above its answer.
+
+    With ``--json`` every input line gets exactly one output line, an error object for a line
+    that is not a question, so the outputs can be zipped with the inputs. Exits 1 if any failed.
+    """
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")
+    style = Style(sys.stdout)
+    failed = False
+    for line in sys.stdin:
+        question = line.strip()
+        if not question and not as_json:
+            continue
+        try:
+            answer = library.ask(question)
+        except LibraryError as error:
+            failed = True
+            if as_json:
+                print(json.dumps({"question": question, "error": str(error)}, ensure_ascii=False), flush=True)
+            else:
+                print(style(f"Q: {inert(question)}", "1"), flush=True)
+                fail(str(error))
+            continue
+        if as_json:
+            print(answer.model_dump_json(), flush=True)
+        else:
+            print(style(f"Q: {inert(question)}", "1") + "\n" + format_answer(answer, style) + "\n", flush=True)
+    return EXIT_FAILURE if failed else EXIT_OK
 
 
 def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
@@ -172,23 +251,23 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
         if args.json:
             print(result.model_dump_json())
         elif result.error:
-            print(f"qa: {result.error}", file=sys.stderr)
+            fail(result.error)
         elif result.warning:
-            print(f"qa: warning: {result.warning}", file=sys.stderr)
+            warn(result.warning)
         if args.verbose and not args.json:
             if result.source:
                 how = "linked" if result.source.link else "added"
-                print(f"{result.path}: {how} as {result.source.id} "
-                      f"({plural(result.source.paragraphs, 'paragraph')}, {plural(result.source.chunks, 'chunk')})")
+                say(f"{result.path}: {how} as {result.source.id} "
+                    f"({plural(result.source.paragraphs, 'paragraph')}, {plural(result.source.chunks, 'chunk')})")
             elif result.duplicate_of:
-                print(f"{result.path}: already in the sources as {result.duplicate_of}")
+                say(f"{result.path}: already in the sources as {result.duplicate_of}")
     if not args.json and len(results) == 1 and (added or duplicates):
         result = results[0]
         if result.source:
-            print(f"{'Linked' if args.link else 'Added'} {result.source.title} as {result.source.path} "
-                  f"({plural(result.source.paragraphs, 'paragraph')}, {plural(result.source.chunks, 'chunk')}).")
+            say(f"{'Linked' if args.link else 'Added'} {result.source.title} as {result.source.path} "
+                f"({plural(result.source.paragraphs, 'paragraph')}, {plural(result.source.chunks, 'chunk')}).")
         else:
-            print(f"{result.path} is already in the sources as {result.duplicate_of}; nothing changed.")
+            say(f"{result.path} is already in the sources as {result.duplicate_of}; nothing changed.")
     elif not args.json:
         chunks = sum(r.source.chunks for r in added)
         parts = [f"{'Linked' if args.link else 'Added'} {plural(len(added), 'source')} "
@@ -199,7 +278,7 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
             parts.append(f"{len(failed):,} could not be added")
         if unsupported:
             parts.append(f"{plural(len(unsupported), 'file')} of other formats skipped")
-        print(", ".join(parts) + ".")
+        say(", ".join(parts) + ".")
     return EXIT_FAILURE if failed else EXIT_OK
 
 
@@ -253,25 +332,27 @@ def _remove(folder: Path, settings: Settings, references: list[str], all_from: P
         chosen.update((source.id, source) for source in matches)
     for source in library.remove(list(chosen)):
         if source.link:
-            print(f"Removed {source.title}: deleted the link {source.path}; {source.link} is untouched.")
+            say(f"Removed {source.title}: deleted the link {source.path}; {source.link} is untouched.")
         else:
-            print(f"Removed {source.title} ({source.path}).")
+            say(f"Removed {source.title} ({source.path}).")
     return EXIT_OK
 
 
 def _sources(folder: Path, settings: Settings, pattern: str | None, as_json: bool) -> int:
     library = Library.open(folder, settings)
     for warning in library.warnings:
-        print(f"qa: warning: {warning}", file=sys.stderr)
+        warn(warning)
     sources = library.matching(pattern) if pattern else library.sources
     if as_json:
         print(json.dumps([s.model_dump(mode="json", exclude={"sha256"}) for s in sources], indent=2))
         return EXIT_OK
     if not sources:
-        print(f"No sources match {pattern!r}." if pattern else f"No sources in {folder}. Add some with `qa add PATH`.")
+        say(f"No sources match {pattern!r}." if pattern else f"No sources in {folder}. Add some with `qa add PATH`.")
     for source in sources:
-        print(f"{source.id}\n  {source.title}\n  {plural(source.paragraphs, 'paragraph')}, "
-              f"{plural(source.chunks, 'chunk')}: {source.path}" + (f" → {source.link}" if source.link else ""))
+        say(source.id)
+        say(f"  {source.title}")
+        say(f"  {plural(source.paragraphs, 'paragraph')}, {plural(source.chunks, 'chunk')}: {source.path}"
+            + (f" → {source.link}" if source.link else ""))
     return EXIT_OK
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from qa.analysis import fold
+from qa.display import inert
 from qa.library import Library, LibraryError
 from qa.models import Answer
 
@@ -139,7 +140,7 @@ def format_report(report: Report) -> str:
             f"p@1 {'y' if r.passage_at_1 else 'n'}  p@3 {'y' if r.passage_at_3 else 'n'}  "
             f"answer {'y' if r.answer else 'n'}" + ("" if r.answered else "  REFUSED"))
         errors = f"  verbatim errors: {len(r.verbatim_errors)}" if r.verbatim_errors else ""
-        lines.append(f"{r.id:<12} {marks}{errors}  {r.question}")
+        lines.append(f"{inert(r.id):<12} {marks}{errors}  {inert(r.question)}")
     lines += [
         "",
         f"answerable questions   {report.answerable}",

@@ -78,7 +78,7 @@ def file_state(path: Path) -> FileState:
     if stat_module.S_ISDIR(status.st_mode):
         raise SourceError(f"{path} is a folder, not a file.")
     if not stat_module.S_ISREG(status.st_mode):
-        raise SourceError(f"{path} is not a regular file (a pipe or a device); it was not read.")
+        raise SourceError(f"{path} is a special file (a pipe or a device), not a regular file; it was not read.")
     return FileState.of(status)
 
 

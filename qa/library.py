@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from qa.answer import Answerer
+from qa.display import describe_os_error
+from qa.home import default_folder
 from qa.index import StoredIndex
 from qa.ingest import Job, Outcome, analyse, analyse_all, file_state, recount
 from qa.models import AddProgress, AddResult, Answer, SearchHit, Source
@@ -84,7 +86,7 @@ class Library:
              create: bool = False) -> Library:
         """Open (and bring up to date) a sources folder; ``create`` makes it when missing."""
         settings = settings or Settings()
-        folder = folder if folder is not None else settings.sources
+        folder = folder if folder is not None else default_folder(settings.sources)
         if not folder.exists():
             if not create:
                 raise LibraryError(f"The sources folder {folder} does not exist.")
@@ -117,6 +119,9 @@ class Library:
         """
         if not question.strip():
             raise LibraryError("The question is empty.")
+        if len(question.strip()) > self.settings.max_question_chars:
+            raise LibraryError(f"The question is {len(question.strip()):,} characters long; the limit is "
+                               f"{self.settings.max_question_chars:,} (QA_MAX_QUESTION_CHARS).")
         with self._lock:
             self._index.sync()
             answer = self._answerer.answer(question.strip(), previous, sources=sources)
@@ -481,7 +486,7 @@ class Library:
                     failure = failure or error
             self._commit([], gone)
             if failure is not None:
-                raise LibraryError(f"Could not delete {failure.filename}: {failure.strerror}.")
+                raise LibraryError(describe_os_error(failure))
             return [self._source(row) for row in gone]
 
 
@@ -504,21 +509,22 @@ def _reason(error: Exception, path: Path) -> str:
 
 
 def _visible_name(name: str) -> str:
-    """A name the folder will index: no leading dot, at most NAME_MAX bytes."""
-    name = name.lstrip(".") or "source.txt"
-    suffix = Path(name).suffix
-    stem = name[: len(name) - len(suffix)]
-    room = NAME_MAX - len(suffix.encode()) - 8  # leave room for "-NNNN"
-    while len(stem.encode()) > room:
+    """A name the folder will index: no leading dot."""
+    return name.lstrip(".") or "source.txt"
+
+
+def _fitting(stem: str, tail: str) -> str:
+    """``stem + tail``, the stem shortened until the name fits the file system's NAME_MAX bytes."""
+    while len((stem + tail).encode()) > NAME_MAX and stem:
         stem = stem[:-1]
-    return stem + suffix
+    return stem + tail
 
 
 def _free_names(folder: Path, name: str) -> Iterable[Path]:
     stem, suffix = Path(name).stem, Path(name).suffix
-    yield folder / name
+    yield folder / _fitting(stem, suffix)
     for n in range(2, 100_000):
-        yield folder / f"{stem}-{n}{suffix}"
+        yield folder / _fitting(stem, f"-{n}{suffix}")
 
 
 def _expand(path: Path) -> tuple[list[Path], list[Path]]:

@@ -16,13 +16,16 @@ ANALYSIS_VERSION = 2
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", frozen=True)
 
-    sources: Path = Field(default=Path("sources"), description="the sources folder")
+    sources: Path | None = Field(
+        default=None, description="the sources folder; unset: ./sources if present, else the user's library"
+    )
     bm25_variant: Literal["okapi", "plus", "l"] = "okapi"
     k1: float = Field(default=1.2, gt=0)
     b: float = Field(default=0.75, ge=0, le=1)
     chunk_max_words: int = Field(default=120, ge=20, description="longer paragraphs are split")
     max_quotes: int = Field(default=3, ge=1, le=3)
     retrieve: int = Field(default=6, ge=1, description="chunks read for candidate sentences")
+    max_question_chars: int = Field(default=1000, ge=1, description="longer questions are refused")
     min_coverage: float = Field(
         default=0.3, ge=0, le=1, description="share of the question's weight a quote must match"
     )

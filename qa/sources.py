@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 
 from qa.models import Span
 
@@ -63,6 +64,10 @@ def decode(data: bytes, name: str) -> tuple[str, str | None]:
 def read_text(path: Path) -> tuple[str, str | None]:
     """The text of a source file, as quoted: for HTML, the text extracted from the page."""
     try:
+        mode = path.stat().st_mode
+        if not (S_ISREG(mode) or S_ISDIR(mode)):
+            # A FIFO or a device would block or never end: refuse it without opening it.
+            raise SourceError(f"{path} is a special file (a pipe, device or socket), not a source file.")
         data = path.read_bytes()
     except FileNotFoundError:
         raise SourceError(f"{path} does not exist.") from None

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from qa import Library, LibraryError
+from qa.display import describe_os_error, inert
 from qa.models import AddResult, Answer, Source
 from qa.store import atomic_write
 from qa.transcript import to_markdown
@@ -69,7 +70,7 @@ class QaApp(App[None]):
         chat.mount(Static(self._welcome(), id="welcome"))
         self._show_sources()
         for warning in self.library.warnings:
-            self.notify(warning, severity="warning", markup=False)
+            self.notify(inert(warning), severity="warning", markup=False)
         self.query_one("#question").focus()
 
     def _welcome(self) -> Text:
@@ -79,7 +80,7 @@ class QaApp(App[None]):
         if sources:
             text.append("Sources loaded:\n", style="bold")
             for source in sources:
-                text.append(f"  • {source.title}\n")
+                text.append(f"  • {inert(source.title)}\n")
             text.append("\nTry:\n", style="bold")
             for example in EXAMPLES:
                 text.append(f"  {example}\n", style="italic")
@@ -110,7 +111,7 @@ class QaApp(App[None]):
         try:
             answer = self.library.ask(question, previous)
         except LibraryError as error:
-            self.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            self.call_from_thread(self.notify, inert(str(error)), severity="error", markup=False)
             return
         self.call_from_thread(self._show_answer, answer)
 
@@ -123,7 +124,7 @@ class QaApp(App[None]):
         try:
             text = self.library.text(message.citation.source)
         except LibraryError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.notify(inert(str(error)), severity="error", markup=False)
             return
         self.push_screen(PassageScreen(text, message.answer, message.citation))
 
@@ -143,11 +144,11 @@ class QaApp(App[None]):
         duplicates = [r.path.name for r in results if r.duplicate_of]
         for result in results:
             if result.warning:
-                self.notify(result.warning, severity="warning", markup=False)
+                self.notify(inert(result.warning), severity="warning", markup=False)
         if added:
-            self.notify(f"Added {', '.join(added)}. Ask away.", title="Source added", markup=False)
+            self.notify(inert(f"Added {', '.join(added)}. Ask away."), title="Source added", markup=False)
         if duplicates:
-            self.notify(f"Already in the sources: {', '.join(duplicates)}.", markup=False)
+            self.notify(inert(f"Already in the sources: {', '.join(duplicates)}."), markup=False)
         self._show_sources()
 
     def action_remove_source(self) -> None:
@@ -165,9 +166,10 @@ class QaApp(App[None]):
         try:
             self.library.remove(source.id)
         except (LibraryError, OSError) as error:
-            self.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            message = describe_os_error(error) if isinstance(error, OSError) else inert(str(error))
+            self.call_from_thread(self.notify, message, severity="error", markup=False)
             return
-        self.call_from_thread(self.notify, f"Removed {source.title}.", markup=False)
+        self.call_from_thread(self.notify, inert(f"Removed {source.title}."), markup=False)
         self.call_from_thread(self._show_sources)
 
     # -- conversation ----------------------------------------------------------------------

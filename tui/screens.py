@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qa import Library, LibraryError
+from qa.display import describe_os_error, inert
 from qa.models import AddResult, Answer, Citation, Source
 
 
@@ -32,8 +33,8 @@ class PassageScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="passage-dialog"):
-            yield Static(Text.assemble((self.citation.title, "bold"), "\n",
-                                       (f"paragraph {self.citation.paragraph} · {self.citation.path.name}", "dim")),
+            yield Static(Text.assemble((inert(self.citation.title), "bold"), "\n",
+                                       (f"paragraph {self.citation.paragraph} · {inert(self.citation.path.name)}", "dim")),
                          id="passage-title")
             with VerticalScroll(id="passage-text"):
                 offset = 0
@@ -48,7 +49,7 @@ class PassageScreen(ModalScreen[None]):
             yield Static(Text("escape closes", style="dim"), id="passage-help")
 
     def _highlighted(self, line: str, start: int) -> Text:
-        text = Text(line)
+        text = Text(inert(line, multiline=True))  # same length: the highlight offsets still hold
         for quote_start, quote_end in self.quotes:
             a, b = max(quote_start - start, 0), min(quote_end - start, len(line))
             if a < b:
@@ -121,7 +122,8 @@ class AddSourceScreen(ModalScreen[list[AddResult] | None]):
         try:
             results = self.library.add([path])
         except (LibraryError, OSError) as problem:
-            self.app.call_from_thread(self._failed, str(problem))
+            message = describe_os_error(problem) if isinstance(problem, OSError) else str(problem)
+            self.app.call_from_thread(self._failed, message)
             return
         errors = [result.error for result in results if result.error]
         if errors and len(errors) == len(results):
@@ -132,7 +134,7 @@ class AddSourceScreen(ModalScreen[list[AddResult] | None]):
     def _failed(self, message: str) -> None:
         self.query_one("#add-loading").display = False
         self.query_one("#add-button").disabled = False
-        self.query_one("#add-error", Static).update(Text(message))
+        self.query_one("#add-error", Static).update(Text(inert(message)))
 
 
 class RemoveSourceScreen(ModalScreen[Source | None]):
@@ -148,7 +150,7 @@ class RemoveSourceScreen(ModalScreen[Source | None]):
         with Vertical(id="remove-dialog", classes="dialog"):
             yield Static(Text("Remove which source? Its file is deleted from the sources folder.",
                               style="bold"))
-            yield OptionList(*[Option(Text(f"{s.title}  ({s.path.name})"), id=s.id) for s in self.sources],
+            yield OptionList(*[Option(Text(inert(f"{s.title}  ({s.path.name})")), id=s.id) for s in self.sources],
                              id="remove-list")
 
     @on(OptionList.OptionSelected)

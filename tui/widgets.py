@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from qa.display import inert, plural
 from qa.models import Answer, Citation, Source
 
 
@@ -53,7 +54,7 @@ class QuoteLine(Static):
 
     def __init__(self, answer: Answer, index: int) -> None:
         quote = answer.quotes[index]
-        text = Text.assemble(("“", "dim"), quote.text, ("”", "dim"), " ", (f"[{quote.citation}]", "bold"))
+        text = Text.assemble(("“", "dim"), inert(quote.text, multiline=True), ("”", "dim"), " ", (f"[{quote.citation}]", "bold"))
         super().__init__(text, classes="quote")
         self.answer = answer
         self.citation = answer.citations[quote.citation - 1]
@@ -67,7 +68,7 @@ class CitationLine(Static):
     """A cited source in the answer's list; clicking it opens the passage."""
 
     def __init__(self, answer: Answer, citation: Citation) -> None:
-        text = Text.assemble((f"[{citation.n}] ", "bold"), citation.title,
+        text = Text.assemble((f"[{citation.n}] ", "bold"), inert(citation.title),
                              (f", paragraph {citation.paragraph}", "dim"))
         super().__init__(text, classes="citation")
         self.answer = answer
@@ -80,7 +81,7 @@ class CitationLine(Static):
 
 class QuestionView(Static):
     def __init__(self, question: str) -> None:
-        super().__init__(Text(question), classes="question")
+        super().__init__(Text(inert(question)), classes="question")
 
 
 class AnswerView(Vertical):
@@ -96,12 +97,12 @@ class AnswerView(Vertical):
     def compose(self) -> ComposeResult:
         answer = self.answer
         if answer.suggestions:
-            yield Static(Text(f"Did you mean: {', '.join(answer.suggestions)}?"), classes="note")
+            yield Static(Text(f"Did you mean: {inert(', '.join(answer.suggestions))}?"), classes="note")
         if answer.interpreted_as:
             earlier = answer.interpreted_as.split(" → ")[0]
-            yield Static(Text(f"Read as a follow-up to: {earlier}"), classes="note")
+            yield Static(Text(f"Read as a follow-up to: {inert(earlier)}"), classes="note")
         if not answer.answered:
-            yield Static(Text(answer.text), classes="refusal")
+            yield Static(Text(inert(answer.text, multiline=True)), classes="refusal")
             return
         for index in range(len(answer.quotes)):
             yield QuoteLine(answer, index)
@@ -123,5 +124,5 @@ class SourcesPanel(Vertical):
             self.mount(Static(Text("No sources yet: add one with ctrl+o."), classes="source"))
         for source in sources:
             self.mount(Static(Text.assemble(
-                source.title, "\n", (f"{source.paragraphs} paragraphs · {source.path.name}", "dim")
+                inert(source.title), "\n", (f"{plural(source.paragraphs, 'paragraph')} · {inert(source.path.name)}", "dim")
             ), classes="source"))

@@ -1,0 +1,81 @@
+"""Saying things to a person: untrusted text made inert, counts with their plurals, OS errors as sentences.
+
+Sources, their titles and file names, and questions are untrusted: a file can hold escape
+sequences that retitle or wipe a terminal, or bidi overrides that make text read backwards.
+Every human-facing output of the CLI and the UI passes such text through `inert` first. JSON
+output does not: it keeps the exact text, escaped by JSON.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+from pathlib import Path
+
+_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}  # ␀…␟, ␡
+_UNSHOWABLE = "\ufffd"  # �, for characters with no picture of their own
+_BIDI_CONTROLS = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]  # embeddings, overrides, isolates
+_SINGLE_LINE = str.maketrans(
+    _PICTURES
+    | dict.fromkeys(range(0x80, 0xA0), _UNSHOWABLE)  # C1 controls: 0x9B alone starts a CSI sequence
+    | dict.fromkeys(_BIDI_CONTROLS, _UNSHOWABLE)
+    | dict.fromkeys(range(0xD800, 0xE000), _UNSHOWABLE)  # lone surrogates: undecodable bytes in names
+)
+_MULTILINE = _SINGLE_LINE | {ord("\n"): "\n", ord("\t"): "\t"}
+_OTHER_UNSAFE = r"\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNSAFE = re.compile(rf"[\x00-\x1f{_OTHER_UNSAFE}]")
+_UNSAFE_MULTILINE = re.compile(rf"[\x00-\x08\x0b-\x1f{_OTHER_UNSAFE}]")  # all but tab and newline
+
+
+def inert(text: str, multiline: bool = False) -> str:
+    """``text`` made safe to print: no control character or escape sequence reaches the terminal.
+
+    Each C0 control (ESC included) becomes its visible picture (``\\x1b`` → ``␛``); C1 controls,
+    bidi embeddings, overrides and isolates, and lone surrogates become ``�``. Newlines and tabs
+    are kept when ``multiline``, shown as ``␊`` and ``␉`` otherwise, so a name cannot forge a
+    line of output. One character always becomes one, so offsets into the text still hold.
+    """
+    if not (_UNSAFE_MULTILINE if multiline else _UNSAFE).search(text):
+        return text
+    return text.translate(_MULTILINE if multiline else _SINGLE_LINE)
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 paragraph``, ``2 paragraphs``, ``1,200 chunks``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+_SENTENCES = {
+    errno.EACCES: "Permission denied: {path}.",
+    errno.EPERM: "Permission denied: {path}.",
+    errno.EROFS: "{path} is on a read-only file system.",
+    errno.ENOSPC: "No space left on the disk for {path}.",
+    errno.EDQUOT: "The disk quota is used up; could not write {path}.",
+    errno.ENAMETOOLONG: "The name is too long for the file system: {path}.",
+    errno.ENOENT: "{path} does not exist (was it moved or deleted?).",
+    errno.ENOTDIR: "Part of {path} is not a folder.",
+    errno.EISDIR: "{path} is a folder, not a file.",
+    errno.ELOOP: "{path} is a loop of symbolic links.",
+    errno.EIO: "The disk failed to read or write {path} (input/output error).",
+    errno.EMFILE: "Too many files are open to use {path}.",
+    errno.ENFILE: "Too many files are open to use {path}.",
+    errno.EBUSY: "{path} is busy.",
+    errno.EEXIST: "{path} already exists.",
+    errno.EXDEV: "{path} is on another file system.",
+}
+
+
+def describe_os_error(error: OSError, where: Path | None = None) -> str:
+    """One sentence for an operating-system error, naming its path (made inert).
+
+    ``where`` names the place when the error does not (a write to a full disk names no file).
+    """
+    name = next((n for n in (error.filename, error.filename2, where) if n is not None), None)
+    if name is None:
+        return f"{error.strerror or error}."
+    path = inert(os.fsdecode(name) if isinstance(name, bytes) else str(name))
+    sentence = _SENTENCES.get(error.errno or 0)
+    if sentence is None:
+        return f"{path}: {error.strerror or error}."
+    return sentence.format(path=path)

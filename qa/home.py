@@ -1,0 +1,52 @@
+"""Which folder is the library when the user names none.
+
+`./sources` when it exists (the repository's own articles, or a project folder); otherwise a
+per-user library in the platform's data folder, created on first use with the two bundled
+articles, so `qa` answers from anywhere after `pip install`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+LOCAL = Path("sources")
+
+
+def user_library() -> Path:
+    """The per-user library: ``~/.local/share/qa/sources`` on Linux (``$XDG_DATA_HOME`` honoured)."""
+    return user_data_path("qa", appauthor=False) / "sources"
+
+
+def default_folder(explicit: Path | None) -> Path:
+    """The library folder: ``explicit`` (``--sources`` or ``QA_SOURCES``), ``./sources``, or the user's."""
+    if explicit is not None:
+        return explicit
+    if LOCAL.is_dir():
+        return LOCAL
+    folder = user_library()
+    if not folder.exists():
+        _create_with_bundled_articles(folder)
+    return folder
+
+
+def _create_with_bundled_articles(folder: Path) -> None:
+    """Fill a sibling temporary folder, then rename it into place: a reader never sees it half made,
+    and when two first runs race, the second's rename fails harmlessly and its copy is dropped."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".sources-"))
+    try:
+        for article in resources.files("qa.bundled").iterdir():
+            if article.name.endswith(".txt"):
+                (staging / article.name).write_bytes(article.read_bytes())
+        os.rename(staging, folder)
+    except OSError:
+        if not folder.is_dir():
+            raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
