@@ -18,7 +18,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from qa.library import Library, LibraryError
-from qa.models import Answer
+from qa.models import Answer, Citation
 from qa.settings import Settings
 from qa.sources import SourceError
 
@@ -51,9 +51,28 @@ def format_answer(answer: Answer, style: Style) -> str:
     for citation in answer.citations:
         lines.append(
             style(f"[{citation.n}]", "1;36")
-            + f" {citation.title}, paragraph {citation.paragraph}: " + style(str(citation.path), "2")
+            + f" {citation_place(citation)}: " + style(str(citation.path), "2")
         )
     return "\n".join(lines)
+
+
+def citation_place(citation: Citation) -> str:
+    """Where a person finds the passage: "Field guide › Water temperature, p. 14".
+
+    The title, then the heading path (unless it already starts with the title), then the page
+    of a PDF, or else the paragraph with its lines in the original text file.
+    """
+    heading = citation.title
+    if citation.section:
+        heading = citation.section if citation.section.startswith(citation.title) \
+            else f"{citation.title} › {citation.section}"
+    if citation.page is not None:
+        return f"{heading}, p. {citation.page}"
+    place = f"{heading}, paragraph {citation.paragraph}"
+    if citation.lines is not None:
+        first, last = citation.lines
+        place += f" (line {first})" if first == last else f" (lines {first}–{last})"
+    return place
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -17,7 +17,7 @@ from qa.chunking import chunk_source
 from qa.index import Index
 from qa.models import AddResult, Answer, Source
 from qa.settings import Settings
-from qa.sources import SUPPORTED_FORMATS, SourceError, is_supported, load, read_text
+from qa.sources import SUPPORTED_FORMATS, SourceError, is_supported, load
 
 
 class LibraryError(Exception):
@@ -77,7 +77,7 @@ class Library:
     def text(self, source_id: str) -> str:
         """The whole text of a source, the text citation offsets point into."""
         try:
-            return read_text(self.find(source_id).path)[0]
+            return load(self.find(source_id).path, self.settings.max_source_mb).text
         except SourceError as error:
             raise LibraryError(str(error)) from None
 
@@ -97,7 +97,7 @@ class Library:
         loaded = []
         for file in files:
             try:
-                loaded.append((file, load(file), file.read_bytes()))
+                loaded.append((file, load(file, self.settings.max_source_mb), file.read_bytes()))
             except SourceError as error:
                 raise LibraryError(str(error)) from None
         by_hash = {stored.sha256: name for name, stored in self._stored.items()}
@@ -169,7 +169,7 @@ class Library:
         if old and old.sha256 == digest:
             return old.model_copy(update={"size": size, "mtime_ns": mtime_ns})
         self.reread.append(path.name)
-        parsed = load(path)
+        parsed = load(path, self.settings.max_source_mb)
         chunks = chunk_source(parsed.text, parsed.paragraphs, path.name, self.settings.chunk_max_words)
         return store.StoredSource(
             name=path.name, size=size, mtime_ns=mtime_ns, sha256=digest, title=parsed.title,

@@ -16,6 +16,23 @@ class Span(BaseModel):
     end: int = Field(ge=0)
 
 
+class Paragraph(Span):
+    """A body paragraph of a source, with where a reader finds it in the original file."""
+
+    section: str | None = Field(default=None, description='heading path, "Guide › Water temperature"')
+    page: int | None = Field(default=None, ge=1, description="1-based page of a PDF")
+    lines: tuple[int, int] | None = Field(
+        default=None, description="1-based first and last line in the original .txt/.md file"
+    )
+
+
+class Metadata(BaseModel):
+    """What a document says about itself, when it says it (web pages, Word, EPUB, PDF)."""
+
+    author: str | None = None
+    date: str | None = Field(default=None, description="publication date as the document gives it")
+
+
 class Source(BaseModel):
     """One file of the sources folder, as the index knows it."""
 
@@ -37,6 +54,9 @@ class Chunk(BaseModel):
     text: str
     sentences: list[Span]
     tokens: list[str]
+    section: str | None = None
+    page: int | None = None
+    lines: tuple[int, int] | None = None
 
 
 class Citation(BaseModel):
@@ -49,6 +69,9 @@ class Citation(BaseModel):
     end: int
     passage: str
     score: float
+    page: int | None = Field(default=None, description="1-based page of a PDF")
+    section: str | None = Field(default=None, description="the heading path the passage stands under")
+    lines: tuple[int, int] | None = Field(default=None, description="first and last line of a .txt/.md file")
 
 
 class Quote(BaseModel):

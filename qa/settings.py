@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_MAX_SOURCE_MB = 200.0
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", frozen=True)
@@ -21,6 +23,9 @@ class Settings(BaseSettings):
     retrieve: int = Field(default=6, ge=1, description="chunks read for candidate sentences")
     min_coverage: float = Field(
         default=0.3, ge=0, le=1, description="share of the question's weight a quote must match"
+    )
+    max_source_mb: float = Field(
+        default=DEFAULT_MAX_SOURCE_MB, gt=0, description="a larger source file is refused"
     )
 
     def index_fingerprint(self) -> str:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from qa.models import Chunk, Span
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 INDEX_DIR = ".qa"
 
 
