@@ -118,7 +118,7 @@ def _paragraph_spans(text: str) -> list[Span]:
             else [(block.start(), block.end())]
         for start, end in pieces:
             piece = text[start:end]
-            start += len(piece) - len(piece.lstrip("\ufeff \t"))
+            start += re.match(r"[\s\ufeff]*", piece).end()
             end -= len(piece) - len(piece.rstrip())
             if start < end:
                 spans.append(Span(start=start, end=end))

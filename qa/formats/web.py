@@ -7,6 +7,7 @@ The page's title, author and date come from its metadata.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import trafilatura
@@ -16,6 +17,10 @@ from trafilatura.settings import use_config
 from qa.formats import DerivedText, LoadedText, Sections, SourceError, clean_inline
 from qa.formats.text import decode, title_from_file_name
 from qa.models import Metadata
+
+# trafilatura and its helpers log what they discard; unconfigured, Python would print that on stderr.
+for _name in ("trafilatura", "htmldate", "courlan", "justext"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 _CONFIG = use_config()
 # A short news item is still an article; the default 250 characters sends it to a cruder fallback.
