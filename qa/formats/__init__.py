@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
@@ -41,10 +40,16 @@ class LoadedText:
     warning: str | None = None
 
 
+# Control characters (terminal escapes among them), soft hyphens, zero-width and bidi controls,
+# PDFium's marks and lone surrogates: nothing a reader sees or a quote should carry.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                        "\ufeff\ufffe\uffff\ud800-\udfff]")
+_SPACES = re.compile(r"\s+")
+
+
 def clean_inline(text: str) -> str:
-    """Whitespace runs (line breaks, tabs, no-break spaces) as single spaces; controls dropped."""
-    text = "".join(c for c in text if c in "\t\n" or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co"))
-    return re.sub(r"\s+", " ", text).strip()
+    """Whitespace runs (line breaks, tabs, no-break spaces) as single spaces; invisible characters dropped."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
 class Sections:

@@ -113,20 +113,18 @@ def _without_furniture(lines: list[Line]) -> list[Line]:
     by_page: dict[int, list[Line]] = {}
     for line in lines:
         by_page.setdefault(line.page, []).append(line)
-    margins: set[int] = set()
+    margins: dict[int, str] = {}
     for page_lines in by_page.values():
         ordered = sorted(page_lines, key=lambda line: -line.top)
-        margins.update(id(line) for line in ordered[:2] + ordered[-2:])
-    repeats = Counter(key for key in {(line.page, _furniture_key(line)) for line in lines if id(line) in margins})
+        margins.update((id(line), _furniture_key(line)) for line in ordered[:2] + ordered[-2:])
+    page_keys = {(line.page, margins[id(line)]) for line in lines if id(line) in margins}
+    pages_by_key = Counter(key for _, key in page_keys)
     needed = 2 if len(by_page) <= 4 else 3
-    dropped = {
-        id(line) for line in lines if id(line) in margins and (
-            repeats[(line.page, _furniture_key(line))] and
-            sum(1 for page in by_page if (page, _furniture_key(line)) in repeats) >= needed
-            or _PAGE_NUMBER.match(_furniture_key(line))
-        )
-    }
-    return [line for line in lines if id(line) not in dropped]
+    return [
+        line for line in lines
+        if id(line) not in margins
+        or (pages_by_key[margins[id(line)]] < needed and not _PAGE_NUMBER.match(margins[id(line)]))
+    ]
 
 
 def _mark_headings(lines: list[Line]) -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import docx
 from docx.table import Table
-from docx.text.paragraph import Paragraph as WordParagraph
 
 from qa.formats import DerivedText, LoadedText, Sections, check_zip, clean_inline
 from qa.formats.text import title_from_file_name
@@ -27,6 +26,7 @@ def load(data: bytes, path: Path) -> LoadedText:
     document = docx.Document(io.BytesIO(data))
     properties = document.core_properties
     title = clean_inline(properties.title or "")
+    style_names = {style.style_id: style.name or "" for style in document.styles}
     built, sections = DerivedText(), Sections()
     for block in document.iter_inner_content():
         if isinstance(block, Table):
@@ -39,7 +39,7 @@ def load(data: bytes, path: Path) -> LoadedText:
                 built.add(" | ".join(cells), section=sections.path)
             continue
         text = clean_inline(block.text)
-        style = _style_name(block)
+        style = style_names.get(block._p.style or "", "")  # ``block.style`` looks it up anew each time: slow
         heading = _HEADING.match(style)
         if style.lower() == "title":
             title = title or text
@@ -53,7 +53,3 @@ def load(data: bytes, path: Path) -> LoadedText:
     metadata = Metadata(author=clean_inline(properties.author or "") or None)
     return built.result(path.name, title or title_from_file_name(path, ""), metadata)
 
-
-def _style_name(paragraph: WordParagraph) -> str:
-    style = paragraph.style
-    return style.name if style is not None and style.name else ""
