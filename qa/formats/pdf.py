@@ -7,8 +7,8 @@ hyphen of a word broken at a line end. From there:
   to page, digits aside) are dropped;
 - lines in a larger type than the body are headings: not paragraphs, but sections when the
   PDF has no outline (bookmarks), which otherwise name the sections;
-- lines join into a paragraph until a wider gap, an indented first line, or a short line that
-  ends a sentence; a paragraph carries the page it starts on;
+- lines join into a paragraph until a wider gap, an indented first line, a list item, or a
+  short line that ends a sentence; a paragraph carries the page it starts on;
 - a word broken at a line end is joined ("gov-ernment" → "government"), keeping the hyphen
   only when the document writes the word with one elsewhere ("well-known").
 """
@@ -31,6 +31,7 @@ from qa.models import Metadata
 _BROKEN_WORD = "\ufffe"  # what PDFium puts where a word was hyphenated across lines
 _PAGE_NUMBER = re.compile(r"^[\W_]*(page\s*)?([#ivxlcdm]+)(\s*(of|/)\s*#)?[\W_]*$", re.IGNORECASE)
 _TERMINAL = tuple('.!?:"”)')
+_LIST_ITEM = re.compile(r"^([•◦▪‣∙●○■□–—]|\(?\d{1,3}[.)]|\([a-z]\))\s")
 _JUNK_TITLE = re.compile(r"^(microsoft (word|powerpoint) - |untitled)|\.\w{2,4}$", re.IGNORECASE)
 HEADING_SIZE_RATIO = 1.15
 PARAGRAPH_GAP = 0.4  # extra space between paragraphs, in line heights
@@ -64,13 +65,14 @@ def load(data: bytes, path: Path) -> LoadedText:
         info = document.get_metadata_dict(skip_empty=True)
     finally:
         document.close()
-    lines = _without_furniture(lines)
     _mark_headings(lines)
-    built = _build(lines, outline)
     title = clean_inline(info.get("Title", ""))
     if not title or _JUNK_TITLE.search(title):
+        # the largest type on the first page, even when it also runs as a header on every page
         first_page = [line for line in lines if line.page == lines[0].page and line.heading_level]
-        title = first_page[0].text if first_page else title_from_file_name(path, "")
+        largest = min(first_page, key=lambda line: line.heading_level, default=None)
+        title = clean_inline(largest.text) if largest else title_from_file_name(path, "")
+    built = _build(_without_furniture(lines), outline)
     return built.result(path.name, title, Metadata(author=clean_inline(info.get("Author", "")) or None))
 
 
@@ -175,7 +177,7 @@ def _build(lines: list[Line], outline: list[tuple[int, float, str]]) -> DerivedT
     layout = _Layout(
         gap=usual_gap,
         spaced=any(gap > usual_gap + PARAGRAPH_GAP * size for gap, size in gaps),
-        full_right=statistics.quantiles(rights, n=10)[-1] if len(rights) > 1 else rights[0],
+        full_right=statistics.quantiles(rights, n=10)[-1] if len(rights) > 1 else max(rights, default=0.0),
     )
     hyphenated = {word.lower() for line in lines for word in re.findall(r"\w+-\w+", line.text)}
     built, sections = DerivedText(), Sections()
@@ -216,7 +218,7 @@ class _Layout:
             return ends_sentence
         if previous.bottom - line.top > self.gap + PARAGRAPH_GAP * line.size:
             return True
-        if line.left > previous.left + line.size:  # an indented first line
+        if line.left > previous.left + line.size or _LIST_ITEM.match(line.text):  # indented; a list item
             return True
         short = previous.right < self.full_right - 0.15 * (self.full_right - previous.left)
         return not self.spaced and ends_sentence and short

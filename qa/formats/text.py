@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 import codecs
 import re
-import unicodedata
 from pathlib import Path
 
 from qa.formats import LoadedText, SourceError
@@ -27,6 +26,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
 )
 BINARY_CONTROL_SHARE = 0.1
+_BINARY_SIGNS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")  # controls other than whitespace; undecodable
 
 
 def decode(data: bytes, name: str) -> tuple[str, str | None, bool]:
@@ -51,7 +51,7 @@ def decode(data: bytes, name: str) -> tuple[str, str | None, bool]:
                 text = data.decode("latin-1")
                 warning = f"{name} is not UTF-8; read it as Latin-1."
     sample = text[:65536]
-    controls = sum(1 for c in sample if c == "\ufffd" or (c not in "\t\n\r\f\v" and unicodedata.category(c) == "Cc"))
+    controls = len(_BINARY_SIGNS.findall(sample))
     if sample and controls > BINARY_CONTROL_SHARE * len(sample):
         raise SourceError(f"{name} looks like a binary file, not text.")
     return text.replace("\r\n", "\n").replace("\r", "\n"), warning, derived
