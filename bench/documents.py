@@ -8,7 +8,6 @@ hyphenated line ends, an outline.
 from __future__ import annotations
 
 import random
-import textwrap
 import zlib
 from dataclasses import dataclass
 from pathlib import Path

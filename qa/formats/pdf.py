@@ -15,6 +15,7 @@ hyphen of a word broken at a line end. From there:
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from collections import Counter
@@ -24,7 +25,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from qa.formats import SECTION_SEPARATOR, DerivedText, LoadedText, Sections, SourceError, clean_inline
+from qa.formats import DerivedText, LoadedText, Sections, SourceError, clean_inline
 from qa.formats.text import title_from_file_name
 from qa.models import Metadata
 
@@ -135,13 +136,10 @@ def _mark_headings(lines: list[Line]) -> None:
     for line in lines:
         sizes[line.size] += len(line.text)
     body = sizes.most_common(1)[0][0]
-    heading_sizes = sorted({line.size for line in lines
-                            if line.size >= body * HEADING_SIZE_RATIO and len(line.text.split()) <= 20},
-                           reverse=True)
-    levels = {size: level for level, size in enumerate(heading_sizes, start=1)}
-    for line in lines:
-        if line.size in levels and len(line.text.split()) <= 20:
-            line.heading_level = levels[line.size]
+    headings = [line for line in lines if line.size >= body * HEADING_SIZE_RATIO and len(line.text.split()) <= 20]
+    levels = {size: level for level, size in enumerate(sorted({line.size for line in headings}, reverse=True), 1)}
+    for line in headings:
+        line.heading_level = levels[line.size]
 
 
 def _outline(document: pdfium.PdfDocument) -> list[tuple[int, float, str]]:
@@ -161,12 +159,9 @@ def _outline(document: pdfium.PdfDocument) -> list[tuple[int, float, str]]:
 
 
 def _section_at(outline: list[tuple[int, float, str]], line: Line) -> str | None:
-    section = None
-    for page, y, path in outline:
-        if (page, -y) > (line.page, -(line.top + 2)):
-            break
-        section = path
-    return section
+    """The path of the last bookmark at or above ``line`` (bookmarks sorted by page, then down the page)."""
+    at = bisect.bisect_right([(page, -y) for page, y, _ in outline], (line.page, -(line.top + 2)))
+    return outline[at - 1][2] if at else None
 
 
 def _build(lines: list[Line], outline: list[tuple[int, float, str]]) -> DerivedText:
@@ -192,9 +187,10 @@ def _build(lines: list[Line], outline: list[tuple[int, float, str]]) -> DerivedT
     for line in lines:
         if line.heading_level:
             flush()
+            heading = clean_inline(line.text)
             if not outline:
-                sections.enter(line.heading_level, line.text)
-            built.add(line.text.replace(_BROKEN_WORD, ""), paragraph=False)
+                sections.enter(line.heading_level, heading)
+            built.add(heading, paragraph=False)
             continue
         if paragraph and layout.starts_paragraph(paragraph[-1], line):
             flush()
@@ -238,5 +234,3 @@ def _join(lines: list[Line], hyphenated: set[str]) -> str:
 
     return clean_inline(re.sub(rf"(\w+){_BROKEN_WORD}(\w+)", rejoin, text).replace(_BROKEN_WORD, ""))
 
-
-__all__ = ["SECTION_SEPARATOR", "load"]

@@ -40,12 +40,12 @@ def load(data: bytes, path: Path) -> LoadedText:
     title = clean_inline(document.title or "")
     built, sections = DerivedText(), Sections()
     for element in document.body:
-        _add_block(element, built, sections, title)
+        _add_block(element, built, sections)
     metadata = Metadata(author=clean_inline(document.author or "") or None, date=document.date or None)
     return built.result(path.name, title or title_from_file_name(path, ""), metadata, warning)
 
 
-def _add_block(element: _Element, built: DerivedText, sections: Sections, title: str) -> None:
+def _add_block(element: _Element, built: DerivedText, sections: Sections) -> None:
     tag = element.tag
     if tag == "head":
         heading = clean_inline("".join(element.itertext()))
@@ -60,13 +60,13 @@ def _add_block(element: _Element, built: DerivedText, sections: Sections, title:
             ]
             built.add(clean_inline("".join(own)), section=sections.path)
             for nested in item.iterchildren("list"):
-                _add_block(nested, built, sections, title)
+                _add_block(nested, built, sections)
     elif tag == "table":
         for row in element.iter("row"):
             cells = [clean_inline("".join(cell.itertext())) for cell in row.iterchildren("cell")]
             built.add(" | ".join(cell for cell in cells if cell), section=sections.path)
     elif tag == "quote" and len(element):
         for child in element:
-            _add_block(child, built, sections, title)
+            _add_block(child, built, sections)
     else:
         built.add(clean_inline("".join(element.itertext())), section=sections.path)
