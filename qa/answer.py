@@ -178,7 +178,8 @@ class Answerer:
                 citations[candidate.chunk] = Citation(
                     n=len(citations) + 1, source=source.id, title=source.title, path=source.path,
                     paragraph=chunk.paragraph, start=chunk.start, end=chunk.end, passage=chunk.text,
-                    score=round(candidate.chunk_score, 4),
+                    score=round(candidate.chunk_score, 4), page=chunk.page, section=chunk.section,
+                    lines=chunk.lines,
                 )
             quotes.append(Quote(text=candidate.text, citation=citations[candidate.chunk].n,
                                 start=candidate.span.start, end=candidate.span.end))

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from qa import analysis
-from qa.models import Chunk, Span
+from qa.models import Chunk, Paragraph, Span
 
 
-def chunk_paragraph(text: str, paragraph: Span, number: int, source: str, max_words: int) -> list[Chunk]:
-    """The chunks of one paragraph; every offset is into ``text``, the whole source."""
+def chunk_paragraph(text: str, paragraph: Paragraph, number: int, source: str, max_words: int) -> list[Chunk]:
+    """The chunks of one paragraph; every offset is into ``text``, the whole source.
+
+    A chunk's index terms include its section's heading, so a question worded like the
+    heading finds the paragraphs under it.
+    """
     spans = analysis.sentences(text[paragraph.start:paragraph.end], offset=paragraph.start)
     if not spans:
         spans = [paragraph]
@@ -20,17 +26,28 @@ def chunk_paragraph(text: str, paragraph: Span, number: int, source: str, max_wo
             words = 0
         windows[-1].append(span)
         words += length
+    heading_terms = analysis.terms(paragraph.section) if paragraph.section else []
     chunks = []
     for window in windows:
         start, end = window[0].start, window[-1].end
         chunks.append(Chunk(
             source=source, paragraph=number, start=start, end=end, text=text[start:end],
-            sentences=window, tokens=analysis.terms(text[start:end]),
+            sentences=window, tokens=heading_terms + analysis.terms(text[start:end]),
+            section=paragraph.section, page=paragraph.page, lines=_lines(text, paragraph, start, end),
         ))
     return chunks
 
 
-def chunk_source(text: str, paragraphs: list[Span], source: str, max_words: int) -> list[Chunk]:
+def _lines(text: str, paragraph: Paragraph, start: int, end: int) -> tuple[int, int] | None:
+    """The chunk's lines in the original file, counted from its paragraph's first line."""
+    if paragraph.lines is None:
+        return None
+    first = min(paragraph.lines[0] + text.count("\n", paragraph.start, start), paragraph.lines[1])
+    last = min(first + text.count("\n", start, end), paragraph.lines[1])
+    return first, last
+
+
+def chunk_source(text: str, paragraphs: Sequence[Paragraph], source: str, max_words: int) -> list[Chunk]:
     return [
         chunk
         for number, paragraph in enumerate(paragraphs, start=1)

@@ -59,7 +59,7 @@ def format_answer(answer: Answer, style: Style) -> str:
     for citation in answer.citations:
         lines.append(
             style(f"[{citation.n}]", "1;36")
-            + f" {inert(citation.title)}, paragraph {citation.paragraph}: " + style(inert(str(citation.path)), "2")
+            + f" {inert(citation.place)}: " + style(inert(str(citation.path)), "2")
         )
     return "\n".join(lines)
 

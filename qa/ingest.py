@@ -82,7 +82,7 @@ def file_state(path: Path) -> FileState:
     return FileState.of(status)
 
 
-def analyse(job: Job, max_words: int) -> AnalysedSource:
+def analyse(job: Job, max_words: int, max_mb: float) -> AnalysedSource:
     """Read and analyse one file; raises `SourceError` with one sentence when it cannot be a source."""
     state = file_state(job.path)
     try:
@@ -90,7 +90,7 @@ def analyse(job: Job, max_words: int) -> AnalysedSource:
             digest = hashlib.file_digest(file, "sha256").hexdigest()
     except OSError as error:
         raise SourceError(f"{job.path} cannot be read: {error.strerror or error}.") from None
-    loaded = load(job.path)
+    loaded = load(job.path, max_mb)
     chunks = []
     surfaces: Counter[tuple[str, str]] = Counter()
     for chunk in chunk_source(loaded.text, loaded.paragraphs, job.name, max_words):
@@ -114,9 +114,9 @@ def analyse(job: Job, max_words: int) -> AnalysedSource:
     )
 
 
-def _analyse_outcome(job: Job, max_words: int) -> Outcome:
+def _analyse_outcome(job: Job, max_words: int, max_mb: float) -> Outcome:
     try:
-        return Outcome(job, analysed=analyse(job, max_words))
+        return Outcome(job, analysed=analyse(job, max_words, max_mb))
     except SourceError as error:
         return Outcome(job, error=str(error))
     except (ValueError, RecursionError, MemoryError) as error:  # a malformed file beat its parser
@@ -135,7 +135,7 @@ def _size(job: Job) -> int:
         return 0
 
 
-def analyse_all(jobs: Sequence[Job], max_words: int,
+def analyse_all(jobs: Sequence[Job], max_words: int, max_mb: float,
                 cancelled: Callable[[], bool] = lambda: False) -> Iterator[Outcome]:
     """Analyse files, yielding each outcome as it is ready; in worker processes when it pays.
 
@@ -146,21 +146,21 @@ def analyse_all(jobs: Sequence[Job], max_words: int,
         for job in jobs:
             if cancelled():
                 return
-            yield _analyse_outcome(job, max_words)
+            yield _analyse_outcome(job, max_words, max_mb)
         return
     yielded: set[Job] = set()
     try:
-        for outcome in _analyse_in_workers(jobs, max_words, cancelled, workers):
+        for outcome in _analyse_in_workers(jobs, max_words, max_mb, cancelled, workers):
             yielded.add(outcome.job)
             yield outcome
     except BrokenProcessPool:  # workers could not start or died: finish the work here
         for job in jobs:
             if job not in yielded and not cancelled():
-                yield _analyse_outcome(job, max_words)
+                yield _analyse_outcome(job, max_words, max_mb)
 
 
-def _analyse_in_workers(jobs: Sequence[Job], max_words: int, cancelled: Callable[[], bool],
-                        workers: int) -> Iterator[Outcome]:
+def _analyse_in_workers(jobs: Sequence[Job], max_words: int, max_mb: float,
+                        cancelled: Callable[[], bool], workers: int) -> Iterator[Outcome]:
     # Forking a process that runs other threads (the UI's) is unsafe: then a fork server.
     method = "fork" if threading.active_count() == 1 else "forkserver"
     context = multiprocessing.get_context(method)
@@ -173,7 +173,7 @@ def _analyse_in_workers(jobs: Sequence[Job], max_words: int, cancelled: Callable
                     job = next(waiting, None)
                     if job is None:
                         break
-                    running.add(pool.submit(_analyse_outcome, job, max_words))
+                    running.add(pool.submit(_analyse_outcome, job, max_words, max_mb))
                 if not running:
                     return
                 done, running = wait(running, return_when=FIRST_COMPLETED)

@@ -22,7 +22,7 @@ from qa.index import StoredIndex
 from qa.ingest import Job, Outcome, analyse, analyse_all, file_state, recount
 from qa.models import AddProgress, AddResult, Answer, SearchHit, Source
 from qa.settings import Settings
-from qa.sources import SUPPORTED_FORMATS, SourceError, is_supported, read_text
+from qa.sources import SUPPORTED_FORMATS, SourceError, is_supported, load
 from qa.store import TEMPORARY_SUFFIX, AnalysedSource, SourceRow, Store
 
 # A batch is committed (one transaction, one segment) when it holds this many files or chunks.
@@ -182,7 +182,7 @@ class Library:
         key = (row.name, state)
         if key not in self._texts:
             try:
-                text = read_text(self.folder / row.name)[0]
+                text = load(self.folder / row.name, self.settings.max_source_mb).text
             except SourceError:
                 return None
             if len(self._texts) >= TEXT_CACHE:
@@ -232,7 +232,7 @@ class Library:
         if stored is not None:
             return stored
         try:
-            return read_text(self.folder / row.name)[0]
+            return load(self.folder / row.name, self.settings.max_source_mb).text
         except SourceError as error:
             raise LibraryError(str(error)) from None
 
@@ -303,7 +303,7 @@ class Library:
         """
         batch: list[AnalysedSource] = []
         chunks = 0
-        for outcome in analyse_all(jobs, self.settings.chunk_max_words, cancelled):
+        for outcome in analyse_all(jobs, self.settings.chunk_max_words, self.settings.max_source_mb, cancelled):
             analysed = on_outcome(outcome)
             if analysed is None:
                 continue
@@ -425,7 +425,8 @@ class Library:
                     analysed.link = str(original.resolve())
                 elif _sha256(target) != analysed.sha256:
                     # The original changed while it was analysed: index what was copied.
-                    fresh = analyse(Job(target, target.name), self.settings.chunk_max_words)
+                    fresh = analyse(Job(target, target.name), self.settings.chunk_max_words,
+                                    self.settings.max_source_mb)
                     fresh.origin = analysed.origin
                     analysed.__dict__.update(fresh.__dict__)
         except BaseException:

@@ -16,6 +16,23 @@ class Span(BaseModel):
     end: int = Field(ge=0)
 
 
+class Paragraph(Span):
+    """A body paragraph of a source, with where a reader finds it in the original file."""
+
+    section: str | None = Field(default=None, description='heading path, "Guide › Water temperature"')
+    page: int | None = Field(default=None, ge=1, description="1-based page of a PDF")
+    lines: tuple[int, int] | None = Field(
+        default=None, description="1-based first and last line in the original .txt/.md file"
+    )
+
+
+class Metadata(BaseModel):
+    """What a document says about itself, when it says it (web pages, Word, EPUB, PDF)."""
+
+    author: str | None = None
+    date: str | None = Field(default=None, description="publication date as the document gives it")
+
+
 class Source(BaseModel):
     """One file of the sources folder, as the index knows it."""
 
@@ -57,6 +74,27 @@ class Citation(BaseModel):
     end: int
     passage: str
     score: float
+    page: int | None = Field(default=None, description="1-based page of a PDF")
+    section: str | None = Field(default=None, description="the heading path the passage stands under")
+    lines: tuple[int, int] | None = Field(default=None, description="first and last line of a .txt/.md file")
+
+    @property
+    def place(self) -> str:
+        """Where a person finds the passage: "Field guide › Water temperature, p. 14".
+
+        The title, then the heading path (unless it already starts with the title), then the page
+        of a PDF, or else the paragraph with its lines in the original text file.
+        """
+        heading = self.title
+        if self.section:
+            heading = self.section if self.section.startswith(self.title) else f"{self.title} › {self.section}"
+        if self.page is not None:
+            return f"{heading}, p. {self.page}"
+        place = f"{heading}, paragraph {self.paragraph}"
+        if self.lines is not None:
+            first, last = self.lines
+            place += f" (line {first})" if first == last else f" (lines {first}–{last})"
+        return place
 
 
 class Quote(BaseModel):

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_MAX_SOURCE_MB = 200.0
+
 
 # Bump when analysis, chunking or the stored terms change: every library is then re-read once.
 ANALYSIS_VERSION = 2
@@ -28,6 +30,9 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=1000, ge=1, description="longer questions are refused")
     min_coverage: float = Field(
         default=0.3, ge=0, le=1, description="share of the question's weight a quote must match"
+    )
+    max_source_mb: float = Field(
+        default=DEFAULT_MAX_SOURCE_MB, gt=0, description="a larger source file is refused"
     )
 
     def index_fingerprint(self) -> str:

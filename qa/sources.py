@@ -1,211 +1,67 @@
-"""Load a source file: decode it, find its title and its body paragraphs, offsets kept.
+"""Load a source file of any supported format: its text, title and body paragraphs.
 
-The text a source is quoted from is the file as Python reads it in text mode (UTF-8, universal
-newlines). Citations are offsets into that text, so nothing here ever rewrites it.
+The format is chosen by suffix; each has a module in `qa.formats`, imported only when a file
+of that format is read. Sources are untrusted: whatever is wrong with a file (empty, damaged,
+encrypted, a scan, too big, binary) comes back as a `SourceError` of one sentence.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+import importlib
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 
-from qa.models import Span
+from qa.formats import LoadedText, SourceError
+from qa.formats.text import parse
+from qa.settings import DEFAULT_MAX_SOURCE_MB
 
-TEXT_SUFFIXES = frozenset({".txt", ".md"})
-HTML_SUFFIXES = frozenset({".html", ".htm"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
-SUPPORTED_FORMATS = ".txt, .md, .html, .htm"
+# suffix → (module in qa.formats, what a user calls the format)
+FORMATS = {
+    ".txt": ("text", "a text file"),
+    ".md": ("markdown", "a Markdown file"),
+    ".markdown": ("markdown", "a Markdown file"),
+    ".html": ("web", "a web page"),
+    ".htm": ("web", "a web page"),
+    ".pdf": ("pdf", "a PDF"),
+    ".docx": ("word", "a Word document"),
+    ".epub": ("epub", "an EPUB book"),
+}
+SUPPORTED_SUFFIXES = frozenset(FORMATS)
+SUPPORTED_FORMATS = ", ".join(FORMATS)
 
-_FURNITURE = re.compile(
-    r"^\W*(scroll to top|back to top|advertisement|skip to (main )?content|share this( article)?"
-    r"|read more|related articles?|sign up for our newsletter)\W*$",
-    re.IGNORECASE,
-)
-_SITE_SECTION = re.compile(r"\s+\|\s+[^|]*$")
-_TERMINAL = ("." , "!", "?", ":", '"', "\u201d", "'", "\u2019", ")")
-
-
-class SourceError(Exception):
-    """A file that cannot be a source; the message is one sentence for the user."""
-
-
-@dataclass(frozen=True)
-class LoadedText:
-    text: str
-    title: str
-    paragraphs: list[Span]
-    warning: str | None = None
+__all__ = ["SUPPORTED_FORMATS", "SUPPORTED_SUFFIXES", "LoadedText", "SourceError", "is_supported",
+           "load", "parse"]
 
 
 def is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES
 
 
-def decode(data: bytes, name: str) -> tuple[str, str | None]:
-    """Bytes → text as Python's text mode would give it; cp1252/latin-1 with a warning."""
-    if b"\x00" in data[:8192]:
-        raise SourceError(f"{name} looks like a binary file, not text.")
-    warning = None
+def load(path: Path, max_mb: float = DEFAULT_MAX_SOURCE_MB) -> LoadedText:
+    """Read and parse one source file, or raise `SourceError` saying why it cannot be one."""
+    if path.is_dir():
+        raise SourceError(f"{path} is a folder, not a file.")
+    if not is_supported(path):
+        raise SourceError(f"{path.name} is not a supported format (supported: {SUPPORTED_FORMATS}).")
+    module, kind = FORMATS[path.suffix.lower()]
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-            warning = f"{name} is not UTF-8; read it as Windows-1252 (cp1252)."
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-            warning = f"{name} is not UTF-8; read it as Latin-1."
-    return text.replace("\r\n", "\n").replace("\r", "\n"), warning
-
-
-def read_text(path: Path) -> tuple[str, str | None]:
-    """The text of a source file, as quoted: for HTML, the text extracted from the page."""
-    try:
-        mode = path.stat().st_mode
-        if not (S_ISREG(mode) or S_ISDIR(mode)):
+        status = path.stat()
+        if not (S_ISREG(status.st_mode) or S_ISDIR(status.st_mode)):
             # A FIFO or a device would block or never end: refuse it without opening it.
             raise SourceError(f"{path} is a special file (a pipe, device or socket), not a source file.")
+        if status.st_size > max_mb * 1_000_000:
+            raise SourceError(f"{path.name} is {status.st_size / 1_000_000:.0f} MB, over the {max_mb:g} MB limit "
+                              f"for one source (setting QA_MAX_SOURCE_MB).")
         data = path.read_bytes()
     except FileNotFoundError:
         raise SourceError(f"{path} does not exist.") from None
-    except IsADirectoryError:
-        raise SourceError(f"{path} is a folder, not a file.") from None
     except OSError as error:
         raise SourceError(f"{path} cannot be read: {error.strerror or error}.") from None
-    text, warning = decode(data, path.name)
-    if path.suffix.lower() in HTML_SUFFIXES:
-        text = html_to_text(text)
-    return text, warning
-
-
-def load(path: Path) -> LoadedText:
-    """Read and parse one source file, or raise `SourceError` saying why it cannot be one."""
-    if not is_supported(path):
-        if path.is_dir():
-            raise SourceError(f"{path} is a folder, not a file.")
-        raise SourceError(
-            f"{path.name} is not a supported format (supported: {SUPPORTED_FORMATS})."
-        )
-    text, warning = read_text(path)
-    return parse(text, path, warning)
-
-
-def parse(text: str, path: Path, warning: str | None = None) -> LoadedText:
-    blocks = [span for span in _paragraph_spans(text) if not _FURNITURE.match(text[span.start:span.end])]
-    if not blocks:
+    if not data.strip():
         raise SourceError(f"{path.name} is empty.")
-    first = text[blocks[0].start:blocks[0].end]
-    headline = _headline(first, is_markdown=path.suffix.lower() == ".md")
-    if headline is not None and len(blocks) > 1:
-        title, body = headline, blocks[1:]
-    else:
-        title, body = title_from_file_name(path, text), blocks
-    if path.suffix.lower() == ".md":
-        body = [span for span in body if not text[span.start:span.end].startswith("#")]
-    if not body:
-        raise SourceError(f"{path.name} has a title but no text.")
-    return LoadedText(text=text, title=title, paragraphs=body, warning=warning)
-
-
-def _headline(line: str, is_markdown: bool) -> str | None:
-    """The first paragraph as a title, when it reads like a headline."""
-    if is_markdown:
-        if not line.startswith("#"):
-            return None
-        line = line.lstrip("#").strip()
-    if "\n" in line or len(line) > 200 or len(line.split()) > 25 or line.endswith("."):
-        return None
-    return _SITE_SECTION.sub("", line).strip() or None
-
-
-def title_from_file_name(path: Path, text: str) -> str:
-    """``kenya-pledges-600-more-officers-to-haiti.txt`` → "Kenya pledges 600 more officers to Haiti".
-
-    A word keeps the capitals the text gives it, so place and person names read right.
-    """
-    capitalised = {word.lower(): word for word in re.findall(r"\b[A-Z][\w'’]*", text)}
-    lowered = set(re.findall(r"\b[a-z][\w'’]*", text))
-    words = [w for w in re.split(r"[-_\s]+", path.stem) if w]
-    shown = [
-        capitalised[w.lower()] if w.lower() in capitalised and w.lower() not in lowered else w
-        for w in words
-    ]
-    if not shown:
-        return path.stem
-    return shown[0][:1].upper() + shown[0][1:] + "".join(" " + w for w in shown[1:])
-
-
-def _paragraph_spans(text: str) -> list[Span]:
-    """Blank-line separated blocks; a block whose lines each end a sentence is one per line."""
-    spans: list[Span] = []
-    for block in re.finditer(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*", text):
-        lines = [line for line in re.finditer(r"[^\n]+", block.group()) if line.group().strip()]
-        one_per_line = len(lines) > 1 and (
-            all(line.group().rstrip().endswith(_TERMINAL) for line in lines[:-1])
-            or max(len(line.group()) for line in lines) > 200
-        )
-        pieces = [(block.start() + m.start(), block.start() + m.end()) for m in lines] if one_per_line \
-            else [(block.start(), block.end())]
-        for start, end in pieces:
-            piece = text[start:end]
-            start += len(piece) - len(piece.lstrip("\ufeff \t"))
-            end -= len(piece) - len(piece.rstrip())
-            if start < end:
-                spans.append(Span(start=start, end=end))
-    return spans
-
-
-@dataclass
-class _PageText(HTMLParser):
-    """Collects a saved news page's title, headline and paragraphs; drops scripts and navigation."""
-
-    title: str = ""
-    headline: str = ""
-    paragraphs: list[str] = field(default_factory=list)
-    _skip_depth: int = 0
-    _current: list[str] | None = None
-    _target: str | None = None
-
-    SKIPPED = frozenset({"script", "style", "nav", "header", "footer", "aside", "form", "noscript",
-                         "svg", "button", "figure"})
-    BLOCKS = frozenset({"p", "h1", "title", "blockquote", "h2", "h3", "li"})
-
-    def __post_init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIPPED:
-            self._skip_depth += 1
-        elif tag in self.BLOCKS and not self._skip_depth and self._current is None:
-            self._current, self._target = [], tag
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIPPED:
-            self._skip_depth = max(0, self._skip_depth - 1)
-        elif tag == self._target and self._current is not None:
-            text = " ".join("".join(self._current).split())
-            if text:
-                if tag == "title":
-                    self.title = self.title or text
-                elif tag == "h1":
-                    self.headline = self.headline or text
-                elif tag == "p" or tag == "blockquote":
-                    self.paragraphs.append(text)
-            self._current, self._target = None, None
-
-    def handle_data(self, data: str) -> None:
-        if self._current is not None and not self._skip_depth:
-            self._current.append(data)
-
-
-def html_to_text(html: str) -> str:
-    """A page as plain text: its headline on the first line, then its paragraphs."""
-    page = _PageText()
-    page.feed(html)
-    page.close()
-    title = page.headline or _SITE_SECTION.sub("", page.title)
-    parts = ([title.rstrip(".")] if title else []) + page.paragraphs
-    return "\n\n".join(parts) + ("\n" if parts else "")
+    try:
+        return importlib.import_module(f"qa.formats.{module}").load(data, path)
+    except SourceError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged file can break a parser in any way; say so, in one sentence
+        raise SourceError(f"{path.name} cannot be read as {kind}; it may be damaged.") from None

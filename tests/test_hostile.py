@@ -190,7 +190,8 @@ def test_without_sources_here_the_user_library_starts_with_the_bundled_articles(
     run = qa("ask", "How many officers has Kenya pledged?", home=home)
     assert run.returncode == 0, run.stderr
     library = home / "data" / "qa" / "sources"
-    assert f"[1] Kenya pledges 600 more officers to Haiti, paragraph 1: {library / PLEDGE}" in run.stdout
+    assert "[1] Kenya pledges 600 more officers to Haiti, paragraph 1" in run.stdout
+    assert f": {library / PLEDGE}" in run.stdout
     assert names(library) == [PLEDGE, VISIT]
     assert all((library / n).read_bytes() == (BUNDLED / n).read_bytes() for n in (PLEDGE, VISIT))
     (library / VISIT).unlink()

@@ -1,0 +1,112 @@
+"""One module per source format; each turns a file's bytes into a `LoadedText`.
+
+`qa.sources.load` picks the module by suffix and imports it only then, so `qa ask` never
+pays for the PDF or web-page libraries. What they share lives here: the result, the error,
+and the builders for a text made from a document (as opposed to a file read as it is).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from qa.models import Metadata, Paragraph
+
+SECTION_SEPARATOR = " › "
+MAX_UNZIPPED_BYTES = 1_000_000_000
+
+
+class SourceError(Exception):
+    """A file that cannot be a source; the message is one sentence for the user."""
+
+
+@dataclass(frozen=True)
+class LoadedText:
+    """A source's text, title and body paragraphs; ``text[p.start:p.end]`` is each paragraph.
+
+    ``derived`` is False only when ``text`` is the file itself read as UTF-8 text (a plain
+    UTF-8 ``.txt``); otherwise ``text`` was made from the file (a PDF's pages, a web page's
+    article, Markdown without its markup, a UTF-16 file decoded) and must be kept with the
+    source, since it cannot be re-read from the file by a plain ``open()``.
+    """
+
+    text: str
+    title: str
+    paragraphs: list[Paragraph]
+    derived: bool = False
+    metadata: Metadata = field(default_factory=Metadata)
+    warning: str | None = None
+
+
+# Control characters (terminal escapes among them), soft hyphens, zero-width and bidi controls,
+# PDFium's marks and lone surrogates: nothing a reader sees or a quote should carry.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                        "\ufeff\ufffe\uffff\ud800-\udfff]")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_inline(text: str) -> str:
+    """Whitespace runs (line breaks, tabs, no-break spaces) as single spaces; invisible characters dropped."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+class Sections:
+    """The heading path above the current position: a new heading closes those at its level or deeper."""
+
+    def __init__(self) -> None:
+        self._open: list[tuple[int, str]] = []
+
+    def enter(self, level: int, heading: str) -> None:
+        while self._open and self._open[-1][0] >= level:
+            self._open.pop()
+        if heading:
+            self._open.append((level, heading))
+
+    @property
+    def path(self) -> str | None:
+        return SECTION_SEPARATOR.join(heading for _, heading in self._open) or None
+
+
+class DerivedText:
+    """Builds a derived text block by block, blank lines between, keeping paragraph offsets."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._length = 0
+        self.paragraphs: list[Paragraph] = []
+
+    def add(self, block: str, *, paragraph: bool = True, section: str | None = None,
+            page: int | None = None, lines: tuple[int, int] | None = None) -> None:
+        """Append ``block``; a heading or a title goes in with ``paragraph=False``."""
+        block = block.strip()
+        if not block:
+            return
+        if self._parts:
+            self._parts.append("\n\n")
+            self._length += 2
+        start = self._length
+        self._parts.append(block)
+        self._length += len(block)
+        if paragraph:
+            self.paragraphs.append(Paragraph(start=start, end=self._length, section=section,
+                                             page=page, lines=lines))
+
+    def result(self, name: str, title: str, metadata: Metadata | None = None,
+               warning: str | None = None) -> LoadedText:
+        if not self.paragraphs:
+            raise SourceError(f"{name} has no text to index.")
+        return LoadedText(text="".join(self._parts) + "\n", title=title, paragraphs=self.paragraphs,
+                          derived=True, metadata=metadata or Metadata(), warning=warning)
+
+
+def check_zip(data: bytes, name: str, kind: str) -> None:
+    """Refuse a Word or EPUB file that is not a zip archive, or that would unpack to a flood."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise SourceError(f"{name} cannot be read as {kind}; it is not a valid zip package.") from None
+    if unpacked > MAX_UNZIPPED_BYTES:
+        raise SourceError(f"{name} would unpack to {unpacked / 1e9:.1f} GB, too much for one source.")
