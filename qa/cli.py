@@ -78,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", parents=[common], help="score answers against a question set")
     evaluate.add_argument("questions", type=Path, nargs="?", metavar="QUESTIONS.jsonl")
     evaluate.add_argument("--squad", type=Path, metavar="FILE.json", help="a SQuAD 2.0 file instead")
+    evaluate.add_argument("--per-article", action="store_true",
+                          help="with --squad: one folder per article instead of all in one")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
@@ -114,7 +116,7 @@ def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> in
             return EXIT_OK
         if args.command == "eval":
             if args.squad is not None:
-                return _eval_squad(settings, args.squad, args.json)
+                return _eval_squad(settings, args.squad, args.json, args.per_article)
             if args.questions is None:
                 parser.error("eval needs QUESTIONS.jsonl or --squad FILE.json")
             return _eval(folder, settings, args.questions, args.json)
@@ -178,10 +180,10 @@ def _eval(folder: Path, settings: Settings, questions: Path, as_json: bool) -> i
     return EXIT_OK
 
 
-def _eval_squad(settings: Settings, path: Path, as_json: bool) -> int:
+def _eval_squad(settings: Settings, path: Path, as_json: bool, per_article: bool) -> int:
     from qa.squad import evaluate_squad, format_squad
 
-    report = evaluate_squad(path, settings)
+    report = evaluate_squad(path, settings, per_article)
     print(report.model_dump_json(indent=2) if as_json else format_squad(report))
     return EXIT_OK
 

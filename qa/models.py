@@ -60,6 +60,14 @@ class Quote(BaseModel):
     end: int
 
 
+class AnswerSpan(BaseModel):
+    """The words of a quote that answer the question: ``quotes[quote].text[start:end]``."""
+
+    quote: int = Field(ge=0)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
 class Answer(BaseModel):
     question: str
     answered: bool
@@ -71,6 +79,9 @@ class Answer(BaseModel):
     )
     interpreted_as: str | None = Field(
         default=None, description="the question as read with the conversation's context"
+    )
+    answer: AnswerSpan | None = Field(
+        default=None, description="the words that answer a number, date or name question"
     )
 
 
