@@ -80,6 +80,10 @@ class Answer(BaseModel):
     interpreted_as: str | None = Field(
         default=None, description="the question as read with the conversation's context"
     )
+    coverage: float | None = Field(
+        default=None, description="share of the question's weight its best passage holds; "
+                                  "below the min_coverage setting the question is refused"
+    )
     answer: AnswerSpan | None = Field(
         default=None, description="the words that answer a number, date or name question"
     )
