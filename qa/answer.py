@@ -9,6 +9,7 @@ best passage holds too little of its weight (`Settings.min_coverage`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ from qa.engine import Retriever
 from qa.models import Answer, Chunk, Citation, Quote, Source, Span
 from qa.question import Query, QuestionReader
 from qa.settings import Settings
+
+_WORD = re.compile(r"\w+")
 
 NOT_COVERED = "The sources don't cover this question."
 
@@ -33,6 +36,9 @@ FURTHER_QUOTE_RATIO = 0.8
 MISSING_COMMON_WEIGHT = 0.0
 # Credit for a sentence holding the kind of thing asked for (a number, a date, a name).
 TYPE_BONUS = 0.15
+# A quote longer than this is cut to a window of about this many characters around the
+# question's words (a whole paragraph without full stops is no one's sentence).
+MAX_QUOTE_CHARS = 600
 # For a number or a date, another source's best sentence holding one is quoted too when it
 # holds this share of the best one's question weight, so that a reader sees where they differ.
 OTHER_SOURCE_RATIO = 0.4
@@ -47,6 +53,8 @@ class Candidate:
     coverage: float
     chunk_coverage: float
     typed: bool
+    cut_start: bool = False
+    cut_end: bool = False
     score: float = 0.0
 
 
@@ -110,15 +118,19 @@ class Answerer:
             chunk = self._chunk(position)
             chunk_terms = set(chunk.tokens)
             context = self._preceding_terms(position, chunk.sentences[0])
-            for span in chunk.sentences:
-                text = chunk.text[span.start - chunk.start:span.end - chunk.start]
+            for sentence in chunk.sentences:
+                text = chunk.text[sentence.start - chunk.start:sentence.end - chunk.start]
+                start, end = self._window(query, text)
+                span = Span(start=sentence.start + start, end=sentence.start + end)
+                text = text[start:end]
                 words = list(analysis.words(text))
                 held = {analysis.stem(w.norm) for w in words if w.norm and not w.is_stop}
                 coverage = self._coverage(query, held, total) \
                     + CONTEXT_WEIGHT * self._coverage(query, context - held, total)
                 chunk_coverage = max(self._coverage(query, chunk_terms, total), coverage)
                 typed = holds_answer_type(query, words)
-                candidate = Candidate(position, span, text, score, coverage, chunk_coverage, typed)
+                candidate = Candidate(position, span, text, score, coverage, chunk_coverage, typed,
+                                      cut_start=start > 0, cut_end=span.end < sentence.end)
                 candidate.score = (
                     COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * score / best_score + TYPE_BONUS * typed
                 )
@@ -143,6 +155,36 @@ class Answerer:
         last = previous.sentences[-1]
         return set(analysis.terms(previous.text[last.start - previous.start:last.end - previous.start]))
 
+    def _window(self, query: Query, text: str) -> tuple[int, int]:
+        """The part of a sentence to quote: all of it, or for an over-long one the window of
+        whole words holding most of the question's weight."""
+        if len(text) <= MAX_QUOTE_CHARS:
+            return 0, len(text)
+        # A plain scan, not `analysis.words`: the sentence may be megabytes long.
+        spans, weights = [], []
+        for match in _WORD.finditer(text):
+            spans.append(match.span())
+            term = analysis.term(match.group())
+            weights.append(self._weight(term, query) if term in query.weights else 0.0)
+        if not spans:
+            return 0, MAX_QUOTE_CHARS
+        best, best_weight, first, held = (0, 0), -1.0, 0, 0.0
+        for last, (_, end) in enumerate(spans):
+            held += weights[last]
+            while end - spans[first][0] > MAX_QUOTE_CHARS:
+                held -= weights[first]
+                first += 1
+            if held > best_weight:
+                best, best_weight = (first, last), held
+        # Centre the window on the question's words it holds.
+        weighted = [i for i in range(best[0], best[1] + 1) if weights[i]] or [best[0]]
+        middle = (spans[weighted[0]][0] + spans[weighted[-1]][1]) // 2
+        start = max(0, min(middle - MAX_QUOTE_CHARS // 2, len(text) - MAX_QUOTE_CHARS))
+        inside = [span for span in spans if span[0] >= start and span[1] <= start + MAX_QUOTE_CHARS]
+        if not inside:  # one enormous "word": cut it where the window falls
+            return start, start + MAX_QUOTE_CHARS
+        return inside[0][0], inside[-1][1]
+
     def _compose(self, query: Query, chosen: list[Candidate], interpreted: str | None,
                  coverage: float) -> Answer:
         citations: dict[int, Citation] = {}
@@ -157,7 +199,8 @@ class Answerer:
                     score=round(candidate.chunk_score, 4),
                 )
             quotes.append(Quote(text=candidate.text, citation=citations[candidate.chunk].n,
-                                start=candidate.span.start, end=candidate.span.end))
+                                start=candidate.span.start, end=candidate.span.end,
+                                cut_start=candidate.cut_start, cut_end=candidate.cut_end))
         text = "\n\n".join(f"{quote.text} [{quote.citation}]" for quote in quotes)
         return Answer(question=query.question, answered=True, text=text, quotes=quotes,
                       citations=list(citations.values()), suggestions=query.suggestions,

@@ -45,8 +45,13 @@ def format_answer(answer: Answer, style: Style) -> str:
     if not answer.answered:
         lines.append(style(answer.text, "33"))
         return "\n".join(lines)
-    for quote in answer.quotes:
-        lines.append(f"“{quote.text}” " + style(f"[{quote.citation}]", "1;36"))
+    for number, quote in enumerate(answer.quotes):
+        text = quote.text
+        span = answer.answer
+        if span is not None and span.quote == number:
+            text = text[:span.start] + style(text[span.start:span.end], "1") + text[span.end:]
+        text = ("…" if quote.cut_start else "") + text + ("…" if quote.cut_end else "")
+        lines.append(f"“{text}” " + style(f"[{quote.citation}]", "1;36"))
         lines.append("")
     for citation in answer.citations:
         lines.append(
@@ -69,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", parents=[common], help="answer a question")
     ask.add_argument("question", help="the question, or - to read one question per line from stdin")
     ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines with -)")
+    ask.add_argument("--conversation", action="store_true",
+                     help="with -: each line may follow up the lines before it")
     add = commands.add_parser("add", parents=[common], help="copy files or folders in and index them")
     add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     listing = commands.add_parser("sources", parents=[common], help="list the sources")
@@ -105,7 +112,7 @@ def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> in
             open_ui(Library.open(folder, settings, create=True))
             return EXIT_OK
         if args.command == "ask":
-            return _ask(folder, settings, args.question, args.json)
+            return _ask(folder, settings, args.question, args.json, args.conversation)
         if args.command == "add":
             return _add(folder, settings, args.paths)
         if args.command == "sources":
@@ -129,12 +136,14 @@ def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> in
     return EXIT_USAGE
 
 
-def _ask(folder: Path, settings: Settings, question: str, as_json: bool) -> int:
+def _ask(folder: Path, settings: Settings, question: str, as_json: bool, conversation: bool = False) -> int:
     library = Library.open(folder, settings)
     if question == "-":
+        asked: list[str] = []
         for line in sys.stdin:
             if line.strip():
-                answer = library.ask(line)
+                answer = library.ask(line, asked if conversation else ())
+                asked.append(line.strip())
                 print(answer.model_dump_json() if as_json else format_answer(answer, Style(sys.stdout)) + "\n",
                       flush=True)
         return EXIT_OK

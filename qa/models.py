@@ -52,12 +52,18 @@ class Citation(BaseModel):
 
 
 class Quote(BaseModel):
-    """A verbatim sentence of a cited passage; ``start``/``end`` are offsets in the source."""
+    """A verbatim sentence of a cited passage; ``start``/``end`` are offsets in the source.
+
+    An over-long sentence is quoted as a window around the question's words: ``cut_start``
+    and ``cut_end`` say that words were left out before or after it (shown as "…").
+    """
 
     text: str
     citation: int
     start: int
     end: int
+    cut_start: bool = False
+    cut_end: bool = False
 
 
 class AnswerSpan(BaseModel):

@@ -25,4 +25,4 @@ class Settings(BaseSettings):
 
     def index_fingerprint(self) -> str:
         """The settings an on-disk index depends on: change one and the index is rebuilt."""
-        return f"chunk_max_words={self.chunk_max_words}"
+        return f"chunk_max_words={self.chunk_max_words};sentences=2"
