@@ -96,7 +96,7 @@ class Answerer:
         for candidate in candidates:
             if candidate.typed and candidate.coverage >= OTHER_SOURCE_RATIO * chosen[0].coverage \
                     and self._chunk(candidate.chunk).source not in quoted:
-                return chosen[: self.settings.max_quotes - 1] + [candidate]
+                return ([chosen[0], candidate] + chosen[1:])[: self.settings.max_quotes]
         return chosen
 
     def _weight(self, term: str, query: Query) -> float:
