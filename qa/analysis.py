@@ -99,6 +99,11 @@ def stem(word: str) -> str:
     return _stemmer.stem(word)
 
 
+def term(surface: str) -> str:
+    """The index term of one word as written (no stop-word test)."""
+    return stem(_normalise_word(surface))
+
+
 def terms(text: str) -> list[str]:
     """The index terms of ``text``: stop words dropped, the rest stemmed.
 
@@ -183,14 +188,61 @@ def _punkt() -> PunktSentenceTokenizer:
 _sentence_tokenizer = _punkt()
 
 
+# A line of at most this many words with no closing punctuation, followed by a line that
+# starts a sentence, is a heading ("Background\nThe mission..."), not the start of a sentence.
+HEADING_MAX_WORDS = 10
+# A stray quotation mark must not glue a whole paragraph together.
+MAX_MERGED_CHARS = 1500
+_OPENING = "\u201c\u2018"
+_CLOSING = "\u201d\u2019"
+_LINE_END = re.compile(r"[.!?:;,\"\u201d\u2019)\]]\s*$")
+
+
+def _open_quotation(piece: str) -> bool:
+    """Whether a quotation opened in ``piece`` is still open at its end."""
+    if piece.count("\u201c") != piece.count("\u201d"):
+        return piece.count("\u201c") > piece.count("\u201d")
+    return piece.count('"') % 2 == 1
+
+
+def _heading_breaks(text: str, start: int, end: int) -> list[int]:
+    """Offsets inside ``text[start:end]`` where a heading line ends and a sentence begins."""
+    breaks = []
+    line_start = start
+    while (newline := text.find("\n", line_start, end)) != -1:
+        line = text[line_start:newline].strip()
+        following = text[newline:end].lstrip()
+        if line and len(line.split()) <= HEADING_MAX_WORDS and not _LINE_END.search(line) \
+                and following[:1].isupper() | following[:1].isdigit() | (following[:1] in _OPENING):
+            breaks.append(newline)
+        line_start = newline + 1
+    return breaks
+
+
 def sentences(text: str, offset: int = 0) -> list[Span]:
-    """Sentence spans of ``text``, shifted by ``offset``; each span starts and ends on non-space."""
-    spans = []
+    """Sentence spans of ``text``, shifted by ``offset``; each span starts and ends on non-space.
+
+    As a reader sees them: a quotation with its attribution (“It ends. Now,” she said.) is
+    one sentence, and a heading is a sentence of its own.
+    """
+    pieces: list[tuple[int, int]] = []
     for start, end in _sentence_tokenizer.span_tokenize(text):
+        cuts = [start, *_heading_breaks(text, start, end), end]
+        pieces += [(a, b) for a, b in zip(cuts, cuts[1:])]
+    merged: list[tuple[int, int]] = []
+    for start, end in pieces:
+        piece = text[start:end].strip()
+        if not piece:
+            continue
+        if merged and (_open_quotation(text[merged[-1][0]:merged[-1][1]]) or piece[:1].islower()) \
+                and "\n" not in text[merged[-1][1]:start] and end - merged[-1][0] <= MAX_MERGED_CHARS:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    spans = []
+    for start, end in merged:
         piece = text[start:end]
         stripped = piece.strip()
-        if not stripped:
-            continue
         start += len(piece) - len(piece.lstrip())
         spans.append(Span(start=offset + start, end=offset + start + len(stripped)))
     return spans

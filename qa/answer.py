@@ -1,4 +1,11 @@
-"""Retrieve → choose sentences → an `Answer` of verbatim quotes with citations, or a refusal."""
+"""Retrieve → choose sentences → an `Answer` of verbatim quotes with citations, or a refusal.
+
+A sentence is scored by the share of the question's weight it holds (idf-weighted), by whether
+it holds the kind of thing asked for (a number, a date, a name), by the sentence before it
+(which often names what its "he" or "they" stands for) and by its passage's BM25 score. The
+question is refused when it names something specific that no source mentions, or when the
+best passage holds too little of its weight (`Settings.min_coverage`).
+"""
 
 from __future__ import annotations
 
@@ -7,38 +14,34 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from qa import analysis
+from qa.answer_span import SPAN_FORMS, find_answer, holds_answer_type
 from qa.engine import Retriever
 from qa.models import Answer, Chunk, Citation, Quote, Source, Span
-from qa.question import Form, Query, QuestionReader
+from qa.question import Query, QuestionReader
 from qa.settings import Settings
+
+_WORD = re.compile(r"\w+")
 
 NOT_COVERED = "The sources don't cover this question."
 
-NUMBER_WORDS = frozenset(
-    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
-    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
-    hundred hundreds thousand thousands million millions billion billions trillion dozen dozens
-    half quarter third percent""".split()
-)
-TIME_WORDS = frozenset(
-    """january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
-    saturday sunday today yesterday tomorrow tonight week weeks month months year years decade
-    decades century morning afternoon evening night ago since until weekend spring summer autumn
-    winter fall earlier later""".split()
-)
-REASON_WORDS = frozenset("because due since caused cause prompted led result reason after saying".split())
-# How far (in words) a number may stand from what a "how many" question counts.
-FOCUS_WINDOW = 8
 # The preceding sentence often names what a sentence's "they" or "he" stands for: it counts
 # for this share of its matches.
 CONTEXT_WEIGHT = 0.25
 # A sentence's score: this share from the question words it holds, the rest from its chunk's BM25.
 COVERAGE_SHARE = 0.75
-# Another source's figure is quoted beside the best one when it matches this share as well.
-OTHER_SOURCE_RATIO = 0.4
 # A further quote must score at least this share of the best one.
 FURTHER_QUOTE_RATIO = 0.8
+# A common English word no source uses counts for this share of its weight: mostly the
+# asker's paraphrase, sometimes the very thing the sources never say ("born", "language").
+MISSING_COMMON_WEIGHT = 0.0
+# Credit for a sentence holding the kind of thing asked for (a number, a date, a name).
+TYPE_BONUS = 0.15
+# A quote longer than this is cut to a window of about this many characters around the
+# question's words (a whole paragraph without full stops is no one's sentence).
+MAX_QUOTE_CHARS = 600
+# For a number or a date, another source's best sentence holding one is quoted too when it
+# holds this share of the best one's question weight, so that a reader sees where they differ.
+OTHER_SOURCE_RATIO = 0.4
 
 
 @dataclass
@@ -49,23 +52,10 @@ class Candidate:
     chunk_score: float
     coverage: float
     chunk_coverage: float
-    focused_number: bool
+    typed: bool
+    cut_start: bool = False
+    cut_end: bool = False
     score: float = 0.0
-
-
-def _is_number(word: analysis.Word) -> bool:
-    """A count or amount; a year such as 2025 is a date, not a count."""
-    if word.norm[:1].isdigit():
-        return not _is_year(word)
-    return word.norm in NUMBER_WORDS
-
-
-def _is_year(word: analysis.Word) -> bool:
-    return bool(re.fullmatch(r"1[6-9]\d\d|20\d\d", word.surface))
-
-
-def _is_time(word: analysis.Word) -> bool:
-    return word.norm in TIME_WORDS or _is_year(word)
 
 
 class Answerer:
@@ -80,75 +70,73 @@ class Answerer:
     def answer(self, question: str, previous: Sequence[str] = (),
                sources: Collection[str] | None = None) -> Answer:
         query = self.reader.read(question, previous)
-        interpreted = (
-            f"{query.follow_up_of} → {question}" if query.follow_up_of else None
-        )
+        interpreted = f"{query.follow_up_of} → {question}" if query.follow_up_of else None
         refusal = Answer(question=question, answered=False, text=NOT_COVERED,
                          suggestions=query.suggestions, interpreted_as=interpreted)
-        # A name the sources never mention ("Who won the World Cup?") means they don't cover it.
-        if not query.weights or query.unknown_names:
+        # A name, number or rare word no source mentions ("Who won the 2022 World Cup?").
+        if not query.weights or query.missing_specific:
             return refusal
         candidates = self._candidates(query, sources)
         if not candidates:
             return refusal
         best = candidates[0]
+        refusal.coverage = round(best.chunk_coverage, 4)
         if best.chunk_coverage < self.settings.min_coverage:
-            return refusal
-        if query.focus and not best.focused_number:
             return refusal
         chosen = [best] + [
             c for c in candidates[1:]
-            if c.score >= FURTHER_QUOTE_RATIO * best.score
-            and c.chunk_coverage >= self.settings.min_coverage
-            and (not query.focus or c.focused_number)
+            if c.score >= FURTHER_QUOTE_RATIO * best.score and c.chunk_coverage >= self.settings.min_coverage
         ][: self.settings.max_quotes - 1]
-        if query.form is Form.QUANTITY:
-            chosen = self._with_other_sources_figures(chosen, candidates)
-        return self._compose(query, chosen, interpreted)
+        if query.form in SPAN_FORMS:
+            chosen = self._with_other_source(chosen, candidates)
+        return self._compose(query, chosen, interpreted, refusal.coverage)
 
-    def _with_other_sources_figures(self, chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
-        """Add each other source's best figure, so a reader sees where the sources disagree."""
-        quoted_sources = {self._chunk(c.chunk).source for c in chosen}
+    def _with_other_source(self, chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
+        """Add another source's best figure, so that a reader sees where the sources differ."""
+        quoted = {self._chunk(c.chunk).source for c in chosen}
         for candidate in candidates:
-            source = self._chunk(candidate.chunk).source
-            if source in quoted_sources or not candidate.focused_number:
-                continue
-            if candidate.coverage < OTHER_SOURCE_RATIO * chosen[0].coverage:
-                continue
-            quoted_sources.add(source)
-            chosen = chosen[: self.settings.max_quotes - 1] + [candidate] if len(chosen) >= self.settings.max_quotes \
-                else chosen + [candidate]
+            if candidate.typed and candidate.coverage >= OTHER_SOURCE_RATIO * chosen[0].coverage \
+                    and self._chunk(candidate.chunk).source not in quoted:
+                return ([chosen[0], candidate] + chosen[1:])[: self.settings.max_quotes]
         return chosen
 
     def _weight(self, term: str, query: Query) -> float:
         return query.weights[term] * self.index.idf(term)
 
+    def _total(self, query: Query) -> float:
+        """The question's weight: every term but the common words no source uses."""
+        return sum(self._weight(t, query) * (query.missing.get(t, 1.0) or MISSING_COMMON_WEIGHT)
+                   for t in query.weights) or 1.0
+
     def _candidates(self, query: Query, sources: Collection[str] | None = None) -> list[Candidate]:
         top = self.index.top(query.weights, self.settings.retrieve, sources)
         if not top:
             return []
-        total = sum(self._weight(t, query) for t in query.weights) or 1.0
+        total = self._total(query)
         best_score = top[0][1]
         candidates = []
         for position, score in top:
             chunk = self._chunk(position)
             chunk_terms = set(chunk.tokens)
             context = self._preceding_terms(position, chunk.sentences[0])
-            for span in chunk.sentences:
-                text = chunk.text[span.start - chunk.start:span.end - chunk.start]
+            for sentence in chunk.sentences:
+                text = chunk.text[sentence.start - chunk.start:sentence.end - chunk.start]
+                start, end = self._window(query, text)
+                span = Span(start=sentence.start + start, end=sentence.start + end)
+                text = text[start:end]
                 words = list(analysis.words(text))
-                terms = {analysis.stem(w.norm) for w in words if not w.is_stop and w.norm}
-                own = self._coverage(query, terms, total)
-                coverage = own + CONTEXT_WEIGHT * self._coverage(query, context - terms, total)
+                held = {analysis.stem(w.norm) for w in words if w.norm and not w.is_stop}
+                coverage = self._coverage(query, held, total) \
+                    + CONTEXT_WEIGHT * self._coverage(query, context - held, total)
                 chunk_coverage = max(self._coverage(query, chunk_terms, total), coverage)
-                focused = _has_focused_number(words, query.focus)
-                candidate = Candidate(position, span, text, score, coverage, chunk_coverage, focused)
+                typed = holds_answer_type(query, words)
+                candidate = Candidate(position, span, text, score, coverage, chunk_coverage, typed,
+                                      cut_start=start > 0, cut_end=span.end < sentence.end)
                 candidate.score = (
-                    COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * score / best_score
-                    + _form_bonus(query, words, candidate)
+                    COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * score / best_score + TYPE_BONUS * typed
                 )
                 candidates.append(candidate)
-                context = terms
+                context = held
         candidates.sort(key=lambda c: -c.score)
         return candidates
 
@@ -168,7 +156,38 @@ class Answerer:
         last = previous.sentences[-1]
         return set(analysis.terms(previous.text[last.start - previous.start:last.end - previous.start]))
 
-    def _compose(self, query: Query, chosen: list[Candidate], interpreted: str | None) -> Answer:
+    def _window(self, query: Query, text: str) -> tuple[int, int]:
+        """The part of a sentence to quote: all of it, or for an over-long one the window of
+        whole words holding most of the question's weight."""
+        if len(text) <= MAX_QUOTE_CHARS:
+            return 0, len(text)
+        # A plain scan, not `analysis.words`: the sentence may be megabytes long.
+        spans, weights = [], []
+        for match in _WORD.finditer(text):
+            spans.append(match.span())
+            term = analysis.term(match.group())
+            weights.append(self._weight(term, query) if term in query.weights else 0.0)
+        if not spans:
+            return 0, MAX_QUOTE_CHARS
+        best, best_weight, first, held = (0, 0), -1.0, 0, 0.0
+        for last, (_, end) in enumerate(spans):
+            held += weights[last]
+            while end - spans[first][0] > MAX_QUOTE_CHARS:
+                held -= weights[first]
+                first += 1
+            if held > best_weight:
+                best, best_weight = (first, last), held
+        # Centre the window on the question's words it holds.
+        weighted = [i for i in range(best[0], best[1] + 1) if weights[i]] or [best[0]]
+        middle = (spans[weighted[0]][0] + spans[weighted[-1]][1]) // 2
+        start = max(0, min(middle - MAX_QUOTE_CHARS // 2, len(text) - MAX_QUOTE_CHARS))
+        inside = [span for span in spans if span[0] >= start and span[1] <= start + MAX_QUOTE_CHARS]
+        if not inside:  # one enormous "word": cut it where the window falls
+            return start, start + MAX_QUOTE_CHARS
+        return inside[0][0], inside[-1][1]
+
+    def _compose(self, query: Query, chosen: list[Candidate], interpreted: str | None,
+                 coverage: float) -> Answer:
         citations: dict[int, Citation] = {}
         quotes = []
         for candidate in chosen:
@@ -182,35 +201,10 @@ class Answerer:
                     lines=chunk.lines,
                 )
             quotes.append(Quote(text=candidate.text, citation=citations[candidate.chunk].n,
-                                start=candidate.span.start, end=candidate.span.end))
+                                start=candidate.span.start, end=candidate.span.end,
+                                cut_start=candidate.cut_start, cut_end=candidate.cut_end))
         text = "\n\n".join(f"{quote.text} [{quote.citation}]" for quote in quotes)
         return Answer(question=query.question, answered=True, text=text, quotes=quotes,
                       citations=list(citations.values()), suggestions=query.suggestions,
-                      interpreted_as=interpreted)
-
-
-def _has_focused_number(words: list[analysis.Word], focus: set[str]) -> bool:
-    """Whether a number stands within a few words of what the question counts."""
-    if not focus:
-        return any(_is_number(w) for w in words)
-    numbers = [i for i, w in enumerate(words) if _is_number(w)]
-    focus_at = [i for i, w in enumerate(words) if w.norm and analysis.stem(w.norm) in focus]
-    return any(abs(n - f) <= FOCUS_WINDOW for n in numbers for f in focus_at)
-
-
-def _form_bonus(query: Query, words: list[analysis.Word], candidate: Candidate) -> float:
-    """Credit for a sentence that carries the kind of thing the question asks for."""
-    if query.form is Form.QUANTITY:
-        if candidate.focused_number:
-            return 0.3
-        return 0.1 if any(_is_number(w) for w in words) else -0.2
-    if query.form is Form.TIME:
-        return 0.25 if any(_is_time(w) for w in words) else 0.0
-    if query.form in (Form.PERSON, Form.PLACE):
-        names = [w for w in words[1:] if w.surface[:1].isupper() and analysis.stem(w.norm) not in query.weights]
-        return 0.15 if names else 0.0
-    if query.form is Form.SPEECH:
-        return 0.15 if re.search("[\"\u201c\u201d]", candidate.text) else 0.0
-    if query.form is Form.REASON:
-        return 0.1 if any(w.norm in REASON_WORDS for w in words) else 0.0
-    return 0.0
+                      interpreted_as=interpreted, coverage=coverage,
+                      answer=find_answer(query, quotes))

@@ -53,8 +53,14 @@ def format_answer(answer: Answer, style: Style) -> str:
     if not answer.answered:
         lines.append(style(inert(answer.text, multiline=True), "33"))
         return "\n".join(lines)
-    for quote in answer.quotes:
-        lines.append(f"“{inert(quote.text, multiline=True)}” " + style(f"[{quote.citation}]", "1;36"))
+    for number, quote in enumerate(answer.quotes):
+        # inert keeps every character's place, so the answer span's offsets still hold.
+        text = inert(quote.text, multiline=True)
+        span = answer.answer
+        if span is not None and span.quote == number:
+            text = text[:span.start] + style(text[span.start:span.end], "1") + text[span.end:]
+        text = ("…" if quote.cut_start else "") + text + ("…" if quote.cut_end else "")
+        lines.append(f"“{text}” " + style(f"[{quote.citation}]", "1;36"))
         lines.append("")
     for citation in answer.citations:
         lines.append(
@@ -91,6 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", parents=[common], help="answer a question")
     ask.add_argument("question", help="the question, or - to read one question per line from stdin")
     ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines with -)")
+    ask.add_argument("--conversation", action="store_true",
+                     help="with -: each line may follow up the lines before it")
     add = commands.add_parser("add", parents=[common], help="copy files or folders in and index them")
     add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     add.add_argument("--link", action="store_true",
@@ -111,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", parents=[common], help="score answers against a question set")
     evaluate.add_argument("questions", type=Path, nargs="?", metavar="QUESTIONS.jsonl")
     evaluate.add_argument("--squad", type=Path, metavar="FILE.json", help="a SQuAD 2.0 file instead")
+    evaluate.add_argument("--per-article", action="store_true",
+                          help="with --squad: one folder per article instead of all in one")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
@@ -149,7 +159,7 @@ def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
             return _open_ui(parser, explicit, settings, open_ui)
         folder = default_folder(explicit)
         if args.command == "ask":
-            return _ask(folder, settings, args.question, args.json)
+            return _ask(folder, settings, args.question, args.json, args.conversation)
         if args.command == "add":
             return _add(folder, settings, args)
         if args.command == "sources":
@@ -163,7 +173,7 @@ def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
             return EXIT_OK
         if args.command == "eval":
             if args.squad is not None:
-                return _eval_squad(settings, args.squad, args.json)
+                return _eval_squad(settings, args.squad, args.json, args.per_article)
             if args.questions is None:
                 parser.error("eval needs QUESTIONS.jsonl or --squad FILE.json")
             return _eval(folder, settings, args.questions, args.json)
@@ -196,20 +206,21 @@ def _open_ui(parser: argparse.ArgumentParser, explicit: Path | None, settings: S
     return EXIT_OK
 
 
-def _ask(folder: Path, settings: Settings, question: str, as_json: bool) -> int:
+def _ask(folder: Path, settings: Settings, question: str, as_json: bool, conversation: bool = False) -> int:
     library = Library.open(folder, settings)
     if not library.sources:
         raise LibraryError(f"The library {folder} has no sources yet; add some with `qa add PATH`.")
     if question == "-":
-        return _ask_each_line(library, as_json)
+        return _ask_each_line(library, as_json, conversation)
     # A question with bytes that are not UTF-8 reaches us with surrogates; read them as �.
     answer = library.ask(question.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
     print(answer.model_dump_json(indent=2) if as_json else format_answer(answer, Style(sys.stdout)))
     return EXIT_OK
 
 
-def _ask_each_line(library: Library, as_json: bool) -> int:
-    """One question per line of stdin, each printed above its answer.
+def _ask_each_line(library: Library, as_json: bool, conversation: bool) -> int:
+    """One question per line of stdin, each printed above its answer; with ``conversation``
+    each may follow up the questions before it.
 
     With ``--json`` every input line gets exactly one output line, an error object for a line
     that is not a question, so the outputs can be zipped with the inputs. Exits 1 if any failed.
@@ -218,12 +229,14 @@ def _ask_each_line(library: Library, as_json: bool) -> int:
         sys.stdin.reconfigure(errors="replace")
     style = Style(sys.stdout)
     failed = False
+    asked: list[str] = []
     for line in sys.stdin:
         question = line.strip()
         if not question and not as_json:
             continue
         try:
-            answer = library.ask(question)
+            answer = library.ask(question, asked if conversation else ())
+            asked.append(question)
         except LibraryError as error:
             failed = True
             if as_json:
@@ -365,10 +378,10 @@ def _eval(folder: Path, settings: Settings, questions: Path, as_json: bool) -> i
     return EXIT_OK
 
 
-def _eval_squad(settings: Settings, path: Path, as_json: bool) -> int:
+def _eval_squad(settings: Settings, path: Path, as_json: bool, per_article: bool) -> int:
     from qa.squad import evaluate_squad, format_squad
 
-    report = evaluate_squad(path, settings)
+    report = evaluate_squad(path, settings, per_article)
     print(report.model_dump_json(indent=2) if as_json else format_squad(report))
     return EXIT_OK
 

@@ -98,12 +98,26 @@ class Citation(BaseModel):
 
 
 class Quote(BaseModel):
-    """A verbatim sentence of a cited passage; ``start``/``end`` are offsets in the source."""
+    """A verbatim sentence of a cited passage; ``start``/``end`` are offsets in the source.
+
+    An over-long sentence is quoted as a window around the question's words: ``cut_start``
+    and ``cut_end`` say that words were left out before or after it (shown as "…").
+    """
 
     text: str
     citation: int
     start: int
     end: int
+    cut_start: bool = False
+    cut_end: bool = False
+
+
+class AnswerSpan(BaseModel):
+    """The words of a quote that answer the question: ``quotes[quote].text[start:end]``."""
+
+    quote: int = Field(ge=0)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
 
 
 class Answer(BaseModel):
@@ -117,6 +131,13 @@ class Answer(BaseModel):
     )
     interpreted_as: str | None = Field(
         default=None, description="the question as read with the conversation's context"
+    )
+    coverage: float | None = Field(
+        default=None, description="share of the question's weight its best passage holds; "
+                                  "below the min_coverage setting the question is refused"
+    )
+    answer: AnswerSpan | None = Field(
+        default=None, description="the words that answer a number, date or name question"
     )
 
 

@@ -1,7 +1,12 @@
 """A question → what it asks for (its form) and the weighted terms to look for.
 
 Spelling: a word the sources lack is read as the nearest word they have ("Rutto" → "Ruto"),
+unless it is a common English word (then it is the asker's own wording, not a misspelling),
 and a name is also looked up under its near-identical spellings ("O'Neil" and "O'Neill").
+
+A word the sources lack is weighed by how specific it is: a name, a number or a rare word
+("Nairobi", "2019", "sourdough") is evidence that the sources do not cover the question; a
+common English word ("fled", "step") is only the asker's paraphrase.
 """
 
 from __future__ import annotations
@@ -10,10 +15,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
-from qa import analysis
 from rapidfuzz.distance import Levenshtein
 
+from qa import analysis
 from qa.engine import Retriever, Spelling
 
 # Words that shape a question but never appear in its answer's wording.
@@ -23,12 +29,15 @@ QUESTION_WORDS = frozenset(
 _AUXILIARIES = frozenset("is was are were do does did has have had will would can could should".split())
 # The noun after "what"/"which" names the thing asked for: it outweighs the other words.
 HEAD_NOUN_WEIGHT = 1.5
-_QUANTITY_NOUNS = frozenset(
-    """number numbers population amount total cost costs price size percentage percent
-    proportion share figure count budget toll""".split()
-)
-_FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|so|what about|how about|then)\b", re.IGNORECASE)
-_ANAPHORA = frozenset("they them their it its he she his her those these there that this".split())
+# Zipf frequency (log10 of uses per billion words) at and above which a word is common
+# English: a paraphrase when the sources lack it, and never "corrected" to a name.
+COMMON_ZIPF = 3.0
+# Below this a word the sources lack is rare enough to be evidence they do not cover it.
+RARE_ZIPF = 2.0
+_QUANTITY_NOUNS = "number|population|amount|total|cost|price|size|percentage|proportion|share|budget|toll"
+_FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|then|what about|how about)\b", re.IGNORECASE)
+# Words that stand for something named earlier in the conversation.
+_PRONOUNS = frozenset("they them their theirs it its he him his she her hers".split())
 
 
 class Form(str, Enum):
@@ -37,33 +46,36 @@ class Form(str, Enum):
     PERSON = "person"
     PLACE = "place"
     REASON = "reason"
-    SPEECH = "speech"
     OTHER = "other"
 
 
 _FORMS: list[tuple[Form, re.Pattern[str]]] = [
     (Form.QUANTITY, re.compile(
         r"\bhow (many|much|large|big|long|old|far)\b|\bwhat (percentage|proportion|share|number|fraction)\b"
-        r"|\b(what|which) (is|was|are|were) the (" + "|".join(_QUANTITY_NOUNS) + r")\b")),
-    (Form.TIME, re.compile(r"\bwhen\b|\bwhat (year|month|day|date|time)\b|\bsince when\b|\bhow soon\b")),
-    (Form.PERSON, re.compile(r"\bwho(m|se)?\b")),
-    (Form.PLACE, re.compile(r"\bwhere\b|\bwhat (country|city|place|region)\b")),
-    (Form.REASON, re.compile(r"\bwhy\b|\bwhat (caused|prompted|led to)\b")),
-    (Form.SPEECH, re.compile(r"\b(say|said|says|tell|told|state|stated|warn|warned|report|reported)\b")),
+        rf"|\b(what|which) (is|was|are|were) the ({_QUANTITY_NOUNS})\b")),
+    (Form.TIME, re.compile(r"\bwhen\b|\b(what|which) (year|month|day|date|century|decade)\b|\bsince when\b")),
+    (Form.PERSON, re.compile(r"^\W*who(m|se)?\b")),
+    (Form.PLACE, re.compile(r"\bwhere\b|\b(what|which) (country|city|place|region|town)\b")),
+    (Form.REASON, re.compile(r"\bwhy\b")),
 ]
 
 
 @dataclass
 class Query:
-    """What a question looks for: weighted stemmed terms, the form of its answer, its focus."""
+    """What a question looks for: weighted stemmed terms and the form of its answer.
+
+    ``missing`` holds the terms no source contains, each with its specificity (1 for a name,
+    a number or a rare word, 0 for a common word); ``missing_specific`` the words behind the
+    specific ones, as the asker wrote them.
+    """
 
     question: str
     form: Form
     weights: dict[str, float]
-    focus: set[str] = field(default_factory=set)
     suggestions: list[str] = field(default_factory=list)
-    unknown: set[str] = field(default_factory=set)
-    unknown_names: list[str] = field(default_factory=list)
+    missing: dict[str, float] = field(default_factory=dict)
+    missing_specific: list[str] = field(default_factory=list)
+    has_name: bool = False
     follow_up_of: str | None = None
 
 
@@ -72,6 +84,14 @@ def question_form(folded: str) -> Form:
         if pattern.search(folded):
             return form
     return Form.OTHER
+
+
+@lru_cache(maxsize=50_000)
+def zipf(norm: str) -> float:
+    """How common an English word is (wordfreq's Zipf scale, 0 for unknown words)."""
+    from wordfreq import zipf_frequency  # imported on first use: it loads its word list
+
+    return zipf_frequency(norm, "en")
 
 
 def _is_doubling(a: str, b: str) -> bool:
@@ -94,60 +114,67 @@ class QuestionReader:
         return [other for other in self.vocabulary.near(norm, limit) if other[:1] == norm[:1]]
 
     def read(self, question: str, previous: Sequence[str] = ()) -> Query:
+        """Read ``question``; when it needs the one before to make sense, read it with it."""
         query = self._read_one(question)
-        context = [q for q in previous if q.strip()]
+        context = [q for q in previous if q.strip()][-3:]
         if context and self._is_follow_up(question, query):
-            earlier = self._read_one(context[-1])
+            earlier = self.read(context[-1], context[:-1])
             for term, weight in earlier.weights.items():
                 query.weights.setdefault(term, 0.5 * weight)
             if query.form is Form.OTHER:
                 query.form = earlier.form
-            query.focus |= {t for t in earlier.focus if t in earlier.weights}
             query.follow_up_of = context[-1]
         return query
 
-    def _is_follow_up(self, question: str, query: Query) -> bool:
-        if _FOLLOW_UP_START.match(question) or len(query.weights) <= 1:
+    @staticmethod
+    def _is_follow_up(question: str, query: Query) -> bool:
+        """Opens with "and"/"what about"..., or has a pronoun and names nothing of its own."""
+        if _FOLLOW_UP_START.match(question):
             return True
-        words = {w.norm for w in analysis.words(question)}
-        return bool(words & _ANAPHORA) and len(query.weights) <= 3
+        if query.has_name or not query.weights:
+            return not query.weights
+        return any(w.norm in _PRONOUNS for w in analysis.words(question))
 
     def _read_one(self, question: str) -> Query:
-        folded = analysis.fold(question)
-        form = question_form(folded)
-        weights: dict[str, float] = {}
-        suggestions: list[str] = []
-        unknown: set[str] = set()
-        previous_norm = ""
-        unknown_names: list[str] = []
-        for position, word in enumerate(analysis.words(question)):
-            after_what, previous_norm = previous_norm in ("what", "which"), word.norm
+        # All capitals says nothing about names: read such a question in lower case.
+        shouting = not any(c.islower() for c in question)
+        text = question.lower() if shouting else question
+        form = question_form(analysis.fold(text))
+        query = Query(question, form, {})
+        after_what = False
+        for position, word in enumerate(analysis.words(text)):
+            head, after_what = after_what, word.norm in ("what", "which")
             if word.is_stop or word.norm in QUESTION_WORDS or not word.norm:
                 continue
-            weight = HEAD_NOUN_WEIGHT if after_what and word.norm not in _AUXILIARIES else 1.0
-            terms = self._terms_for(word, suggestions, unknown)
+            weight = HEAD_NOUN_WEIGHT if head and word.norm not in _AUXILIARIES else 1.0
+            looks_like_name = position > 0 and word.surface[:1].isupper()
+            terms = self._terms_for(word, looks_like_name, query)
             for term in terms:
-                weights[term] = max(weights.get(term, 0.0), weight)
-            if position and word.surface[:1].isupper() and terms[0] in unknown:
-                unknown_names.append(word.surface)
-        return Query(question, form, weights, self._focus(folded, form), suggestions, unknown,
-                     unknown_names)
+                query.weights[term] = max(query.weights.get(term, 0.0), weight)
+        return query
 
-    def _terms_for(self, word: analysis.Word, suggestions: list[str], unknown: set[str]) -> list[str]:
+    def _specificity(self, word: analysis.Word, looks_like_name: bool) -> float:
+        """1 for a name, a number or a rare word; 0 for a common English word."""
+        if word.norm[0].isdigit() or looks_like_name or word.is_acronym:
+            return 1.0
+        return 0.0 if zipf(word.norm) >= RARE_ZIPF else 1.0
+
+    def _terms_for(self, word: analysis.Word, looks_like_name: bool, query: Query) -> list[str]:
         norm = word.norm
-        if norm[0].isdigit():
-            return [norm]
-        spelling = self.vocabulary.spelling(norm)
-        if spelling is None and not self.index.has_term(analysis.stem(norm)):
-            corrected = self._correct(norm, looks_like_name=word.surface[:1].isupper())
+        stemmed = analysis.stem(norm)
+        spelling = None if norm[0].isdigit() else self.vocabulary.spelling(norm)
+        if spelling is None and not self.index.has_term(stemmed):
+            corrected = None if norm[0].isdigit() else self._correct(norm, looks_like_name)
             if corrected is None:
-                unknown.add(analysis.stem(norm))
-                return [analysis.stem(norm)]
+                specificity = self._specificity(word, looks_like_name)
+                query.missing[stemmed] = specificity
+                if specificity:
+                    query.missing_specific.append(word.surface)
+                query.has_name |= looks_like_name
+                return [stemmed]
             norm, spelling = corrected
-            suggestions.append(spelling.surface)
-        elif spelling is not None and analysis.fold(word.surface) != analysis.fold(spelling.surface) \
-                and spelling.is_name:
-            suggestions.append(spelling.surface)
+            query.suggestions.append(spelling.surface)
+        query.has_name |= looks_like_name or (spelling is not None and spelling.is_name)
         result = [analysis.stem(norm)]
         if spelling is not None and spelling.is_name and len(norm) >= 4:
             # Only a doubled letter: "Kenya"/"Kenyan" or "Norman"/"Normans" are other words.
@@ -155,40 +182,24 @@ class QuestionReader:
                 other = self.vocabulary.spelling(variant)
                 if other is not None and other.is_name and _is_doubling(norm, variant):
                     result.append(analysis.stem(variant))
-                    if suggestions and suggestions[-1] == spelling.surface:
-                        suggestions.append(other.surface)
+                    if query.suggestions and query.suggestions[-1] == spelling.surface:
+                        query.suggestions.append(other.surface)
         return result
 
     def _correct(self, norm: str, looks_like_name: bool) -> tuple[str, Spelling] | None:
-        """The sources' spelling of a word they lack, if one is near enough to be meant."""
-        if len(norm) < 4:
+        """The sources' spelling of a word they lack, if one is near enough to be meant.
+
+        A common English word is never corrected ("kind" is not a misspelled "King"); a
+        word that is no English word at all ("innnate") to any word, another only to a name.
+        """
+        if len(norm) < 4 or zipf(norm) >= COMMON_ZIPF:
             return None
         limit = 1 if len(norm) <= 6 else 2
         candidates = [
             (word, spelling) for word in self._near_spellings(norm, limit)
             if (spelling := self.vocabulary.spelling(word)) is not None
-            and (looks_like_name or spelling.is_name)
+            and (looks_like_name or spelling.is_name or zipf(norm) == 0)
         ]
         if not candidates:
             return None
         return min(candidates, key=lambda c: (Levenshtein.distance(norm, c[0]), -c[1].count))
-
-    @staticmethod
-    def _focus(folded: str, form: Form) -> set[str]:
-        """The terms a quantity must be stated near: what "how many ..." counts."""
-        if form is not Form.QUANTITY:
-            return set()
-        match = re.search(
-            r"\bhow (?:many|much|large|big|long|old|far)\b(.*)"
-            r"|\bwhat (?:percentage|proportion|share|number|fraction)\b(.*)"
-            r"|\b(?:what|which) (?:is|was|are|were) the (\w+)\b(.*)", folded)
-        if not match:
-            return set()
-        if match.group(3):
-            head = [analysis.stem(match.group(3))]
-            tail = match.group(4)
-        else:
-            head, tail = [], match.group(1) or match.group(2) or ""
-        rest = [analysis.stem(w.norm) for w in analysis.words(tail)
-                if not w.is_stop and w.norm not in QUESTION_WORDS][:3]
-        return set(head + rest)

@@ -11,8 +11,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_MAX_SOURCE_MB = 200.0
 
 
-# Bump when analysis, chunking or the stored terms change: every library is then re-read once.
-ANALYSIS_VERSION = 2
+# Bump when analysis, chunking, sentence splitting or the stored terms change: every library
+# is then re-read once.
+ANALYSIS_VERSION = 3
 
 
 class Settings(BaseSettings):

@@ -1,79 +1,158 @@
 """Reading comprehension on SQuAD 2.0 paragraphs, through the same `Library.ask` as `qa ask`.
 
-Each article becomes one source (title first, then its paragraphs, blank-line separated) in
-a temporary folder; every question is asked and scored against its gold paragraph and answers.
+By default every article becomes one source (title first, then its paragraphs, blank-line
+separated) in ONE temporary folder, and every question is asked against all of them, as a
+user's library would be asked; ``per_article`` gives each article a folder of its own.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from qa.evaluation import comparable, share
 from qa.library import Library, LibraryError
+from qa.models import Answer
 from qa.settings import Settings
+
+
+class SquadRow(BaseModel):
+    """One question's outcome; ``gold_paragraph`` is 1-based within its article."""
+
+    id: str
+    question: str
+    article: str
+    gold_paragraph: int
+    answerable: bool
+    answered: bool
+    paragraph_at_1: bool = False
+    answer_in_quotes: bool = False
+    answer_in_first_quote: bool = False
+    answer_in_span: bool | None = None
+    first_quote: str | None = None
+    span: str | None = None
 
 
 class SquadReport(BaseModel):
     articles: int
+    one_folder: bool
     answerable: int
     unanswerable: int
     paragraph_at_1: float
     answer_in_quotes: float
     answer_in_first_quote: float
-    unanswerable_refused: float
     false_refusals: int
+    false_refusal_rate: float
+    unanswerable_refused: float
+    span_holds_answer: float
+    spans: int
+    rows: list[SquadRow] = []
 
 
 def _read(path: Path) -> list[dict]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))["data"]
+        articles = json.loads(path.read_text(encoding="utf-8"))["data"]
+        for article in articles:
+            for paragraph in article["paragraphs"]:
+                paragraph["context"], paragraph["qas"]
+        return articles
     except (OSError, ValueError, KeyError, TypeError):
         raise LibraryError(f"{path} is not a readable SQuAD 2.0 file.") from None
 
 
-def evaluate_squad(path: Path, settings: Settings) -> SquadReport:
-    articles = _read(path)
-    paragraph_hits, in_quotes, in_first, refused, false_refusals = [], [], [], [], 0
-    for article in articles:
-        with tempfile.TemporaryDirectory(prefix="qa-squad-") as folder:
-            contexts = [" ".join(p["context"].split()) for p in article["paragraphs"]]
-            source = Path(folder) / "article.txt"
-            source.write_text(article["title"].replace("_", " ") + "\n\n" + "\n\n".join(contexts) + "\n",
-                              encoding="utf-8")
-            library = Library.open(Path(folder), settings)
-            for number, paragraph in enumerate(article["paragraphs"], start=1):
-                for qa in paragraph["qas"]:
-                    answer = library.ask(qa["question"])
-                    if qa.get("is_impossible"):
-                        refused.append(not answer.answered)
-                        continue
-                    false_refusals += not answer.answered
-                    golds = [comparable(a["text"]) for a in qa["answers"]]
-                    quotes = [comparable(q.text) for q in answer.quotes]
-                    first_paragraph = answer.citations[0].paragraph if answer.citations else None
-                    paragraph_hits.append(first_paragraph == number)
-                    in_quotes.append(any(g in " ".join(quotes) for g in golds))
-                    in_first.append(bool(quotes) and any(g in quotes[0] for g in golds))
+def _file_name(number: int, title: str) -> str:
+    safe = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")[:60]
+    return f"{number:03d}-{safe or 'article'}.txt"
 
+
+def _write_article(folder: Path, number: int, article: dict) -> str:
+    contexts = [" ".join(p["context"].split()) for p in article["paragraphs"]]
+    name = _file_name(number, article["title"])
+    (folder / name).write_text(article["title"].replace("_", " ") + "\n\n" + "\n\n".join(contexts) + "\n",
+                               encoding="utf-8")
+    return name
+
+
+@contextmanager
+def _folder() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="qa-squad-") as folder:
+        yield Path(folder)
+
+
+def _score(qa: dict, article: str, paragraph: int, answer: Answer) -> SquadRow:
+    row = SquadRow(id=str(qa.get("id", "")), question=qa["question"], article=article,
+                   gold_paragraph=paragraph, answerable=not qa.get("is_impossible", False),
+                   answered=answer.answered,
+                   first_quote=answer.quotes[0].text if answer.quotes else None)
+    if answer.answer is not None:
+        quote = answer.quotes[answer.answer.quote].text
+        row.span = quote[answer.answer.start:answer.answer.end]
+    if not row.answerable:
+        return row
+    golds = [comparable(a["text"]) for a in qa["answers"]]
+    quotes = [comparable(q.text) for q in answer.quotes]
+    first = answer.citations[0] if answer.citations else None
+    row.paragraph_at_1 = first is not None and first.path.name == article and first.paragraph == paragraph
+    row.answer_in_quotes = any(g in " ".join(quotes) for g in golds)
+    row.answer_in_first_quote = bool(quotes) and any(g in quotes[0] for g in golds)
+    if row.span is not None:
+        span = comparable(row.span)
+        row.answer_in_span = any(g in span or (span and span in g) for g in golds)
+    return row
+
+
+def _ask_all(library: Library, articles: list[tuple[str, dict]]) -> list[SquadRow]:
+    return [
+        _score(qa, name, number, library.ask(qa["question"]))
+        for name, article in articles
+        for number, paragraph in enumerate(article["paragraphs"], start=1)
+        for qa in paragraph["qas"]
+    ]
+
+
+def evaluate_squad(path: Path, settings: Settings, per_article: bool = False) -> SquadReport:
+    articles = _read(path)
+    rows: list[SquadRow] = []
+    if per_article:
+        for number, article in enumerate(articles, start=1):
+            with _folder() as folder:
+                name = _write_article(folder, number, article)
+                rows += _ask_all(Library.open(folder, settings), [(name, article)])
+    else:
+        with _folder() as folder:
+            named = [(_write_article(folder, n, a), a) for n, a in enumerate(articles, start=1)]
+            rows = _ask_all(Library.open(folder, settings), named)
+    answerable = [r for r in rows if r.answerable]
+    unanswerable = [r for r in rows if not r.answerable]
+    false_refusals = sum(not r.answered for r in answerable)
+    spans = [r.answer_in_span for r in answerable if r.answer_in_span is not None]
     return SquadReport(
-        articles=len(articles), answerable=len(paragraph_hits), unanswerable=len(refused),
-        paragraph_at_1=share(paragraph_hits), answer_in_quotes=share(in_quotes),
-        answer_in_first_quote=share(in_first), unanswerable_refused=share(refused),
+        articles=len(articles), one_folder=not per_article,
+        answerable=len(answerable), unanswerable=len(unanswerable),
+        paragraph_at_1=share([r.paragraph_at_1 for r in answerable]),
+        answer_in_quotes=share([r.answer_in_quotes for r in answerable]),
+        answer_in_first_quote=share([r.answer_in_first_quote for r in answerable]),
         false_refusals=false_refusals,
+        false_refusal_rate=share([not r.answered for r in answerable]),
+        unanswerable_refused=share([not r.answered for r in unanswerable]),
+        span_holds_answer=share(spans), spans=len(spans), rows=rows,
     )
 
 
 def format_squad(report: SquadReport) -> str:
+    mode = "one folder" if report.one_folder else "one folder per article"
     return "\n".join([
-        f"articles                  {report.articles}",
+        f"articles                  {report.articles} ({mode})",
         f"answerable questions      {report.answerable}",
         f"paragraph@1               {report.paragraph_at_1:.3f}",
         f"answer in quotes shown    {report.answer_in_quotes:.3f}",
         f"answer in first quote     {report.answer_in_first_quote:.3f}",
-        f"false refusals            {report.false_refusals}",
+        f"false refusals            {report.false_refusals} ({report.false_refusal_rate:.1%})",
         f"unanswerable refused      {report.unanswerable_refused:.3f} of {report.unanswerable}",
+        f"answer span holds gold    {report.span_holds_answer:.3f} of {report.spans} spans",
     ])

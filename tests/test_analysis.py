@@ -66,3 +66,11 @@ def test_sentence_spans_are_ordered_and_inside_the_text(text):
         assert previous_end <= span.start < span.end <= len(text)
         assert text[span.start:span.end].strip() == text[span.start:span.end]
         previous_end = span.end
+
+
+def test_a_quotation_stays_with_its_attribution_and_a_heading_stands_alone():
+    text = ("“This ongoing agony must end. It is a race against time,” O'Neill said of the situation. "
+            "He left.\nBackground\nThe mission began in June.")
+    assert [text[s.start:s.end] for s in analysis.sentences(text)] == [
+        "“This ongoing agony must end. It is a race against time,” O'Neill said of the situation.",
+        "He left.", "Background", "The mission began in June."]

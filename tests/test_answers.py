@@ -40,7 +40,7 @@ def test_sources_that_disagree_are_both_quoted(library: Library):
 
 def test_a_question_the_sources_do_not_cover_is_refused(library: Library):
     for question in ("Who won the 2022 World Cup?", "How do I bake sourdough bread?",
-                     "What is the population of Haiti?"):
+                     "What is Kenya's GDP?", "What is the population of Nairobi?"):
         answer = library.ask(question)
         assert not answer.answered, question
         assert answer.quotes == [] and answer.citations == []
@@ -60,7 +60,7 @@ def test_a_follow_up_is_read_in_the_light_of_the_previous_question(library: Libr
 
 def test_misspelled_names_get_did_you_mean_and_find_both_spellings(library: Library):
     answer = library.ask("What did Oneill say about resources?")
-    assert "O'Neill" in answer.suggestions
+    assert answer.suggestions == []  # the sources have the word (as O'Neill): nothing to correct
     sources = {c.path.name for c in answer.citations}
     assert sources == {PLEDGE, VISIT}
     rutto = library.ask("Where did Rutto land?")
@@ -79,3 +79,39 @@ def test_unicode_question_forms_match(library: Library):
     plain = library.ask("What did the police officer in Jeremie say?")
     assert accented.quotes[0].text == plain.quotes[0].text
     assert "severe lack of resources" in plain.quotes[0].text
+
+
+def test_the_answering_words_are_marked_for_numbers_and_dates(library: Library):
+    for question, words in [("How many more police officers has Kenya pledged to send?", "600"),
+                            ("When was the MSS authorized by the Security Council?", "October 2023")]:
+        answer = library.ask(question)
+        assert answer.answer is not None, question
+        quote = answer.quotes[answer.answer.quote].text
+        assert quote[answer.answer.start:answer.answer.end] == words
+    assert library.ask("What did Ruto tell the officers?").answer is None
+
+
+def test_case_never_matters(library: Library):
+    shouted = library.ask("HOW MANY OFFICERS HAS KENYA PLEDGED?")
+    assert shouted.answered and "600 more police officers" in shouted.quotes[0].text
+    assert shouted.suggestions == []
+
+
+def test_a_question_naming_its_own_subject_is_not_a_follow_up(library: Library):
+    officers = "How many officers has Kenya pledged?"
+    blinken = library.ask("Who is Blinken?", previous=[officers])
+    assert blinken.interpreted_as is None and "Blinken" in blinken.quotes[0].text
+    ruto = library.ask("Who is Ruto?", previous=["How many people have been displaced?"])
+    assert ruto.answered and ruto.interpreted_as is None
+    said = library.ask("What did he say?", previous=["Who is Blinken?"])
+    assert said.interpreted_as and "Blinken" in said.quotes[0].text
+
+
+def test_did_you_mean_only_for_words_the_sources_lack(tmp_path):
+    (tmp_path / "normandy.txt").write_text(
+        "Normandy\n\nRollo was the first ruler of Normandy. King Charles gave him the land in 911.\n",
+        encoding="utf-8")
+    library = Library.open(tmp_path)
+    assert library.ask("What kind of land did Rollo get?").suggestions == []
+    assert library.ask("What did Rollo's king give him?").suggestions == []
+    assert library.ask("Who was Rolo?").suggestions == ["Rollo"]

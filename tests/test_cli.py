@@ -126,3 +126,26 @@ def test_the_console_script_keeps_textual_out_of_ask(sources_dir: Path):
                          env={"PATH": "", "PYTHONPATH": str(REPO)}, timeout=60)
     assert run.returncode == 0, run.stderr
     assert "[1]" in run.stdout
+
+
+def test_conversation_reads_each_line_with_the_one_before(sources_dir: Path):
+    questions = "How many Kenyan officers are patrolling in Haiti?\nAnd how many are still in training?\n"
+    run = qa("--sources", str(sources_dir), "ask", "--json", "-", "--conversation", stdin=questions)
+    follow_up = [json.loads(line) for line in run.stdout.splitlines()][1]
+    assert follow_up["interpreted_as"] and "undergoing training" in follow_up["quotes"][0]["text"]
+    alone = qa("--sources", str(sources_dir), "ask", "--json", "-", stdin=questions)
+    assert json.loads(alone.stdout.splitlines()[1])["interpreted_as"] is None
+
+
+def test_an_over_long_sentence_is_quoted_as_a_verbatim_window(tmp_path: Path):
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    text = "Notes\n\n" + "word " * 3000 + "the helicopters were painted red " + "more " * 3000 + "\n"
+    (folder / "notes.txt").write_text(text, encoding="utf-8")
+    run = qa("ask", "--json", "What colour were the helicopters painted?", "--sources", str(folder))
+    quote = json.loads(run.stdout)["quotes"][0]
+    assert "helicopters were painted red" in quote["text"] and len(quote["text"]) <= 600
+    assert text[quote["start"]:quote["end"]] == quote["text"]
+    assert quote["cut_start"] and quote["cut_end"]
+    plain = qa("ask", "What colour were the helicopters painted?", "--sources", str(folder))
+    assert "“…word" in plain.stdout and "more…”" in plain.stdout

@@ -16,9 +16,7 @@ def test_project_question_set_meets_its_targets(library: Library):
     assert report.passage_at_1 >= 0.9
     assert report.passage_at_3 >= 0.9
     assert report.answer >= 0.9
-    # own-02 ("How large will the Kenyan contingent ... become?") shares too few words with its
-    # answer and is refused: a known miss, kept in the set on purpose.
-    assert report.false_refusals <= 1
+    assert report.false_refusals == 0
     assert report.refused_unanswerable == report.unanswerable
     assert report.verbatim_errors == 0
 
@@ -57,4 +55,29 @@ def test_squad_evaluation_runs_through_the_answer_path(tmp_path: Path):
     report = evaluate_squad(squad, Settings())
     assert report.answerable == 1 and report.unanswerable == 1
     assert report.paragraph_at_1 == 1.0 and report.answer_in_first_quote == 1.0
-    assert report.unanswerable_refused == 1.0
+    assert report.unanswerable_refused == 1.0 and report.false_refusals == 0
+    assert [row.id for row in report.rows] == ["1", "2"] and report.rows[0].span == "1882"
+
+
+def test_squad_articles_share_one_folder_unless_asked_per_article(tmp_path: Path):
+    from qa import Settings
+    from qa.squad import evaluate_squad
+
+    def article(title: str, text: str, question: str, answer: str) -> dict:
+        return {"title": title, "paragraphs": [{"context": text, "qas": [
+            {"id": title, "question": question, "is_impossible": False,
+             "answers": [{"text": answer, "answer_start": text.index(answer)}]}]}]}
+
+    squad = tmp_path / "two.json"
+    squad.write_text(json.dumps({"data": [
+        article("Bridges", "The Tay Bridge fell in a storm in 1879.", "When did the bridge fall?", "1879"),
+        article("Towers", "The old tower did not fall; its bridge to the keep fell in 1901.",
+                "When did the tower's bridge fall?", "1901"),
+    ]}))
+    shared = evaluate_squad(squad, Settings())
+    apart = evaluate_squad(squad, Settings(), per_article=True)
+    assert shared.one_folder and not apart.one_folder
+    # Alone with its article each question finds its paragraph; in one folder the first
+    # competes with the other article's bridge.
+    assert apart.paragraph_at_1 == 1.0
+    assert {row.article for row in shared.rows} == {row.article for row in apart.rows}
