@@ -7,16 +7,35 @@ needs ``nltk_data``.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nltk.stem.snowball import SnowballStemmer
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from qa.models import Span
+
+
+def _import_nltk_without_scipy() -> None:
+    """nltk's package imports nltk.metrics, which imports SciPy's statistics when SciPy is
+    installed: 0.6–1.4 s added to every `qa` start for code we never call. nltk guards those
+    imports with ``except ImportError``, so SciPy's stats are kept out while nltk loads."""
+    blocked = "scipy.stats" not in sys.modules
+    if blocked:
+        sys.modules["scipy.stats"] = None  # type: ignore[assignment]
+    try:
+        import nltk.stem.snowball  # noqa: F401
+        import nltk.tokenize.punkt  # noqa: F401
+    finally:
+        if blocked and sys.modules.get("scipy.stats", 0) is None:
+            del sys.modules["scipy.stats"]
+
+
+_import_nltk_without_scipy()
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 from qa.stopwords import STOP_WORDS
 
 # Lower case, without the final full stop, as Punkt wants them.

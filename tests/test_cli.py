@@ -149,3 +149,10 @@ def test_an_over_long_sentence_is_quoted_as_a_verbatim_window(tmp_path: Path):
     assert quote["cut_start"] and quote["cut_end"]
     plain = qa("ask", "What colour were the helicopters painted?", "--sources", str(folder))
     assert "“…word" in plain.stdout and "more…”" in plain.stdout
+
+
+def test_answering_never_loads_scipy_stats_through_nltk():
+    # nltk imports SciPy's statistics when SciPy is installed: over half a second at every start.
+    probe = "import sys, qa.cli; print('scipy.stats' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
