@@ -108,7 +108,7 @@ def compare_scorers(library: Library, questions: list[str], rank_bm25_questions:
     import bm25s
     from rank_bm25 import BM25Okapi
 
-    from qa.ingest import chunk_terms
+    from qa.chunking import chunk_terms
 
     store = library._store
     rows = store._connection.execute("SELECT id, text, section FROM chunks ORDER BY id").fetchall()
@@ -170,7 +170,7 @@ def measure(size: int, sentences: list[str], headlines: list[str], questions: li
         build_peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                          resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
         shutil.rmtree(staging)
-        chunks = len(library._index)
+        chunks = sum(source.chunks for source in library.sources)
 
         colds = [cold_ask(folder, questions[i]) for i in range(3)]
         library = Library.open(folder)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from qa import analysis
@@ -26,16 +27,26 @@ def chunk_paragraph(text: str, paragraph: Paragraph, number: int, source: str, m
             words = 0
         windows[-1].append(span)
         words += length
-    heading_terms = analysis.terms(paragraph.section) if paragraph.section else []
     chunks = []
     for window in windows:
         start, end = window[0].start, window[-1].end
+        terms = chunk_terms(text[start:end], paragraph.section)
         chunks.append(Chunk(
             source=source, paragraph=number, start=start, end=end, text=text[start:end],
-            sentences=window, tokens=heading_terms + analysis.terms(text[start:end]),
+            sentences=window, tokens=[term for term in terms.elements() if term],
             section=paragraph.section, page=paragraph.page, lines=_lines(text, paragraph, start, end),
         ))
     return chunks
+
+
+def chunk_terms(text: str, section: str | None) -> Counter[str]:
+    """A chunk's BM25 terms and their counts: its heading's words count as its own, so "water
+    temperature" finds the paragraphs under that heading. A chunk of stop words only is one
+    empty term, as the project always gave rank-bm25 (so no chunk has length 0)."""
+    terms = analysis.term_counts(text)
+    if section:
+        terms.update(analysis.term_counts(section))
+    return terms or Counter({"": 1})
 
 
 def _lines(text: str, paragraph: Paragraph, start: int, end: int) -> tuple[int, int] | None:

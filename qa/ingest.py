@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa import analysis
-from qa.chunking import chunk_source
+from qa.chunking import chunk_source, chunk_terms
 from qa.sources import SourceError, load
 from qa.store import AnalysedSource, ChunkRecord, FileState
 
@@ -46,16 +46,6 @@ class Outcome:
     job: Job
     analysed: AnalysedSource | None = None
     error: str | None = None
-
-
-def chunk_terms(text: str, section: str | None) -> Counter[str]:
-    """A chunk's BM25 terms: its heading's words count as its own, so "water temperature"
-    finds the paragraphs under that heading. A chunk of stop words only is one empty term,
-    as the project always gave rank-bm25 (so no chunk has length 0)."""
-    terms = analysis.term_counts(text)
-    if section:
-        terms.update(analysis.term_counts(section))
-    return terms or Counter({"": 1})
 
 
 def chunk_spellings(text: str) -> Counter[tuple[str, str]]:
@@ -94,23 +84,21 @@ def analyse(job: Job, max_words: int, max_mb: float) -> AnalysedSource:
     chunks = []
     surfaces: Counter[tuple[str, str]] = Counter()
     for chunk in chunk_source(loaded.text, loaded.paragraphs, job.name, max_words):
-        section = getattr(chunk, "section", None)
-        terms = chunk_terms(chunk.text, section)
+        section = chunk.section
+        terms = Counter(chunk.tokens) or Counter({"": 1})  # chunk_terms, as `recount` finds it
         surfaces.update(chunk_spellings(chunk.text))
         chunks.append(ChunkRecord(
             paragraph=chunk.paragraph, start=chunk.start, end=chunk.end, text=chunk.text,
             sentences=[(span.start, span.end) for span in chunk.sentences], terms=terms,
-            length=sum(terms.values()), section=section, page=getattr(chunk, "page", None),
-            lines=getattr(chunk, "lines", None),
+            length=sum(terms.values()), section=section, page=chunk.page, lines=chunk.lines,
         ))
-    derived = getattr(loaded, "derived", False)
-    metadata = getattr(loaded, "metadata", None)
+    metadata = loaded.metadata
     return AnalysedSource(
         name=job.name, title=loaded.title, format=job.path.suffix.lower().lstrip(".") or "txt",
         sha256=digest, state=state, paragraphs=len(loaded.paragraphs), chunks=chunks,
-        surfaces=surfaces, text=loaded.text if derived else None, warning=loaded.warning,
+        surfaces=surfaces, text=loaded.text if loaded.derived else None, warning=loaded.warning,
         link=job.link,
-        metadata=metadata.model_dump_json() if hasattr(metadata, "model_dump_json") else None,
+        metadata=metadata.model_dump_json() if metadata.author or metadata.date else None,
     )
 
 

@@ -17,6 +17,7 @@ transactions.
 from __future__ import annotations
 
 import fcntl
+import itertools
 import os
 import sqlite3
 import tempfile
@@ -30,7 +31,7 @@ import numpy as np
 
 from qa.sources import is_supported
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 INDEX_DIR = ".qa"
 DATABASE = "library.sqlite3"
 # A temporary file of ours: `atomic_write` and copies into the sources folder use this suffix.
@@ -90,10 +91,8 @@ CREATE TABLE postings (
     PRIMARY KEY (term, segment)
 ) WITHOUT ROWID;
 CREATE INDEX postings_segment ON postings (segment);
-CREATE TABLE words (norm TEXT PRIMARY KEY, count INTEGER NOT NULL, capitalised INTEGER NOT NULL)
-    WITHOUT ROWID;
-CREATE TABLE surfaces (norm TEXT NOT NULL, surface TEXT NOT NULL, count INTEGER NOT NULL,
-    PRIMARY KEY (norm, surface)) WITHOUT ROWID;
+CREATE TABLE words (norm TEXT PRIMARY KEY, count INTEGER NOT NULL, capitalised INTEGER NOT NULL,
+    surface TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE deletes (variant TEXT NOT NULL, norm TEXT NOT NULL, PRIMARY KEY (variant, norm))
     WITHOUT ROWID;
 """
@@ -459,13 +458,8 @@ class Store:
     def spelling(self, norm: str) -> tuple[str, int, int] | None:
         """(commonest surface, count, capitalised count) of a normalised word, if the sources have it."""
         row = self._connection.execute(
-            "SELECT count, capitalised FROM words WHERE norm = ?", (norm,)).fetchone()
-        if row is None:
-            return None
-        surface = self._connection.execute(
-            "SELECT surface FROM surfaces WHERE norm = ? ORDER BY count DESC, surface LIMIT 1",
-            (norm,)).fetchone()
-        return surface[0], row[0], row[1]
+            "SELECT surface, count, capitalised FROM words WHERE norm = ?", (norm,)).fetchone()
+        return tuple(row) if row else None
 
     def words_sharing_deletions(self, variants: Iterable[str]) -> set[str]:
         found: set[str] = set()
@@ -593,8 +587,8 @@ class Store:
         ``x.md``) or is itself a file name (``x.txt.md``), the whole file name.
         """
         stem = Path(name).stem
-        candidates = [stem] if stem and not is_supported(Path(stem)) else []
-        candidates += [name] + [f"{name}-{n}" for n in range(2, 10_000)]
+        candidates = itertools.chain([stem] if stem and not is_supported(Path(stem)) else [], [name],
+                                     (f"{name}-{n}" for n in range(2, 10_000)))
         for candidate in candidates:
             taken = db.execute(
                 "SELECT 1 FROM sources WHERE key = ? COLLATE NOCASE OR name = ? COLLATE NOCASE",
@@ -644,13 +638,18 @@ class Store:
 
     @staticmethod
     def _change_spellings(db: sqlite3.Connection, surfaces: Counter[tuple[str, str]], sign: int) -> None:
+        """Count words in (``sign`` +1) or out (-1). A word keeps the surface form that was
+        commonest in the batch that brought the most of it; removal only lowers counts."""
         words: Counter[str] = Counter()
         capitalised: Counter[str] = Counter()
-        new: list[str] = []
+        commonest: dict[str, tuple[int, str]] = {}
         for (norm, surface), count in surfaces.items():
             words[norm] += count
             if surface[:1].isupper():
                 capitalised[norm] += count
+            if count > commonest.get(norm, (0, ""))[0]:
+                commonest[norm] = (count, surface)
+        new: list[str] = []
         if sign > 0:
             known: set[str] = set()
             for batch in _batched(list(words)):
@@ -659,20 +658,17 @@ class Store:
                     f"SELECT norm FROM words WHERE norm IN ({marks})", batch))
             new = [norm for norm in words if norm not in known and len(norm) >= 3]
         db.executemany(
-            "INSERT INTO surfaces VALUES (?, ?, ?) ON CONFLICT (norm, surface) "
-            "DO UPDATE SET count = count + excluded.count",
-            [(norm, surface, sign * count) for (norm, surface), count in surfaces.items()])
-        db.executemany(
-            "INSERT INTO words VALUES (?, ?, ?) ON CONFLICT (norm) "
-            "DO UPDATE SET count = count + excluded.count, capitalised = capitalised + excluded.capitalised",
-            [(norm, sign * count, sign * capitalised[norm]) for norm, count in words.items()])
+            "INSERT INTO words VALUES (?, ?, ?, ?) ON CONFLICT (norm) DO UPDATE SET "
+            "surface = CASE WHEN excluded.count > count THEN excluded.surface ELSE surface END, "
+            "count = count + excluded.count, capitalised = capitalised + excluded.capitalised",
+            [(norm, sign * count, sign * capitalised[norm], commonest[norm][1])
+             for norm, count in words.items()])
         if sign > 0:
             db.executemany("INSERT OR IGNORE INTO deletes VALUES (?, ?)", [
                 (variant, norm) for norm in new for variant in deletion_variants(norm)
             ])
             return
         gone = [norm for (norm,) in db.execute("SELECT norm FROM words WHERE count <= 0")]
-        db.execute("DELETE FROM surfaces WHERE count <= 0")
         db.execute("DELETE FROM words WHERE count <= 0")
         db.executemany("DELETE FROM deletes WHERE variant = ? AND norm = ?", [
             (variant, norm) for norm in gone for variant in deletion_variants(norm)

@@ -41,3 +41,17 @@ def test_paragraph_numbers_count_body_paragraphs():
     chunks = chunk_source(loaded.text, loaded.paragraphs, VISIT, 120)
     assert [c.paragraph for c in chunks][:3] == [1, 2, 3]
     assert chunks[0].text.startswith("Kenyan President William Ruto has landed")
+
+
+@given(st.text(max_size=300), st.one_of(st.none(), st.text(max_size=40)))
+def test_a_chunk_s_terms_can_be_recounted_from_its_text_and_heading(text, section):
+    # Removing a source recounts its chunks' terms from their stored text: it must find
+    # exactly what indexing counted.
+    from collections import Counter
+
+    from qa.chunking import chunk_terms
+    from qa.models import Paragraph
+    if not text.strip():
+        return
+    for chunk in chunk_source(text, [Paragraph(start=0, end=len(text), section=section)], "s", 40):
+        assert (Counter(chunk.tokens) or Counter({"": 1})) == chunk_terms(chunk.text, chunk.section)
