@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -15,9 +16,12 @@ def chunk_paragraph(text: str, paragraph: Paragraph, number: int, source: str, m
     A chunk's index terms include its section's heading, so a question worded like the
     heading finds the paragraphs under it.
     """
-    spans = analysis.sentences(text[paragraph.start:paragraph.end], offset=paragraph.start)
-    if not spans:
-        spans = [paragraph]
+    spans = [
+        sentence
+        for start, end in _pieces(text, paragraph.start, paragraph.end)
+        for sentence in _bounded(text, analysis.sentences(text[start:end], offset=start) or
+                                 [Span(start=start, end=end)], max_words)
+    ] or [paragraph]
     windows: list[list[Span]] = [[]]
     words = 0
     for span in spans:
@@ -37,6 +41,37 @@ def chunk_paragraph(text: str, paragraph: Paragraph, number: int, source: str, m
             section=paragraph.section, page=paragraph.page, lines=_lines(text, paragraph, start, end),
         ))
     return chunks
+
+
+# A paragraph longer than this (a file that is one enormous line) is cut at white space into
+# pieces this long before its sentences are found: sentence splitting is slow on such text.
+MAX_PIECE_CHARS = 100_000
+_WORD = re.compile(r"\S+")
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces = []
+    while end - start > MAX_PIECE_CHARS:
+        cut = text.rfind(" ", start, start + MAX_PIECE_CHARS)
+        cut = cut if cut > start else start + MAX_PIECE_CHARS
+        pieces.append((start, cut))
+        start = cut
+    return pieces + [(start, end)]
+
+
+def _bounded(text: str, sentences: list[Span], max_words: int) -> list[Span]:
+    """Sentences, with any longer than ``max_words`` words (a run-on line with no full stop)
+    cut into windows of ``max_words`` words, so no passage or quote grows without bound."""
+    result = []
+    for sentence in sentences:
+        words = list(_WORD.finditer(text, sentence.start, sentence.end))
+        if len(words) <= max_words:
+            result.append(sentence)
+            continue
+        for first in range(0, len(words), max_words):
+            window = words[first:first + max_words]
+            result.append(Span(start=window[0].start(), end=window[-1].end()))
+    return result
 
 
 def chunk_terms(text: str, section: str | None) -> Counter[str]:

@@ -8,6 +8,7 @@ question.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Collection, Mapping
 
 import numpy as np
@@ -20,6 +21,8 @@ from qa.settings import Settings
 from qa.store import Store, deletion_variants
 
 CHUNK_CACHE = 512
+# Scored postings kept between questions, in postings (about 12 bytes each).
+SCORED_POSTINGS_CACHE = 4_000_000
 
 
 class StoredVocabulary:
@@ -65,6 +68,8 @@ class StoredIndex:
         self._dead: list[tuple[int, int]] | None = None
         self._lengths: dict[int, tuple[int, np.ndarray]] = {}
         self._chunks: dict[int, Chunk | None] = {}
+        self._scored: OrderedDict[str, tuple[np.ndarray, np.ndarray, float]] = OrderedDict()
+        self._scored_size = 0
         self._statistics = store.statistics()
         self._check_generation()
 
@@ -86,6 +91,8 @@ class StoredIndex:
             self._dead = None
             self._vocabulary.forget()
             self._chunks.clear()
+            self._scored.clear()
+            self._scored_size = 0
 
     def _term(self, term: str) -> tuple[int, int] | None:
         if term not in self._terms:
@@ -146,16 +153,10 @@ class StoredIndex:
         absent_total = 0.0
         for term, (term_id, df) in found.items():
             weight = weights[term]
-            term_idf = bm25.idf(variant, collection, df, self._average_idf or 0.0)
-            absent = bm25.absent_score(variant, term_idf)
+            chunk_ids, scored, absent = self._term_scores(term, term_id, df, collection)
             absent_total += weight * absent
-            for segment, chunk_ids, tfs in self._store.postings(term_id):
-                first, lengths = self._segment_lengths(segment)
-                scored = bm25.term_scores(
-                    variant, self._parameters, term_idf, tfs.astype(np.float64),
-                    lengths[chunk_ids - first].astype(np.float64), collection.average_length)
-                scores[chunk_ids] += weight * (scored - absent)
-                matched[chunk_ids] = True
+            scores[chunk_ids] += weight * scored
+            matched[chunk_ids] = True
         scores += absent_total
         if self._dead is None:
             self._dead = self._store.dead_ranges()
@@ -167,6 +168,32 @@ class StoredIndex:
                 allowed[first:last + 1] = True
             matched &= allowed
         return [Hit(chunk_id, score) for chunk_id, score in bm25.top_k(scores, matched, k)]
+
+    def _term_scores(self, term: str, term_id: int, df: int,
+                     collection: bm25.Collection) -> tuple[np.ndarray, np.ndarray, float]:
+        """A term's chunks and its BM25 score in each (less its score in a chunk that lacks
+        it), kept until the library changes: common terms recur from question to question."""
+        if term in self._scored:
+            self._scored.move_to_end(term)
+            return self._scored[term]
+        variant = self._parameters.variant
+        term_idf = bm25.idf(variant, collection, df, self._average_idf or 0.0)
+        absent = bm25.absent_score(variant, term_idf)
+        ids, scored = [], []
+        for segment, chunk_ids, tfs in self._store.postings(term_id):
+            first, lengths = self._segment_lengths(segment)
+            ids.append(chunk_ids)
+            scored.append(bm25.term_scores(
+                variant, self._parameters, term_idf, tfs.astype(np.float64),
+                lengths[chunk_ids - first].astype(np.float64), collection.average_length) - absent)
+        entry = (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64),
+                 np.concatenate(scored) if scored else np.zeros(0), absent)
+        self._scored[term] = entry
+        self._scored_size += entry[0].size
+        while self._scored_size > SCORED_POSTINGS_CACHE and len(self._scored) > 1:
+            _, (old_ids, _, _) = self._scored.popitem(last=False)
+            self._scored_size -= old_ids.size
+        return entry
 
     def _segment_lengths(self, segment: int) -> tuple[int, np.ndarray]:
         # Segments never change once written: their lengths can be kept for the process's life.

@@ -55,3 +55,11 @@ def test_a_chunk_s_terms_can_be_recounted_from_its_text_and_heading(text, sectio
         return
     for chunk in chunk_source(text, [Paragraph(start=0, end=len(text), section=section)], "s", 40):
         assert (Counter(chunk.tokens) or Counter({"": 1})) == chunk_terms(chunk.text, chunk.section)
+
+
+def test_a_run_on_line_becomes_bounded_verbatim_passages():
+    from qa.models import Paragraph
+    text = " ".join(f"word{i % 50}" for i in range(5_000))  # one line, no full stop anywhere
+    chunks = chunk_source(text, [Paragraph(start=0, end=len(text))], "s", 120)
+    assert len(chunks) > 1
+    assert all(len(c.text.split()) <= 120 and text[c.start:c.end] == c.text for c in chunks)
