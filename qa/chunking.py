@@ -20,7 +20,7 @@ def chunk_paragraph(text: str, paragraph: Paragraph, number: int, source: str, m
         sentence
         for start, end in _pieces(text, paragraph.start, paragraph.end)
         for sentence in _bounded(text, analysis.sentences(text[start:end], offset=start) or
-                                 [Span(start=start, end=end)], max_words)
+                                 [Span(start=start, end=end)])
     ] or [paragraph]
     windows: list[list[Span]] = [[]]
     words = 0
@@ -46,6 +46,9 @@ def chunk_paragraph(text: str, paragraph: Paragraph, number: int, source: str, m
 # A paragraph longer than this (a file that is one enormous line) is cut at white space into
 # pieces this long before its sentences are found: sentence splitting is slow on such text.
 MAX_PIECE_CHARS = 100_000
+# A "sentence" longer than this many words (a run-on line with no full stop) is cut into
+# windows this long; the answer then quotes a window around its best words (qa.answer).
+LONG_SENTENCE_WORDS = 2_000
 _WORD = re.compile(r"\S+")
 
 
@@ -59,17 +62,20 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces + [(start, end)]
 
 
-def _bounded(text: str, sentences: list[Span], max_words: int) -> list[Span]:
-    """Sentences, with any longer than ``max_words`` words (a run-on line with no full stop)
-    cut into windows of ``max_words`` words, so no passage or quote grows without bound."""
+def _bounded(text: str, sentences: list[Span]) -> list[Span]:
+    """Sentences, with any over LONG_SENTENCE_WORDS words cut into windows of that many, so
+    no passage grows without bound."""
     result = []
     for sentence in sentences:
-        words = list(_WORD.finditer(text, sentence.start, sentence.end))
-        if len(words) <= max_words:
+        if sentence.end - sentence.start < LONG_SENTENCE_WORDS * 2:  # too short to be that long
             result.append(sentence)
             continue
-        for first in range(0, len(words), max_words):
-            window = words[first:first + max_words]
+        words = list(_WORD.finditer(text, sentence.start, sentence.end))
+        if len(words) <= LONG_SENTENCE_WORDS:
+            result.append(sentence)
+            continue
+        for first in range(0, len(words), LONG_SENTENCE_WORDS):
+            window = words[first:first + LONG_SENTENCE_WORDS]
             result.append(Span(start=window[0].start(), end=window[-1].end()))
     return result
 

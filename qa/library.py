@@ -22,11 +22,11 @@ from qa.index import StoredIndex
 from qa.ingest import Job, Outcome, analyse, analyse_all, file_state, recount
 from qa.models import AddProgress, AddResult, Answer, SearchHit, Source
 from qa.settings import Settings
-from qa.sources import SUPPORTED_FORMATS, SourceError, is_supported, load
-from qa.store import TEMPORARY_SUFFIX, AnalysedSource, SourceRow, Store
+from qa.sources import SUPPORTED_FORMATS, SUPPORTED_SUFFIXES, SourceError, is_supported, load
+from qa.store import TEMPORARY_SUFFIX, AnalysedSource, FileState, SourceRow, Store
 
 # A batch is committed (one transaction, one segment) when it holds this many files or chunks.
-BATCH_FILES = 500
+BATCH_FILES = 2_000
 BATCH_CHUNKS = 50_000
 # Longest file name most file systems allow, in bytes.
 NAME_MAX = 255
@@ -252,36 +252,41 @@ class Library:
                                      "answering from what it has saved so far.")
 
     def _sync(self) -> None:
-        rows = {row.name: row for row in self._store.sources()}
+        # One stat per file and no objects for unchanged ones: this runs at every open.
+        states = self._store.file_states()
         jobs: list[Job] = []
-        removed: list[SourceRow] = []
+        removed: list[int] = []
         self.reread = []
         try:
             entries = sorted(os.scandir(self.folder), key=lambda entry: entry.name)
         except OSError as error:
             raise LibraryError(f"Cannot read the sources folder {self.folder}: {error.strerror}.") from None
         for entry in entries:
-            path = Path(entry.path)
-            if entry.name.startswith(".") or not is_supported(path):
+            name = entry.name
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUPPORTED_SUFFIXES:
                 continue
-            row = rows.pop(entry.name, None)
+            known = states.pop(name, None)
+            path = Path(entry.path)
             try:
-                state = file_state(path)
-                if row is not None and row.state == state:
+                status = entry.stat()
+                state = FileState.of(status)
+                if known is not None and known[1] == state:
                     continue
-                if row is not None and _sha256(path) == row.sha256:
-                    self._store.update_state(row.id, state)
+                file_state(path)  # a pipe or a device is refused here, never opened
+                if known is not None and _sha256(path) == known[2]:
+                    self._store.update_state(known[0], state)
                     continue
             except (SourceError, OSError) as error:
                 self.warnings.append(f"Skipped {_reason(error, path)}")
-                if row is not None:
-                    removed.append(row)
+                if known is not None:
+                    removed.append(known[0])
                 continue
-            if row is not None:
-                removed.append(row)
-            jobs.append(Job(path, entry.name, link=os.readlink(path) if entry.is_symlink() else None))
-        removed += rows.values()  # files no longer in the folder
-        self._analyse_and_commit(jobs, removed, on_outcome=self._note_sync_outcome)
+            if known is not None:
+                removed.append(known[0])
+            jobs.append(Job(path, name, link=os.readlink(path) if entry.is_symlink() else None))
+        removed += [known[0] for known in states.values()]  # files no longer in the folder
+        removed_rows = self._store.sources_by_id(removed)
+        self._analyse_and_commit(jobs, removed_rows, on_outcome=self._note_sync_outcome)
 
     def _note_sync_outcome(self, outcome: Outcome) -> AnalysedSource | None:
         if outcome.error:
@@ -358,7 +363,7 @@ class Library:
             files += found
             results.update((file, AddResult(path=file, unsupported=True)) for file in unsupported)
         with self._lock, self._store.writing(blocking=True):
-            self._sync()
+            self.reread = []
             # Placeholder names keep two files called x.txt (from different folders) apart.
             jobs = [Job(file, f"{number}:{file.name}") for number, file in enumerate(files)]
             originals = {job.name: job.path for job in jobs}
@@ -398,10 +403,10 @@ class Library:
                 self._analyse_and_commit(jobs, [], on_outcome, place,
                                          cancelled=lambda: cancel is not None and cancel.is_set())
             finally:
-                by_name = {source.path.name: source for source in self.sources}
                 for file, name in placed_as.items():
-                    if name in by_name:
-                        results[file].source = by_name[name]
+                    row = self._store.source(name=name)
+                    if row is not None:
+                        results[file].source = self._source(row)
                     else:  # placed, then rolled back
                         results.pop(file, None)
         wanted = set(files)

@@ -434,6 +434,22 @@ class Store:
         return [SourceRow.from_row(row) for row in self._connection.execute(
             f"SELECT {SourceRow._COLUMNS} FROM sources ORDER BY name")]
 
+    def file_states(self) -> dict[str, tuple[int, FileState, str]]:
+        """file name → (source id, file state, sha256) of every source: what change detection needs."""
+        return {
+            name: (source_id, FileState(size, mtime, ctime, inode), sha)
+            for source_id, name, size, mtime, ctime, inode, sha in self._connection.execute(
+                "SELECT id, name, size, mtime_ns, ctime_ns, inode, sha256 FROM sources")
+        }
+
+    def sources_by_id(self, ids: Sequence[int]) -> list[SourceRow]:
+        rows = []
+        for batch in _batched(list(ids)):
+            marks = ",".join("?" * len(batch))
+            rows += [SourceRow.from_row(row) for row in self._connection.execute(
+                f"SELECT {SourceRow._COLUMNS} FROM sources WHERE id IN ({marks})", batch)]
+        return rows
+
     def source(self, *, key: str | None = None, name: str | None = None) -> SourceRow | None:
         column, value = ("key", key) if key is not None else ("name", name)
         row = self._connection.execute(

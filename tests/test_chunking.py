@@ -59,7 +59,8 @@ def test_a_chunk_s_terms_can_be_recounted_from_its_text_and_heading(text, sectio
 
 def test_a_run_on_line_becomes_bounded_verbatim_passages():
     from qa.models import Paragraph
-    text = " ".join(f"word{i % 50}" for i in range(5_000))  # one line, no full stop anywhere
+    from qa.chunking import LONG_SENTENCE_WORDS
+    text = " ".join(f"word{i % 50}" for i in range(3 * LONG_SENTENCE_WORDS))  # one line, no full stop
     chunks = chunk_source(text, [Paragraph(start=0, end=len(text))], "s", 120)
-    assert len(chunks) > 1
-    assert all(len(c.text.split()) <= 120 and text[c.start:c.end] == c.text for c in chunks)
+    assert len(chunks) == 3
+    assert all(len(c.text.split()) <= LONG_SENTENCE_WORDS and text[c.start:c.end] == c.text for c in chunks)
