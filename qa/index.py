@@ -120,11 +120,11 @@ class StoredIndex:
         row = self._store.chunk(chunk_id) if chunk_id >= 0 else None
         if row is None:
             return None
-        return Chunk(
+        # Built without validation: the store wrote these values itself.
+        return Chunk.model_construct(
             id=row.id, source=row.source_key, paragraph=row.paragraph, start=row.start, end=row.end,
-            text=row.text, sentences=[Span(start=s, end=e) for s, e in row.sentences],
-            tokens=row.terms, section=row.section, page=row.page,
-            lines=row.lines,
+            text=row.text, sentences=[Span.model_construct(start=s, end=e) for s, e in row.sentences],
+            tokens=row.terms, section=row.section, page=row.page, lines=row.lines,
         )
 
     def top(self, weights: Mapping[str, float], k: int,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from qa.answer import Answerer
 from qa.display import describe_os_error
+from qa.formats.text import decode
 from qa.home import default_folder
 from qa.index import StoredIndex
 from qa.ingest import Job, Outcome, analyse, analyse_all, file_state, recount
@@ -181,9 +182,9 @@ class Library:
             return stored
         key = (row.name, state)
         if key not in self._texts:
-            try:
-                text = load(self.folder / row.name, self.settings.max_source_mb).text
-            except SourceError:
+            try:  # a plain UTF-8 text: its text is the file's, as text mode reads it
+                text = decode((self.folder / row.name).read_bytes(), row.name)[0]
+            except (SourceError, OSError):
                 return None
             if len(self._texts) >= TEXT_CACHE:
                 self._texts.clear()
