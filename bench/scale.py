@@ -88,19 +88,21 @@ def run_qa(*args: str) -> tuple[float, subprocess.CompletedProcess]:
     return time.perf_counter() - started, done
 
 
-def cold_ask(library: Path, question: str) -> tuple[float, float]:
-    """Wall time of a new `qa ask` process, and its peak memory in MB."""
+def cold_ask(library: Path, question: str) -> tuple[float, float | None]:
+    """Wall time of a new `qa ask` process, and its peak memory in MB.
+
+    The peak comes from /usr/bin/time (wait4 on its own child): a child's own ru_maxrss
+    would include the memory of this process, which Linux carries across fork and exec.
+    """
+    timer = shutil.which("time") or "/usr/bin/time"
+    command = [sys.executable, "-m", "qa", "--sources", str(library), "ask", question]
+    measured = Path(timer).exists()
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "bench.scale", "--peak-of-ask", str(library), question],
-                          capture_output=True, text=True, check=True)
-    return time.perf_counter() - started, float(done.stdout.strip().splitlines()[-1])
-
-
-def peak_of_ask(library: str, question: str) -> int:
-    from qa.cli import main
-    main(["--sources", library, "ask", question])
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    return 0
+    done = subprocess.run(([timer, "-f", "%M"] if measured else []) + command,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    peak = float(done.stderr.strip().splitlines()[-1]) / 1024 if measured else None
+    return seconds, peak
 
 
 def compare_scorers(library: Library, questions: list[str], rank_bm25_questions: int) -> dict:
@@ -198,7 +200,7 @@ def measure(size: int, sentences: list[str], headlines: list[str], questions: li
         "chunks": chunks, "text_mb": text_bytes / 1e6, "build_s": build,
         "build_mb_s": text_bytes / 1e6 / build, "build_peak_mb": build_peak,
         "cold_ask_s": statistics.median(c[0] for c in colds),
-        "ask_peak_mb": max(c[1] for c in colds),
+        "ask_peak_mb": max((c[1] for c in colds if c[1] is not None), default=float("nan")),
         "p50_ms": statistics.median(latencies), "p95_ms": percentile(latencies, 0.95),
         "questions": len(latencies), "add_one_s": statistics.median(adds),
         "remove_one_s": statistics.median(removes), "index_mb": disk / 1e6, **scorers,
@@ -220,10 +222,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="library sizes in chunks (default: 10000 100000)")
     parser.add_argument("--rank-bm25-questions", type=int, default=100,
                         help="questions scored by rank-bm25 too (it is slow on big libraries)")
-    parser.add_argument("--peak-of-ask", nargs=2, metavar=("LIBRARY", "QUESTION"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.peak_of_ask:
-        return peak_of_ask(*args.peak_of_ask)
     if not (SHARED / "scifact" / "corpus.jsonl").exists():
         print(f"bench.scale: no benchmark data in {SHARED}; skipped.", file=sys.stderr)
         return 0
