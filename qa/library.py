@@ -403,6 +403,8 @@ class Library:
             try:
                 self._analyse_and_commit(jobs, [], on_outcome, place,
                                          cancelled=lambda: cancel is not None and cancel.is_set())
+                if len(placed_as) > BATCH_FILES:
+                    self._store.checkpoint()
             finally:
                 for file, name in placed_as.items():
                     row = self._store.source(name=name)

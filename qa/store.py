@@ -366,6 +366,12 @@ class Store:
         except OSError:
             pass
 
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database after a big change, so the next
+        process to open it does not have to read a long log first."""
+        if not self.in_memory:
+            self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def close(self) -> None:
         self._connection.close()
 
