@@ -120,3 +120,40 @@ def test_a_broken_file_in_the_folder_is_skipped_with_a_warning(sources_dir: Path
     library = Library.open(sources_dir)
     assert len(library.sources) == 2
     assert any("binary" in w for w in library.warnings)
+
+
+def test_a_vanished_file_in_the_folder_is_skipped_and_the_rest_still_answer(sources_dir: Path):
+    (sources_dir / "gone.txt").symlink_to(sources_dir / "deleted-long-ago.txt")
+    library = Library.open(sources_dir)
+    assert any("gone.txt" in warning for warning in library.warnings)
+    assert sorted(s.path.name for s in library.sources) == [PLEDGE, VISIT]
+    assert library.ask("How many officers has Kenya pledged?").answered
+
+
+def test_a_hidden_file_given_by_name_is_added_under_a_visible_name(sources_dir: Path, tmp_path: Path):
+    hidden = tmp_path / ".otters.txt"
+    hidden.write_text("Otter survey\n\nOtters were counted at nine weirs in May.\n")
+    [result] = Library.open(sources_dir).add([hidden])
+    assert result.source is not None and result.source.path.name == "otters.txt"
+    again = Library.open(sources_dir)  # indexed for good, not copied and then ignored
+    assert "nine weirs" in again.ask("Where were otters counted?").quotes[0].text
+
+
+def test_an_index_that_cannot_be_saved_is_reported_and_nothing_half_added_stays(
+        sources_dir: Path, tmp_path: Path, monkeypatch):
+    import sqlite3
+
+    from qa.store import Store
+
+    def full_disk(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    new = tmp_path / "new.txt"
+    new.write_text("New story\n\nA new story about herons.\n")
+    library = Library.open(sources_dir)
+    monkeypatch.setattr(Store, "commit", full_disk)
+    with pytest.raises(LibraryError, match="Could not save the index"):
+        library.add([new])
+    monkeypatch.undo()
+    assert not (sources_dir / "new.txt").exists()
+    assert sorted(s.path.name for s in Library.open(sources_dir).sources) == [PLEDGE, VISIT]
