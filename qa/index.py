@@ -21,6 +21,7 @@ from qa.settings import Settings
 from qa.store import Store, deletion_variants
 
 CHUNK_CACHE = 512
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Scored postings kept between questions, in postings (about 12 bytes each).
 SCORED_POSTINGS_CACHE = 4_000_000
 
@@ -42,12 +43,18 @@ class StoredVocabulary:
         return self._spellings[norm]
 
     def near(self, norm: str, max_distance: int) -> list[str]:
-        # The store holds each word and its one-letter deletions; the question word's
-        # deletions up to ``max_distance`` meet them wherever an edit path exists (except a
-        # stored word two letters longer, which a distance-1 index cannot reach).
+        # The store holds each word and its one-letter deletions (SymSpell's neighbourhood,
+        # one level deep). A word within d edits shares a string with them once the question
+        # word's own deletions (up to d) are taken; where the stored word is the one that needs
+        # two deletions, one of its one-letter deletions is an insertion away from the question
+        # word's deletions, so those insertions are looked up too (only for d = 2, and only
+        # for words the sources lack: a question's misspellings).
         variants = {norm}
         for _ in range(max_distance):
-            variants = {shorter for word in variants for shorter in deletion_variants(word)}
+            variants |= {shorter for word in variants for shorter in deletion_variants(word)}
+        if max_distance >= 2:
+            variants |= {word[:i] + letter + word[i:] for word in list(variants)
+                         for i in range(len(word) + 1) for letter in _LETTERS}
         candidates = self._store.words_sharing_deletions(variants)
         return sorted(
             word for word in candidates

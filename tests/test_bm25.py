@@ -90,3 +90,19 @@ def test_scores_and_rankings_equal_rank_bm25s(tmp_path: Path, variant: str):
             check(index, documents, ids, variant, settings, rng)
         store.close()
 
+
+
+def test_near_words_are_found_at_every_edit_distance_up_to_two(tmp_path: Path):
+    from qa.index import StoredVocabulary
+
+    store = Store(tmp_path, "test")
+    words = ["normandy", "normans", "northumbria", "immunities", "immunity", "mitochondria"]
+    record = source("s", [["x"]])
+    record.surfaces = Counter({(word, word.capitalize()): 1 for word in words})
+    store.commit([record])
+    vocabulary = StoredVocabulary(store)
+    # Deletions, insertions (the stored word two letters longer too), substitutions, swaps.
+    for asked, wanted in [("normndy", "normandy"), ("immuniti", "immunity"), ("immunit", "immunities"),
+                          ("mitocondira", "mitochondria"), ("northumbra", "northumbria")]:
+        assert wanted in vocabulary.near(asked, 2), asked
+    assert "normandy" not in vocabulary.near("nrmndy", 1)
