@@ -2,7 +2,9 @@
 
 Bare `qa` opens the terminal UI. The core never imports the UI: the `qa` console script is
 `tui.launcher:main`, which hands `main` a function that opens it, and imports Textual only
-when that function runs, so the other commands start fast. `python -m qa` has no UI.
+when that function runs, so the other commands start fast. The UI gets the folder, not an
+open library: it opens the library itself, in the background, so it can show itself at once.
+`python -m qa` has no UI.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-OpenUI = Callable[[Library], None]
+OpenUI = Callable[[Path, Settings], int]  # the folder and settings in, an exit code out
 
 
 def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> int:
@@ -100,8 +102,7 @@ def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> in
             if open_ui is None:
                 parser.print_help()
                 return EXIT_OK
-            open_ui(Library.open(folder, settings, create=True))
-            return EXIT_OK
+            return open_ui(folder, settings)
         if args.command == "ask":
             return _ask(folder, settings, args.question, args.json)
         if args.command == "add":
