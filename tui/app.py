@@ -108,6 +108,10 @@ class QaApp(App[None]):
         self.set_interval(0.1, self._poll_progress)
         self._open()
 
+    def on_unmount(self) -> None:
+        if self.adding is not None:  # quitting stops an add; what it committed stays
+            self.adding.cancel.set()
+
     # -- opening ---------------------------------------------------------------------------
 
     @work(thread=True, group="open")

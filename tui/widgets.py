@@ -72,16 +72,22 @@ def citation_place(citation: Citation) -> str:
     return f"{place}, “{section}”" if section else place
 
 
+def quote_text(answer: Answer, index: int) -> Text:
+    """“The quote” [n], with the words that answer the question (when the answer says) in bold."""
+    quote = answer.quotes[index]
+    text = Text.assemble(("“", "dim"), shown(quote.text), ("”", "dim"), " ", (f"[{quote.citation}]", "bold"))
+    span = getattr(answer, "answer", None)  # the span arrives with the answer-quality work
+    if span is not None and span.quote == index:
+        text.stylize("bold underline", 1 + span.start, 1 + span.end)
+    return text
+
+
 class QuoteLine(Static):
-    """One quote with its [n] marker, the words that answer the question in bold; a click opens it."""
+    """One quote with its [n] marker; a click opens its citation."""
 
     def __init__(self, answer: Answer, index: int) -> None:
         quote = answer.quotes[index]
-        text = Text.assemble(("“", "dim"), shown(quote.text), ("”", "dim"), " ", (f"[{quote.citation}]", "bold"))
-        span = getattr(answer, "answer", None)  # the span arrives with the answer-quality work
-        if span is not None and span.quote == index:
-            text.stylize("bold underline", 1 + span.start, 1 + span.end)
-        super().__init__(text, classes="quote")
+        super().__init__(quote_text(answer, index), classes="quote")
         self.answer = answer
         self.citation = answer.citations[quote.citation - 1]
 
