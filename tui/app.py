@@ -377,7 +377,10 @@ class QaApp(App[None]):
         removed = {s.id for s in gone}
         if any(s.id in removed for s in self.within):
             remaining = [s for s in self.within if s.id not in removed]
-            self.ask_within(remaining) if remaining else self.action_ask_everywhere()
+            if remaining:
+                self.ask_within(remaining)
+            else:
+                self.action_ask_everywhere()
         self._opened_sources(sources)
 
     # -- conversation ----------------------------------------------------------------------

@@ -21,6 +21,11 @@ from tui.text import plural, shown, size
 NAMED_IN_CONFIRMATION = 8
 
 
+def haystack(source: Source) -> str:
+    """What a filter is matched against: the title and the file name, case folded."""
+    return f"{source.title} {source.path.name}".casefold()
+
+
 def matches(haystack: str, terms: Sequence[str]) -> bool:
     return all(term in haystack for term in terms)
 
@@ -41,7 +46,7 @@ class SourcesScreen(ModalScreen[None]):
     def __init__(self, sources: Sequence[Source]) -> None:
         super().__init__()
         self.sources = list(sources)
-        self.haystacks = [f"{s.title} {s.path.name}".casefold() for s in self.sources]
+        self.haystacks = [haystack(s) for s in self.sources]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="browser-dialog", classes="dialog"):
@@ -66,7 +71,7 @@ class SourcesScreen(ModalScreen[None]):
 
     def filter(self, value: str) -> None:
         terms = value.casefold().split()
-        shown_rows = [s for s, hay in zip(self.sources, self.haystacks) if matches(hay, terms)] \
+        shown_rows = [s for s, text in zip(self.sources, self.haystacks) if matches(text, terms)] \
             if terms else self.sources
         self.listing.set_rows(shown_rows)
         self._count()
@@ -133,7 +138,7 @@ class SourcesScreen(ModalScreen[None]):
                 self.app.remove_sources(sources)
                 gone = {s.id for s in sources}
                 self.sources = [s for s in self.sources if s.id not in gone]
-                self.haystacks = [f"{s.title} {s.path.name}".casefold() for s in self.sources]
+                self.haystacks = [haystack(s) for s in self.sources]
                 self.listing.marked -= gone
                 self.filter(self.query_one("#browser-filter", Input).value)
 
