@@ -2,7 +2,9 @@
 
 Bare `qa` opens the terminal UI. The core never imports the UI: the `qa` console script is
 `tui.launcher:main`, which hands `main` a function that opens it, and imports Textual only
-when that function runs, so the other commands start fast. `python -m qa` has no UI.
+when that function runs, so the other commands start fast. The UI gets the folder, not an
+open library: it opens the library itself, in the background, so it can show itself at once.
+`python -m qa` has no UI.
 """
 
 from __future__ import annotations
@@ -125,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-OpenUI = Callable[[Library], None]
+OpenUI = Callable[[Path, Settings], int]  # the folder and settings in, an exit code out
 
 
 def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> int:
@@ -202,8 +204,7 @@ def _open_ui(parser: argparse.ArgumentParser, explicit: Path | None, settings: S
         parser.print_help()
         fail("the terminal UI needs a terminal; give a command, such as `qa ask QUESTION`.")
         return EXIT_USAGE
-    open_ui(Library.open(default_folder(explicit), settings, create=True))
-    return EXIT_OK
+    return open_ui(default_folder(explicit), settings)  # the UI opens the library itself, in a worker
 
 
 def _ask(folder: Path, settings: Settings, question: str, as_json: bool, conversation: bool = False) -> int:

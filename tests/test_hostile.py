@@ -96,25 +96,46 @@ def test_json_keeps_the_exact_text(sources_dir: Path, home: Path):
 
 
 async def test_the_ui_shows_hostile_text_inert(sources_dir: Path, tmp_path: Path):
-    from qa import Library
-    from test_tui import ask, make_app, rendered
-    from textual.widgets import Static
-    from tui.screens import PassageScreen
-    from tui.widgets import CitationLine, QuestionView, QuoteLine, SourcesPanel
+    from textual.widgets import Input, Static
 
-    (sources_dir / EVIL_NAME).write_text(EVIL_TEXT)
+    from qa import Library
+    from tests.tui_pilot import ask, make_app, notifications, ready, rendered, wait_until
+    from tui.browser import SourcesScreen
+    from tui.source_list import SourceList
+    from tui.viewer import PassageScreen
+    from tui.widgets import CitationLine, QuestionView, QuoteLine
+
+    def rows(listing: SourceList) -> list[str]:
+        return ["".join(segment.text for segment in listing.render_line(y)) for y in range(len(listing.rows))]
+
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / EVIL_NAME).write_text(EVIL_TEXT)
+    (incoming / "broken\x1b[2J.pdf").write_bytes(b"not a PDF \x1b]0;pwned\x07")
+    (incoming / "table.csv").write_text("a,b\n")
     app = make_app(Library.open(sources_dir), tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+o")
+        app.screen.query_one(Input).value = str(incoming)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any(m.startswith("Added") for m in notifications(app)), "the add")
+        [summary] = [m for m in notifications(app) if m.startswith("Added")]
+        assert summary.startswith("Added 1 source, 1 file of other formats skipped, 1 skipped: ")
+        assert "broken␛[2J.pdf" in summary
         view = await ask(app, pilot, "When did the zebra \x1b[2J cross the road?")
         shown = [rendered(view.query(QuoteLine).first()), rendered(view.query_one(CitationLine)),
-                 rendered(app.query(QuestionView).last()),
-                 *(rendered(panel) for panel in app.query_one(SourcesPanel).query(Static))]
+                 rendered(app.query(QuestionView).last()), *rows(app.query_one(".panel-list", SourceList))]
         assert "␛[2J crossed the" in shown[0] and "Zebra ␛]0;owned␇crossing" in shown[1]
         view.focus()
         await pilot.press("1")
-        await pilot.pause()
-        assert isinstance(app.screen, PassageScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, PassageScreen), "the viewer")
         shown += [rendered(line) for line in app.screen.query(Static)]
+        await pilot.press("escape", "f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen), "the browser")
+        shown += rows(app.screen.query_one(SourceList))
+        assert any("Zebra ␛]0;owned␇crossing" in row for row in shown[-3:])
+        shown += notifications(app)
         assert_inert(*shown)
 
 

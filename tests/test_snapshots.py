@@ -1,59 +1,105 @@
-"""What a person sees, pinned as SVG snapshots at 80×24 (update with `pytest --snapshot-update`)."""
+"""What a person sees, pinned as SVG snapshots (update with `pytest --snapshot-update`)."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 
 from qa import Library
+from qa import history as saved
+from tests.tui_pilot import gated_add, make_app, many_sources, wait_until
 from tui.app import QaApp
+from tui.browser import SourcesScreen
 from tui.widgets import AnswerView, QuestionInput
 
-SIZE = (80, 24)
+SMALL, LARGE = (80, 24), (120, 40)
 
 
 @pytest.fixture
 def app(library: Library, tmp_path: Path) -> QaApp:
-    return QaApp(library, export_dir=tmp_path, cursor_blink=False)
+    return make_app(library, tmp_path)
+
+
+async def opened(pilot) -> None:
+    await wait_until(pilot, lambda: pilot.app.library is not None, "the library to open")
 
 
 async def ask(pilot, question: str) -> None:
+    await opened(pilot)
     pilot.app.query_one(QuestionInput).value = question
     await pilot.press("enter")
-    for _ in range(200):
-        await pilot.pause(0.02)
-        if pilot.app.query(AnswerView):
-            break
-    await pilot.pause()
+    await wait_until(pilot, lambda: pilot.app.query(AnswerView), "the answer")
 
 
-def test_welcome_screen(snap_compare, app):
-    assert snap_compare(app, terminal_size=SIZE)
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_start_up_while_the_library_opens(snap_compare, library: Library, tmp_path: Path, size):
+    gate = threading.Event()
+    app = QaApp(library.folder, lambda: gate.wait(10) and library, export_dir=tmp_path, cursor_blink=False)
+    try:
+        assert snap_compare(app, terminal_size=size, press=[*"How many officers"])
+    finally:
+        gate.set()
 
 
-def test_answered_question(snap_compare, app):
-    async def run_before(pilot):
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_indexing_progress(snap_compare, app: QaApp, library: Library, tmp_path: Path, size, monkeypatch):
+    gate, reported = threading.Event(), threading.Event()
+    monkeypatch.setattr(library, "add", gated_add(library, gate, reported))
+
+    async def run_before(pilot) -> None:
+        await opened(pilot)
+        app.start_add([tmp_path])
+        await wait_until(pilot, lambda: app.add_progress is not None, "progress")
+
+    try:
+        assert snap_compare(app, terminal_size=size, run_before=run_before)
+    finally:
+        gate.set()
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_sources_browser_filtered(snap_compare, app: QaApp, size):
+    async def run_before(pilot) -> None:
+        await opened(pilot)
+        app.push_screen(SourcesScreen(many_sources(10_000)))
+        await pilot.press(*"number 12", "down", "tab", "space")
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_conversation_restored(snap_compare, app: QaApp, library: Library, size):
+    answers = [library.ask("How many officers has Kenya pledged to send?"),
+               library.ask("How many people have been displaced?")]
+    saved.save(library.folder, saved.History(questions=[a.question for a in answers], answers=answers))
+
+    async def run_before(pilot) -> None:
+        await opened(pilot)
+        pilot.app.query(AnswerView).last().focus()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_answered_question(snap_compare, app: QaApp):
+    async def run_before(pilot) -> None:
         await pilot.press("ctrl+b")
         await ask(pilot, "How many people have been displaced?")
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
 
 
-def test_passage_viewer(snap_compare, app):
-    async def run_before(pilot):
+def test_passage_viewer(snap_compare, app: QaApp):
+    async def run_before(pilot) -> None:
         await ask(pilot, "How many people have been displaced?")
         pilot.app.query_one(AnswerView).focus()
         await pilot.press("2")
         await pilot.wait_for_scheduled_animations()
         await pilot.pause(0.2)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
 
 
-def test_add_source_dialog(snap_compare, app):
-    assert snap_compare(app, terminal_size=SIZE, press=["ctrl+o"])
-
-
-def test_help_screen(snap_compare, app):
-    assert snap_compare(app, terminal_size=SIZE, press=["f1"])
+def test_help_screen(snap_compare, app: QaApp):
+    assert snap_compare(app, terminal_size=SMALL, press=["f1"])

@@ -1,45 +1,24 @@
-"""The terminal UI driven as a person would, through Textual's Pilot."""
+"""The conversation and the passage viewer, driven as a person would through Textual's Pilot."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
-from textual.widgets import Input, Static
+from rich.style import Style
+from textual.containers import VerticalScroll
+from textual.widgets import Static
 
 from qa import Library
+from qa import history as saved
+from qa.models import AnswerSpan
+from tests.tui_pilot import ask, make_app, ready, rendered, wait_until
 from tui.app import QaApp
-from tui.screens import AddSourceScreen, HelpScreen, PassageScreen
-from tui.widgets import AnswerView, CitationLine, QuestionInput, QuoteLine
-
-
-def make_app(library: Library, tmp_path: Path) -> QaApp:
-    return QaApp(library, export_dir=tmp_path, cursor_blink=False)
-
-
-async def wait_until(pilot, condition, what: str) -> None:
-    """Let the app run until ``condition()`` holds (workers answer on their own time)."""
-    for _ in range(200):
-        await pilot.pause(0.02)
-        if condition():
-            await pilot.pause()
-            return
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-async def wait_for_answers(app: QaApp, pilot, count: int) -> list[AnswerView]:
-    await wait_until(pilot, lambda: len(app.query(AnswerView)) >= count, f"answer #{count}")
-    return list(app.query(AnswerView))
-
-
-async def ask(app: QaApp, pilot, question: str) -> AnswerView:
-    expected = len(app.query(AnswerView)) + 1
-    app.query_one(QuestionInput).value = question
-    await pilot.press("enter")
-    return (await wait_for_answers(app, pilot, expected))[-1]
-
-
-def rendered(widget: Static) -> str:
-    return str(widget.render())
+from tui.dialogs import HelpScreen
+from tui.finder import FindBar
+from tui.viewer import PassageScreen, editor_command
+from tui.widgets import (AnswerView, CitationLine, QuestionInput, QuestionView, QuoteLine, citation_text,
+                         quote_text)
 
 
 async def test_a_question_shows_a_quote_and_its_citation(library: Library, tmp_path: Path):
@@ -53,14 +32,6 @@ async def test_a_question_shows_a_quote_and_its_citation(library: Library, tmp_p
         assert app.focused is app.query_one(QuestionInput)
 
 
-async def test_follow_up_uses_the_conversation(library: Library, tmp_path: Path):
-    app = make_app(library, tmp_path)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await ask(app, pilot, "How many Kenyan officers are patrolling in Haiti?")
-        view = await ask(app, pilot, "And how many are still in training?")
-        assert "undergoing training" in rendered(view.query(QuoteLine).first())
-
-
 async def test_not_covered_answer_is_shown_differently(library: Library, tmp_path: Path):
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -70,11 +41,36 @@ async def test_not_covered_answer_is_shown_differently(library: Library, tmp_pat
         assert not view.query(QuoteLine)
 
 
-async def test_input_history(library: Library, tmp_path: Path):
+async def test_a_follow_up_can_be_asked_again_on_its_own(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ask(app, pilot, "How many Kenyan officers are patrolling in Haiti?")
+        follow_up = await ask(app, pilot, "And how many are still in training?")
+        assert follow_up.answer.interpreted_as
+        assert "undergoing training" in rendered(follow_up.query(QuoteLine).first())
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: len(app.query(AnswerView)) == 3, "the question asked again")
+        again = app.query(AnswerView).last()
+        assert again.answer.question == "And how many are still in training?"
+        assert again.answer.interpreted_as is None
+        # From the answer itself, too: r on a selected follow-up.
+        follow_up.focus()
+        await pilot.press("r")
+        await wait_until(pilot, lambda: len(app.query(AnswerView)) == 4, "r to ask it again")
+        assert app.query(AnswerView).last().answer.interpreted_as is None
+
+
+async def test_questions_and_the_conversation_survive_a_restart(library: Library, tmp_path: Path):
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
         await ask(app, pilot, "When was the MSS authorized?")
         await ask(app, pilot, "Who is the main sponsor?")
+    assert saved.history_path(library.folder).exists()
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        assert [q.question for q in app.query(QuestionView)] == ["When was the MSS authorized?",
+                                                               "Who is the main sponsor?"]
+        assert len(app.query(AnswerView)) == 2
         box = app.query_one(QuestionInput)
         await pilot.press("up")
         assert box.value == "Who is the main sponsor?"
@@ -82,59 +78,131 @@ async def test_input_history(library: Library, tmp_path: Path):
         assert box.value == "When was the MSS authorized?"
         await pilot.press("down", "down")
         assert box.value == ""
+        # A restored answer is as live as a new one: its citations open.
+        await ready(app, pilot)
+        app.query(AnswerView).first().focus()
+        await pilot.press("1")
+        assert isinstance(app.screen, PassageScreen)
 
 
-async def test_citation_opens_the_passage_with_the_quote_highlighted(library: Library, tmp_path: Path):
+async def test_clear_twice_keeps_one_welcome_and_forgets_the_conversation(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ask(app, pilot, "When was the MSS authorized?")
+        await pilot.press("ctrl+l")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.is_running
+        assert len(app.query(".welcome")) == 1 and not app.query(AnswerView)
+    assert saved.load(library.folder).answers == []
+
+
+async def test_citations_open_step_and_close_back_to_the_question_box(library: Library, tmp_path: Path):
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
         view = await ask(app, pilot, "How many people have been displaced?")
         view.focus()
         await pilot.press("2")
-        await pilot.pause()
         screen = app.screen
         assert isinstance(screen, PassageScreen)
-        cited = screen.query_one(".cited", Static)
-        text = cited.render()
-        assert "578,000" in str(text)
+        text = screen.query_one(".cited", Static).render()
         highlighted = [str(text)[span.start:span.end] for span in text.spans
                        if getattr(span.style, "reverse", False)]
         assert highlighted and "578,000 Haitians had been internally displaced" in highlighted[0]
+        count = len(view.answer.citations)
+        assert f"[2] of {count}" in rendered(screen.query_one("#passage-title", Static))
+        for _ in range(count - 1):  # round the others, back to the first
+            await pilot.press("n")
+        assert f"[1] of {count}" in rendered(screen.query_one("#passage-title", Static))
+        assert "700,000" in rendered(screen.query_one(".cited", Static))
+        await pilot.press("p", "n", "n")
+        assert "578,000" in rendered(screen.query_one(".cited", Static))
         await pilot.press("escape")
         assert not isinstance(app.screen, PassageScreen)
+        assert app.focused is app.query_one(QuestionInput)
         await pilot.click(view.query(QuoteLine).first())
-        await pilot.pause()
         assert isinstance(app.screen, PassageScreen)
-        assert "700,000" in str(app.screen.query_one(".cited", Static).render())
 
 
-async def test_adding_a_source_through_the_dialog_then_asking_about_it(library: Library, tmp_path: Path):
-    article = tmp_path / "eruption.txt"
-    article.write_text("Volcano erupts near Grindavik\n\nThe volcano near Grindavik erupted on Tuesday night.\n")
+async def test_search_within_a_source(library: Library, tmp_path: Path):
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("ctrl+o")
-        assert isinstance(app.screen, AddSourceScreen)
-        app.screen.query_one(Input).value = str(article)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: not isinstance(app.screen, AddSourceScreen), "the dialog to close")
-        assert any(s.title == "Volcano erupts near Grindavik" for s in library.sources)
-        view = await ask(app, pilot, "When did the volcano erupt?")
-        assert "Tuesday night" in rendered(view.query(QuoteLine).first())
+        view = await ask(app, pilot, "How many people have been displaced?")
+        view.focus()
+        await pilot.press("1", "slash")
+        await pilot.press(*"drones", "enter")
+        found = app.screen.query(".found")
+        assert len(found) == 1 and "drones" in rendered(found.first())
+        await pilot.press("escape", "escape")
+        assert app.focused is app.query_one(QuestionInput)
 
 
-async def test_a_bad_path_shows_the_error_in_the_dialog(library: Library, tmp_path: Path):
-    bad = tmp_path / "table.csv"
-    bad.write_text("a,b\n")
+async def test_e_opens_the_source_in_the_editor_at_the_passage(library: Library, tmp_path: Path,
+                                                               monkeypatch):
+    runs: list[list[str]] = []
+    monkeypatch.setenv("EDITOR", "myeditor --wait")
+    monkeypatch.setattr("tui.viewer.subprocess.run", lambda command, check: runs.append(command))
+    monkeypatch.setattr(QaApp, "suspend", lambda app: contextlib.nullcontext())
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("ctrl+o")
-        for path, message in ((tmp_path / "missing.txt", "does not exist"), (bad, "not a supported format")):
-            app.screen.query_one(Input).value = str(path)
-            await pilot.press("enter")
-            await wait_until(pilot, lambda: message in rendered(app.screen.query_one("#add-error", Static)),
-                             f"the error {message!r}")
-            assert isinstance(app.screen, AddSourceScreen)
-            assert message in rendered(app.screen.query_one("#add-error", Static))
+        view = await ask(app, pilot, "How many people have been displaced?")
+        view.focus()
+        await pilot.press("1", "e")
+    citation = view.answer.citations[0]
+    line = library.text(citation.source)[:citation.start].count("\n") + 1
+    assert runs == [["myeditor", "--wait", f"+{line}", str(citation.path)]]
+    assert editor_command(citation.path, 3, {}) is None
+
+
+def test_a_citation_names_its_section_and_page(library: Library):
+    answer = library.ask("How many people have been displaced?")
+    citation = answer.citations[0].model_copy(update={"section": "Displacement", "page": 14})
+    assert str(citation_text(citation)) == f"[1] {citation.title} › Displacement, p. 14"
+
+
+def test_the_answering_words_are_bold_and_a_cut_quote_shows_its_cuts(library: Library):
+    answer = library.ask("How many people have been displaced?")
+    quote = answer.quotes[0]
+    start = quote.text.index("700,000")
+    marked = answer.model_copy(update={
+        "answer": AnswerSpan(quote=0, start=start, end=start + 7),
+        "quotes": [quote.model_copy(update={"cut_start": True, "cut_end": True}), *answer.quotes[1:]],
+    })
+    text = quote_text(marked, 0)
+    bold = [str(text)[span.start:span.end] for span in text.spans if Style.parse(str(span.style)).bold]
+    assert bold[0] == "700,000"
+    assert str(text).startswith(f"“…{quote.text}…”")
+
+
+async def test_copy_any_answer_and_find_in_the_conversation(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        first = await ask(app, pilot, "How many officers has Kenya pledged to send?")
+        await ask(app, pilot, "How many people have been displaced?")
+        first.focus()
+        await pilot.press("c")
+        assert "## How many officers has Kenya pledged to send?" in app.clipboard
+        assert "displaced" not in app.clipboard
+        app.query_one(QuestionInput).focus()
+        await pilot.press("ctrl+f", *"pledged")
+        assert app.query_one(FindBar).matches[-1] is first
+        assert first.has_class("found-current")
+        assert "2 of 2" in rendered(app.query_one("#find-count", Static))  # its question, then it
+        await pilot.press("escape")
+        assert not app.query(".found") and app.focused is app.query_one(QuestionInput)
+
+
+async def test_page_keys_scroll_the_conversation_from_the_question_box(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for question in ("How many people have been displaced?", "When was the MSS authorized?"):
+            await ask(app, pilot, question)
+        chat = app.query_one("#chat", VerticalScroll)
+        await wait_until(pilot, lambda: chat.scroll_y == chat.max_scroll_y, "the newest answer in view")
+        bottom = chat.scroll_y
+        await pilot.press("pageup")
+        await wait_until(pilot, lambda: chat.scroll_y < bottom, "the conversation to scroll up")
+        assert app.focused is app.query_one(QuestionInput)
 
 
 async def test_export_writes_markdown(library: Library, tmp_path: Path):
@@ -146,31 +214,41 @@ async def test_export_writes_markdown(library: Library, tmp_path: Path):
         text = exported.read_text()
         assert "## How many officers has Kenya pledged to send?" in text
         assert "> To combat the gangs" in text and "[1]" in text
-        assert "1. Kenya pledges 600 more officers to Haiti, paragraph 1" in text
 
 
 async def test_markup_in_a_source_is_shown_literally(sources_dir: Path, tmp_path: Path):
     (sources_dir / "tricky.txt").write_text(
         "Markup test page\n\nThe zebra said [@click=app.quit]quit[/] and [bold red]x[/] loudly.\n")
-    library = Library.open(sources_dir)
-    app = make_app(library, tmp_path)
+    app = make_app(Library.open(sources_dir), tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
         view = await ask(app, pilot, "What did the zebra say?")
         quote = view.query(QuoteLine).first()
         assert "[@click=app.quit]quit[/] and [bold red]x[/]" in rendered(quote)
         await pilot.click(quote)
-        await pilot.pause()
         assert app.is_running and isinstance(app.screen, PassageScreen)
-        assert "[bold red]x[/]" in str(app.screen.query_one(".cited", Static).render())
+        assert "[bold red]x[/]" in rendered(app.screen.query_one(".cited", Static))
 
 
-async def test_help_and_sources_panel(library: Library, tmp_path: Path):
+async def test_help_returns_focus_and_the_sidebar_hides(library: Library, tmp_path: Path):
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
+        view = await ask(app, pilot, "When was the MSS authorized?")
+        view.focus()
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
+        assert app.focused is app.query_one(QuestionInput)
+        await pilot.press(*"typed")
+        assert app.query_one(QuestionInput).value == "typed"
         panel = app.query_one("#sources-panel")
         assert panel.display
         await pilot.press("ctrl+b")
         assert not panel.display
+
+
+async def test_the_sidebar_is_a_share_of_the_width(library: Library, tmp_path: Path):
+    for width, expected in ((80, 24), (120, 33), (200, 48)):
+        app = make_app(library, tmp_path)
+        async with app.run_test(size=(width, 30)) as pilot:
+            await pilot.pause()
+            assert app.query_one("#sources-panel").outer_size.width == expected

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from qa.cli import main as cli_main
-from qa.library import Library
+from qa.settings import Settings
 
 
-def open_ui(library: Library) -> None:
+def open_ui(folder: Path, settings: Settings) -> int:
     from tui.app import run  # Textual loads only when the UI opens.
 
-    run(library)
+    return run(folder, settings)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""The chat's widgets. Text from sources and users is always `rich.text.Text`, never markup."""
+"""The chat's widgets. Text from sources and users reaches them only through `tui.text.shown`."""
 
 from __future__ import annotations
 
@@ -10,8 +10,12 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from qa.display import inert, plural
+from qa.display import plural
 from qa.models import Answer, Citation, Source
+from qa.transcript import to_markdown
+from tui.indexing import IndexingStatus
+from tui.source_list import SourceList
+from tui.text import shown
 
 
 class QuestionInput(Input):
@@ -26,6 +30,11 @@ class QuestionInput(Input):
         super().__init__(**kwargs)
         self.history: list[str] = []
         self._position = 0
+
+    def recall(self, questions: list[str]) -> None:
+        """Start with the questions of earlier sessions."""
+        self.history = list(questions)
+        self._position = len(self.history)
 
     def remember(self, question: str) -> None:
         if not self.history or self.history[-1] != question:
@@ -49,13 +58,40 @@ class OpenCitation(Message):
         self.citation = citation
 
 
+class AskAgain(Message):
+    """A reader wants a question answered on its own, not as a follow-up."""
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+
+def citation_text(citation: Citation) -> Text:
+    """[n] Title › Section, p. 14: the title plain, where in it dim (the place starts with the title)."""
+    return Text.assemble((f"[{citation.n}] ", "bold"), shown(citation.title),
+                         shown(citation.place.removeprefix(citation.title), "dim"))
+
+
+def quote_text(answer: Answer, index: int) -> Text:
+    """“The quote” [n], with the words that answer the question (when the answer says) in bold.
+
+    A quote cut from an over-long sentence shows "…" where words were left out.
+    """
+    quote = answer.quotes[index]
+    body = shown(quote.text, multiline=True)  # inert keeps every offset, so the span still fits
+    span = answer.answer
+    if span is not None and span.quote == index:
+        body.stylize("bold underline", span.start, span.end)
+    return Text.assemble(("“", "dim"), ("…" if quote.cut_start else ""), body, ("…" if quote.cut_end else ""),
+                         ("”", "dim"), " ", (f"[{quote.citation}]", "bold"))
+
+
 class QuoteLine(Static):
-    """One quote with its [n] marker; clicking it opens the citation."""
+    """One quote with its [n] marker; a click opens its citation."""
 
     def __init__(self, answer: Answer, index: int) -> None:
         quote = answer.quotes[index]
-        text = Text.assemble(("“", "dim"), inert(quote.text, multiline=True), ("”", "dim"), " ", (f"[{quote.citation}]", "bold"))
-        super().__init__(text, classes="quote")
+        super().__init__(quote_text(answer, index), classes="quote")
         self.answer = answer
         self.citation = answer.citations[quote.citation - 1]
 
@@ -68,9 +104,7 @@ class CitationLine(Static):
     """A cited source in the answer's list; clicking it opens the passage."""
 
     def __init__(self, answer: Answer, citation: Citation) -> None:
-        text = Text.assemble((f"[{citation.n}] ", "bold"), inert(citation.title),
-                             (f", paragraph {citation.paragraph}", "dim"))
-        super().__init__(text, classes="citation")
+        super().__init__(citation_text(citation), classes="citation")
         self.answer = answer
         self.citation = citation
 
@@ -81,14 +115,20 @@ class CitationLine(Static):
 
 class QuestionView(Static):
     def __init__(self, question: str) -> None:
-        super().__init__(Text(inert(question)), classes="question")
+        super().__init__(shown(question), classes="question")
+        self.question = question
 
 
 class AnswerView(Vertical):
-    """An answer: quotes, then its cited sources. Focus it and press a number to open one."""
+    """An answer: quotes, then its cited sources. Select it to open, copy or re-ask it by key."""
 
     can_focus = True
-    BINDINGS = [Binding(str(n), f"open({n})", f"Open [{n}]", show=False) for n in range(1, 10)]
+    BINDINGS = [
+        Binding("1", "open(1)", "Open [n]", key_display="1-9"),
+        *[Binding(str(n), f"open({n})", f"Open [{n}]", show=False) for n in range(2, 10)],
+        Binding("c", "copy", "Copy"),
+        Binding("r", "ask_again", "Ask on its own", show=False),
+    ]
 
     def __init__(self, answer: Answer) -> None:
         super().__init__(classes="answer" if answer.answered else "answer not-covered")
@@ -97,32 +137,79 @@ class AnswerView(Vertical):
     def compose(self) -> ComposeResult:
         answer = self.answer
         if answer.suggestions:
-            yield Static(Text(f"Did you mean: {inert(', '.join(answer.suggestions))}?"), classes="note")
+            yield Static(Text.assemble("Did you mean: ", shown(", ".join(answer.suggestions)), "?"), classes="note")
         if answer.interpreted_as:
             earlier = answer.interpreted_as.split(" → ")[0]
-            yield Static(Text(f"Read as a follow-up to: {inert(earlier)}"), classes="note")
+            yield Static(Text.assemble("Read as a follow-up to: ", shown(earlier),
+                                       (" (r asks it on its own)", "dim")), classes="note")
         if not answer.answered:
-            yield Static(Text(inert(answer.text, multiline=True)), classes="refusal")
+            yield Static(shown(answer.text, multiline=True), classes="refusal")
             return
         for index in range(len(answer.quotes)):
             yield QuoteLine(answer, index)
         for citation in answer.citations:
             yield CitationLine(answer, citation)
 
+    def on_focus(self) -> None:
+        self.border_subtitle = "1-9 open · c copy" + (" · r on its own" if self.answer.interpreted_as else "")
+
+    def on_blur(self) -> None:
+        self.border_subtitle = ""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "ask_again":
+            return self.answer.interpreted_as is not None
+        return True
+
+    def searchable(self) -> str:
+        answer = self.answer
+        return "\n".join([answer.text, *(q.text for q in answer.quotes), *(c.title for c in answer.citations)])
+
     def action_open(self, n: int) -> None:
         if 1 <= n <= len(self.answer.citations):
             self.post_message(OpenCitation(self.answer, self.answer.citations[n - 1]))
 
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(to_markdown([self.answer], title="Answer"))
+        self.notify("The answer is on the clipboard, as Markdown.")
+
+    def action_ask_again(self) -> None:
+        self.post_message(AskAgain(self.answer.question))
+
 
 class SourcesPanel(Vertical):
-    """The list of sources: title, paragraphs, file name."""
+    """The sidebar: how many sources, adding progress, and the list (enter or click opens one)."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Sources", style="bold"), classes="panel-title")
+        yield IndexingStatus(classes="indexing")
+        yield SourceList(detailed=False, markable=False, classes="panel-list")
+
+    def on_mount(self) -> None:
+        self.query_one(IndexingStatus).display = False
+
+    def loading(self) -> None:
+        self.query_one(".panel-title", Static).update(Text("Sources: opening…", style="bold"))
 
     def show(self, sources: list[Source]) -> None:
-        self.remove_children()
-        self.mount(Static(Text(f"Sources ({len(sources)})", style="bold"), classes="panel-title"))
-        if not sources:
-            self.mount(Static(Text("No sources yet: add one with ctrl+o."), classes="source"))
-        for source in sources:
-            self.mount(Static(Text.assemble(
-                inert(source.title), "\n", (f"{plural(source.paragraphs, 'paragraph')} · {inert(source.path.name)}", "dim")
-            ), classes="source"))
+        title = f"Sources ({len(sources):,})" if sources else "No sources yet: ctrl+o adds one."
+        self.query_one(".panel-title", Static).update(Text(title, style="bold"))
+        self.query_one(SourceList).set_rows(sources)
+
+
+def welcome(sources: list[Source] | None) -> Text:
+    """What the empty chat says: how answers work, and what the library holds."""
+    text = Text("Ask a question: answers are sentences quoted word for word from your sources, "
+                "with [n] citations you can open.\n\n")
+    if sources is None:
+        text.append("Opening the library… you can type your question now.\n", style="italic")
+    elif sources:
+        text.append(f"{plural(len(sources), 'source')}", style="bold")
+        text.append(", including:\n" if len(sources) > 3 else ":\n")
+        for source in sources[:3]:
+            text.append("  • ").append_text(shown(" ".join(source.title.split()))).append("\n")
+        text.append("f2 browses them; there you can also ask within chosen ones.\n")
+    else:
+        text.append("No sources yet: press ctrl+o to add a file or folder.\n")
+    text.append("\nf1 shows every key.", style="dim")
+    return text

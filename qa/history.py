@@ -1,0 +1,46 @@
+"""What a conversation leaves behind: the questions asked and the last conversation, per library.
+
+Kept in ``<sources>/.qa/conversation.json`` (the folder's ``.gitignore`` of ``*`` covers it),
+written atomically after each answer so a crash loses at most the answer being written. A
+missing or unreadable file is an empty history, never an error: history is a convenience.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from qa.models import Answer
+from qa.store import INDEX_DIR, atomic_write
+
+HISTORY_FILE = "conversation.json"
+# Enough to scroll back through weeks of questions; a conversation longer than this is cut
+# from the front, so the file stays small enough to rewrite after every answer.
+MAX_QUESTIONS = 1000
+MAX_ANSWERS = 100
+
+
+class History(BaseModel):
+    questions: list[str] = []
+    answers: list[Answer] = []
+
+
+def history_path(folder: Path) -> Path:
+    return folder / INDEX_DIR / HISTORY_FILE
+
+
+def load(folder: Path) -> History:
+    """The saved history of the library in ``folder``, or an empty one."""
+    try:
+        return History.model_validate_json(history_path(folder).read_bytes())
+    except (OSError, ValueError, ValidationError):
+        return History()
+
+
+def save(folder: Path, history: History) -> None:
+    """Replace the saved history. Raises OSError when the folder cannot be written."""
+    path = history_path(folder)
+    path.parent.mkdir(exist_ok=True)
+    kept = History(questions=history.questions[-MAX_QUESTIONS:], answers=history.answers[-MAX_ANSWERS:])
+    atomic_write(path, kept.model_dump_json().encode())

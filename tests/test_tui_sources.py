@@ -1,0 +1,181 @@
+"""Opening, adding, browsing and removing sources in the terminal UI, with slow work made slow on purpose."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from qa import Library, LibraryError
+from tests.tui_pilot import (ask, gated_add, make_app, many_sources, notifications, ready, rendered,
+                              wait_until)
+from tui.app import QaApp
+from tui.browser import SourcesScreen
+from tui.dialogs import AddSourceScreen, ConfirmScreen
+from tui.indexing import IndexingStatus
+from tui.source_list import SourceList
+from tui.viewer import PassageScreen
+from tui.widgets import AnswerView, QuestionInput, QuoteLine, SourcesPanel
+
+
+def article(folder: Path, name: str, title: str, body: str) -> Path:
+    path = folder / name
+    path.write_text(f"{title}\n\n{body}\n")
+    return path
+
+
+async def test_typing_is_accepted_while_the_library_opens(library: Library, tmp_path: Path):
+    opened = threading.Event()
+
+    def slow_open() -> Library:
+        opened.wait(10)
+        return library
+
+    app = QaApp(library.folder, slow_open, export_dir=tmp_path, cursor_blink=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        assert "Opening the library" in rendered(app.query_one(".welcome", Static))
+        assert app.focused is app.query_one(QuestionInput)
+        await pilot.press(*"When was the MSS authorized?", "enter")
+        assert app.query(".pending") and not app.query(AnswerView)
+        opened.set()
+        await wait_until(pilot, lambda: app.query(AnswerView), "the waiting question's answer")
+        assert not app.query(".pending")
+        assert "2 sources" in rendered(app.query_one(".welcome", Static))
+
+
+async def test_a_library_that_cannot_open_ends_the_app_with_the_reason(tmp_path: Path):
+    def failing_open() -> Library:
+        raise LibraryError(f"{tmp_path / 'x'} is not a folder.")
+
+    app = QaApp(tmp_path, failing_open, cursor_blink=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_until(pilot, lambda: not app.is_running, "the app to exit")
+    assert app.return_code == 1
+
+
+async def test_adding_shows_progress_can_be_hidden_and_still_reports(library: Library, tmp_path: Path,
+                                                                     monkeypatch):
+    new = tmp_path / "new"
+    new.mkdir()
+    article(new, "eruption.txt", "Volcano erupts near Grindavik", "The volcano near Grindavik erupted on Tuesday night.")
+    article(new, "flood.txt", "River floods the valley", "The river flooded the valley on Monday.")
+    (new / "empty.txt").write_text("")
+    gate, reported = threading.Event(), threading.Event()
+    monkeypatch.setattr(library, "add", gated_add(library, gate, reported))
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+o")
+        app.screen.query_one(Input).value = str(new)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "1 of 3 files · 25% · second-report.txt"
+                         in rendered(app.screen.query_one(".indexing-label", Static)), "progress in the dialog")
+        await pilot.click("#add-hide")
+        assert not isinstance(app.screen, AddSourceScreen) and app.focused is app.query_one(QuestionInput)
+        sidebar = app.query_one(SourcesPanel).query_one(IndexingStatus)
+        assert sidebar.display and "25%" in rendered(sidebar.query_one(".indexing-label", Static))
+        gate.set()
+        await wait_until(pilot, lambda: not sidebar.display, "the add to finish")
+        await wait_until(pilot, lambda: len(app.query_one(".panel-list", SourceList).rows) == 4,
+                         "the sidebar to list the new sources")
+        [message] = [m for m in notifications(app) if m.startswith("Added")]
+        assert message == "Added 2 sources, 1 skipped: empty.txt is empty."
+        view = await ask(app, pilot, "When did the volcano erupt?")
+        assert "Tuesday night" in rendered(view.query(QuoteLine).first())
+
+
+async def test_escape_cancels_an_add(library: Library, tmp_path: Path, monkeypatch):
+    source = article(tmp_path, "eruption.txt", "Volcano erupts", "The volcano erupted on Tuesday night.")
+    gate, reported = threading.Event(), threading.Event()
+    monkeypatch.setattr(library, "add", gated_add(library, gate, reported))
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+o")
+        app.screen.query_one(Input).value = str(source)
+        await pilot.press("enter")
+        await wait_until(pilot, reported.is_set, "the add to start")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.adding is None, "the add to stop")
+        assert any(m.startswith("Cancelled. Added 0 sources") for m in notifications(app))
+        assert len(library.sources) == 2
+
+
+async def test_a_bad_path_shows_the_error_in_the_dialog(library: Library, tmp_path: Path):
+    bad = tmp_path / "table.csv"
+    bad.write_text("a,b\n")
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+o")
+        for path, message in ((tmp_path / "missing.txt", "does not exist"), (bad, "not a supported format")):
+            app.screen.query_one(Input).value = str(path)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: message in rendered(app.screen.query_one("#add-error", Static)),
+                             f"the error {message!r}")
+            assert isinstance(app.screen, AddSourceScreen)
+
+
+async def test_the_browser_filters_ten_thousand_sources_as_you_type(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        app.push_screen(SourcesScreen(many_sources(10_000)))
+        await pilot.pause()
+        listing = app.screen.query_one(SourceList)
+        assert len(listing.rows) == 10_000
+        await pilot.press(*"number 9999")
+        assert [s.id for s in listing.rows] == ["report-9999"]
+        assert "1 of 10,000 sources" in rendered(app.screen.query_one("#browser-count", Static))
+        await pilot.press("backspace")
+        assert len(listing.rows) == 19  # 999, 1999 … 8999, and 9990 … 9999
+        await pilot.press("escape")
+        assert app.focused is app.query_one(QuestionInput)
+
+
+async def test_enter_in_the_browser_opens_the_source(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen), "the browser")
+        await pilot.press(*"ruto", "enter")
+        assert isinstance(app.screen, PassageScreen)
+        assert "Kenyan Ruto arrives" in rendered(app.screen.query_one("#passage-title", Static))
+
+
+async def test_remove_marked_sources_after_a_confirmation_naming_them(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen), "the browser")
+        await pilot.press("tab", "space", "space", "ctrl+r")
+        assert isinstance(app.screen, ConfirmScreen)
+        detail = rendered(app.screen.query_one("#confirm-detail Static", Static))
+        assert "Kenya pledges 600 more officers" in detail and "Kenyan Ruto arrives" in detail
+        await pilot.press("n")  # keep them
+        assert len(library.sources) == 2
+        await pilot.press("ctrl+r", "y")
+        await wait_until(pilot, lambda: not library.sources, "the files to be removed")
+        await wait_until(pilot, lambda: not app.query_one(".panel-list", SourceList).rows, "the sidebar")
+        assert not list(library.folder.glob("*.txt"))
+
+
+async def test_ask_within_a_source_until_escape(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen), "the browser")
+        await pilot.press(*"ruto", "ctrl+a")
+        box = app.query_one(QuestionInput)
+        assert app.focused is box and "Ask within Kenyan Ruto arrives" in box.placeholder
+        view = await ask(app, pilot, "How many people have been displaced?")
+        assert {c.source for c in view.answer.citations} == {"ruto-arrives-in-haiti-as-insecurity-deepens"}
+        await pilot.press("escape")
+        assert "within" not in box.placeholder
+        view = await ask(app, pilot, "How many people have been displaced?")
+        assert len({c.source for c in view.answer.citations}) == 2

@@ -1,0 +1,94 @@
+"""Adding sources in the background: the job, its progress on screen, and the summary after."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, ProgressBar, Static
+
+from qa.display import plural
+from qa.models import AddProgress, AddResult
+from tui.text import shown
+
+# How many reasons a summary names before it says "and N more".
+REASONS_SHOWN = 2
+
+
+class AddJob:
+    """One `Library.add` in a worker thread: the worker writes ``progress``, the UI reads it."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths = list(paths)
+        self.cancel = threading.Event()
+        self.progress: AddProgress | None = None  # replaced whole, so a reader never sees half
+
+    def update(self, progress: AddProgress) -> None:
+        """The progress callback; runs in the worker thread."""
+        self.progress = progress
+
+
+def describe(progress: AddProgress | None) -> str:
+    """``12 of 200 files · 6% · report.txt``."""
+    if progress is None or progress.files_total == 0:
+        return "Looking for files…"
+    share = (progress.bytes_done / progress.bytes_total if progress.bytes_total
+             else progress.files_done / progress.files_total)
+    current = f" · {progress.current.name}" if progress.current else ""
+    return f"{progress.files_done:,} of {plural(progress.files_total, 'file')} · {share:.0%}{current}"
+
+
+def summary(results: Sequence[AddResult], cancelled: bool) -> tuple[str, bool]:
+    """One message for a whole add, and whether it is bad news (nothing was added)."""
+    added = [r for r in results if r.source is not None and not r.duplicate_of]
+    duplicates = [r for r in results if r.duplicate_of]
+    unsupported = [r for r in results if r.unsupported]  # a folder's other files: no news, only a count
+    skipped = [r for r in results if r.source is None and not r.duplicate_of and not r.unsupported]
+    parts = [f"Added {plural(len(added), 'source')}"]
+    if duplicates:
+        parts.append(f"{len(duplicates)} already there")
+    warned = sum(1 for r in added if r.warning)
+    if warned:
+        parts.append(f"{warned} read with a warning")
+    if unsupported:
+        parts.append(f"{plural(len(unsupported), 'file')} of other formats skipped")
+    if skipped:  # last: its reasons are whole sentences
+        reasons = [r.error or f"{r.path.name} was not added." for r in skipped[:REASONS_SHOWN]]
+        more = f" (and {len(skipped) - REASONS_SHOWN} more)" if len(skipped) > REASONS_SHOWN else ""
+        parts.append(f"{len(skipped)} skipped: {' '.join(reasons)}{more}")
+    message = ", ".join(parts)
+    if not message.endswith("."):
+        message += "."
+    if cancelled:
+        message = f"Cancelled. {message}"
+    return message, not added and not duplicates
+
+
+class IndexingStatus(Vertical):
+    """A progress bar, files done, percentage and the current file, and a Cancel button."""
+
+    class CancelPressed(Message):
+        """The reader wants the add to stop."""
+
+    def compose(self) -> ComposeResult:
+        yield ProgressBar(show_eta=False, show_percentage=False)
+        yield Static(classes="indexing-label")
+        with Horizontal(classes="indexing-buttons"):
+            yield Button("Cancel", variant="error", compact=True, classes="indexing-cancel")
+
+    def show(self, progress: AddProgress | None, cancelling: bool) -> None:
+        bar = self.query_one(ProgressBar)
+        if progress is not None and progress.files_total:
+            bar.update(total=progress.bytes_total or progress.files_total,
+                       progress=progress.bytes_done if progress.bytes_total else progress.files_done)
+        label = "Cancelling: finishing the file in hand…" if cancelling else describe(progress)
+        self.query_one(".indexing-label", Static).update(shown(label))
+        self.query_one(Button).disabled = cancelling
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.CancelPressed())

@@ -1,0 +1,151 @@
+"""A list of sources that stays fast at 10,000 and more: only the rows on screen are drawn.
+
+Textual's OptionList and DataTable measure every row when their content is set (seconds for
+10,000 sources), which is too slow to refilter on each keystroke. This widget draws one line
+per source through the Line API, like a log viewer, so setting or filtering rows costs
+nothing but the filter itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from qa.models import Source
+from tui.text import shown, size
+
+
+def details(source: Source) -> str:
+    """Format, size and chunks, in columns that line up from row to row."""
+    return f"{source.format:>5} {size(source.size):>7} {source.chunks:>5,} ch"
+
+
+class SourceList(ScrollView, can_focus=True):
+    """Sources one per line: a mark, the title, and (when ``detailed``) format, size, chunks.
+
+    Up/down move the cursor, enter opens the source under it, space marks it.
+    """
+
+    COMPONENT_CLASSES = {"source-list--cursor", "source-list--details", "source-list--mark"}
+    DEFAULT_CSS = """
+    SourceList { height: 1fr; }
+    SourceList > .source-list--cursor { background: $block-cursor-blurred-background; }
+    SourceList:focus > .source-list--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
+    }
+    SourceList > .source-list--details { color: $text-muted; }
+    SourceList > .source-list--mark { color: $accent; text-style: bold; }
+    """
+    BINDINGS = [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "move_to(0)", "First", show=False),
+        Binding("end", "move_to(-1)", "Last", show=False),
+        Binding("enter", "open", "Open", show=False),
+        Binding("space", "mark", "Mark", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Opened(Message):
+        """A reader chose a source (enter or a click)."""
+
+        def __init__(self, source_list: SourceList, source: Source) -> None:
+            super().__init__()
+            self.source_list = source_list
+            self.source = source
+
+        @property
+        def control(self) -> SourceList:
+            return self.source_list
+
+    def __init__(self, detailed: bool = True, markable: bool = True, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.rows: list[Source] = []
+        self.marked: set[str] = set()
+        self.detailed = detailed
+        self.markable = markable
+
+    def set_rows(self, rows: Sequence[Source]) -> None:
+        """Show ``rows``, keeping the cursor on the same source when it is still there."""
+        current = self.current
+        self.rows = list(rows)
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        index = next((i for i, row in enumerate(self.rows) if current and row.id == current.id), 0)
+        self.cursor = index
+        self.refresh()
+
+    @property
+    def current(self) -> Source | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def validate_cursor(self, cursor: int) -> int:
+        return max(0, min(cursor, len(self.rows) - 1))
+
+    def watch_cursor(self, cursor: int) -> None:
+        self.scroll_to_region(Region(0, cursor, 1, 1), animate=False, force=True)
+        self.refresh()
+
+    def action_move(self, step: int) -> None:
+        self.cursor += step
+
+    def action_page(self, step: int) -> None:
+        self.cursor += step * max(1, self.scrollable_content_region.height - 1)
+
+    def action_move_to(self, index: int) -> None:
+        self.cursor = index if index >= 0 else len(self.rows) - 1
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened(self, self.current))
+
+    def action_mark(self) -> None:
+        source = self.current
+        if source is None or not self.markable:
+            return
+        self.marked.symmetric_difference_update({source.id})
+        self.cursor += 1
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.y + self.scroll_offset.y
+        if 0 <= index < len(self.rows):
+            self.cursor = index
+            self.action_open()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = y + self.scroll_offset.y
+        base = self.rich_style
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        source = self.rows[index]
+        style = base + self.get_component_rich_style("source-list--cursor") if index == self.cursor else base
+        segments = []
+        if self.markable:
+            mark = "● " if source.id in self.marked else "  "
+            segments.append(Segment(mark, style + self.get_component_rich_style("source-list--mark")))
+        right = f"  {details(source)}" if self.detailed else ""
+        title_width = max(0, width - cell_len("".join(s.text for s in segments)) - cell_len(right))
+        title = shown(" ".join(source.title.split()))
+        title.truncate(title_width, overflow="ellipsis", pad=True)
+        segments.append(Segment(title.plain, style))
+        if right:
+            muted = self.get_component_rich_style("source-list--details")
+            segments.append(Segment(right, style if index == self.cursor else style + muted))
+        return Strip(segments).crop_extend(0, width, base)
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows))
+
