@@ -102,7 +102,8 @@ def test_near_words_are_found_at_every_edit_distance_up_to_two(tmp_path: Path):
     store.commit([record])
     vocabulary = StoredVocabulary(store)
     # Deletions, insertions (the stored word two letters longer too), substitutions, swaps.
-    for asked, wanted in [("normndy", "normandy"), ("immuniti", "immunity"), ("immunit", "immunities"),
-                          ("mitocondira", "mitochondria"), ("northumbra", "northumbria")]:
+    # ("mtocondria" and "imunites" need two insertions: the case a one-level index misses.)
+    for asked, wanted in [("normndy", "normandy"), ("immuniti", "immunity"), ("mtocondria", "mitochondria"),
+                          ("imunites", "immunities"), ("normnas", "normans")]:
         assert wanted in vocabulary.near(asked, 2), asked
     assert "normandy" not in vocabulary.near("nrmndy", 1)
