@@ -123,15 +123,20 @@ class Library:
             raise LibraryError(f"The question is {len(question.strip()):,} characters long; the limit is "
                                f"{self.settings.max_question_chars:,} (QA_MAX_QUESTION_CHARS).")
         with self._lock:
-            self._index.sync()
-            answer = self._answerer.answer(question.strip(), previous, sources=sources)
+            answer = self._answer(question.strip(), previous, sources)
             stale = self._stale_citations(answer)
             if stale:
                 self.refresh(blocking=True)
-                self._index.sync()
-                answer = self._answerer.answer(question.strip(), previous, sources=sources)
+                answer = self._answer(question.strip(), previous, sources)
                 stale = self._stale_citations(answer)
             return self._without(answer, stale) if stale else answer
+
+    def _answer(self, question: str, previous: Sequence[str], sources: Sequence[str] | None) -> Answer:
+        # One read transaction: the chunks and sources an answer cites come from the commit its
+        # ranking saw, even when another process removes them meanwhile.
+        with self._store.snapshot():
+            self._index.sync()
+            return self._answerer.answer(question, previous, sources=sources)
 
     def search(self, question: str, k: int = 10) -> list[SearchHit]:
         """The ``k`` passages BM25 ranks best for a question (read as `ask` reads it)."""

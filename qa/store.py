@@ -322,7 +322,13 @@ class Store:
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
-        """Reads inside see one consistent state, whatever writers commit meanwhile."""
+        """Reads inside see one consistent state, whatever writers commit meanwhile.
+
+        Inside another snapshot, it is that one's state.
+        """
+        if self._connection.in_transaction:
+            yield
+            return
         self._connection.execute("BEGIN")
         try:
             yield
