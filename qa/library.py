@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from qa.answer import Answerer
@@ -126,7 +126,9 @@ class Library:
             answer = self._answer(question.strip(), previous, sources)
             stale = self._stale_citations(answer)
             if stale:
-                self.refresh(blocking=True)
+                # Re-read the cited files even if their size and times look unchanged: the
+                # index disagrees with them (an edit within the clock's tick, or a damaged index).
+                self.refresh(blocking=True, reread={c.path.name for c in answer.citations if c.n in stale})
                 answer = self._answer(question.strip(), previous, sources)
                 stale = self._stale_citations(answer)
             return self._without(answer, stale) if stale else answer
@@ -243,20 +245,21 @@ class Library:
 
     # -- changing --------------------------------------------------------------------------
 
-    def refresh(self, blocking: bool = False) -> None:
-        """Bring the index up to date with the folder, re-reading only changed files.
+    def refresh(self, blocking: bool = False, reread: Collection[str] = ()) -> None:
+        """Bring the index up to date with the folder, re-reading only changed files (and the
+        files named in ``reread``, whatever their state).
 
         Without ``blocking``, a library another process is writing is left as it was
         committed: answers stay consistent, and every quote is still checked against its file.
         """
         with self._lock, self._store.writing(blocking) as held:
             if held:
-                self._sync()
+                self._sync(reread)
             else:
                 self.warnings.append("Another qa process is updating this library; "
                                      "answering from what it has saved so far.")
 
-    def _sync(self) -> None:
+    def _sync(self, reread: Collection[str] = ()) -> None:
         rows = {row.name: row for row in self._store.sources()}
         jobs: list[Job] = []
         removed: list[SourceRow] = []
@@ -272,9 +275,10 @@ class Library:
             row = rows.pop(entry.name, None)
             try:
                 state = file_state(path)
-                if row is not None and row.state == state:
+                known = row is not None and entry.name not in reread  # a file to reread counts as new
+                if known and row.state == state:
                     continue
-                if row is not None and _sha256(path) == row.sha256:
+                if known and _sha256(path) == row.sha256:
                     self._store.update_state(row.id, state)
                     continue
             except (SourceError, OSError) as error:
