@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from qa.answer import Answerer
@@ -124,15 +124,22 @@ class Library:
             raise LibraryError(f"The question is {len(question.strip()):,} characters long; the limit is "
                                f"{self.settings.max_question_chars:,} (QA_MAX_QUESTION_CHARS).")
         with self._lock:
-            self._index.sync()
-            answer = self._answerer.answer(question.strip(), previous, sources=sources)
+            answer = self._answer(question.strip(), previous, sources)
             stale = self._stale_citations(answer)
             if stale:
-                self.refresh(blocking=True)
-                self._index.sync()
-                answer = self._answerer.answer(question.strip(), previous, sources=sources)
+                # Re-read the cited files even if their size and times look unchanged: the
+                # index disagrees with them (an edit within the clock's tick, or a damaged index).
+                self.refresh(blocking=True, reread={c.path.name for c in answer.citations if c.n in stale})
+                answer = self._answer(question.strip(), previous, sources)
                 stale = self._stale_citations(answer)
             return self._without(answer, stale) if stale else answer
+
+    def _answer(self, question: str, previous: Sequence[str], sources: Sequence[str] | None) -> Answer:
+        # One read transaction: the chunks and sources an answer cites come from the commit its
+        # ranking saw, even when another process removes them meanwhile.
+        with self._store.snapshot():
+            self._index.sync()
+            return self._answerer.answer(question, previous, sources=sources)
 
     def search(self, question: str, k: int = 10) -> list[SearchHit]:
         """The ``k`` passages BM25 ranks best for a question (read as `ask` reads it)."""
@@ -239,20 +246,22 @@ class Library:
 
     # -- changing --------------------------------------------------------------------------
 
-    def refresh(self, blocking: bool = False) -> None:
-        """Bring the index up to date with the folder, re-reading only changed files.
+    def refresh(self, blocking: bool = False, reread: Collection[str] = ()) -> None:
+        """Bring the index up to date with the folder, re-reading only changed files (and the
+        files named in ``reread``, whatever their state).
 
         Without ``blocking``, a library another process is writing is left as it was
         committed: answers stay consistent, and every quote is still checked against its file.
         """
         with self._lock, self._store.writing(blocking) as held:
             if held:
-                self._sync()
+                self._sync(reread)
             else:
                 self.warnings.append("Another qa process is updating this library; "
                                      "answering from what it has saved so far.")
 
-    def _sync(self) -> None:
+    def _sync(self, reread: Collection[str] = ()) -> None:
+        """``reread``: file names to analyse again even if their state looks unchanged."""
         # One stat per file and no objects for unchanged ones: this runs at every open.
         states = self._store.file_states()
         jobs: list[Job] = []
@@ -271,10 +280,11 @@ class Library:
             try:
                 status = entry.stat()
                 state = FileState.of(status)
-                if known is not None and known[1] == state:
+                unchanged = known is not None and name not in reread  # a file to reread counts as new
+                if unchanged and known[1] == state:
                     continue
                 file_state(path)  # a pipe or a device is refused here, never opened
-                if known is not None and _sha256(path) == known[2]:
+                if unchanged and _sha256(path) == known[2]:
                     self._store.update_state(known[0], state)
                     continue
             except (SourceError, OSError) as error:

@@ -8,7 +8,8 @@ an exclusive lock on ``.qa/lock``.
 Postings are stored as Lucene stores them: each committed batch is a segment whose postings
 (term → chunk ids and term frequencies, as little-endian uint32 arrays) never change. Removing
 a source deletes its chunks and marks its id range dead in its segment; a segment whose
-sources are all gone is dropped whole. Chunk ids only ever grow, so a dead range never hides
+sources are all gone is dropped whole, and its id is never given to another (readers keep a
+segment's lengths by its id). Chunk ids only ever grow, so a dead range never hides
 a newer chunk. Everything BM25 needs at query time (document frequencies, chunk count, total
 length, how many terms have each document frequency) is kept current by the same
 transactions.
@@ -31,7 +32,7 @@ import numpy as np
 
 from qa.sources import is_supported
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 INDEX_DIR = ".qa"
 DATABASE = "library.sqlite3"
 # A temporary file of ours: `atomic_write` and copies into the sources folder use this suffix.
@@ -82,7 +83,7 @@ CREATE INDEX chunks_source ON chunks (source);
 CREATE TABLE terms (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE, df INTEGER NOT NULL);
 CREATE TABLE df_histogram (df INTEGER PRIMARY KEY, terms INTEGER NOT NULL);
 CREATE TABLE segments (
-    id INTEGER PRIMARY KEY, first_chunk INTEGER NOT NULL, lengths BLOB NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT, first_chunk INTEGER NOT NULL, lengths BLOB NOT NULL,
     live INTEGER NOT NULL
 );
 CREATE TABLE dead (segment INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL);
@@ -321,7 +322,13 @@ class Store:
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
-        """Reads inside see one consistent state, whatever writers commit meanwhile."""
+        """Reads inside see one consistent state, whatever writers commit meanwhile.
+
+        Inside another snapshot, it is that one's state.
+        """
+        if self._connection.in_transaction:
+            yield
+            return
         self._connection.execute("BEGIN")
         try:
             yield
