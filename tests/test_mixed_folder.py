@@ -7,6 +7,7 @@ import pytest
 from bench.documents import news_page, paragraphs, report_pdf, write_docx, write_epub
 from qa import Library, Settings
 from qa.cli import main
+from qa.transcript import to_markdown
 
 REDDS = "The Kennet survey counted 412 spawning redds in November."
 WEIR = "The Itchen weir was rebuilt with oak beams in 1998."
@@ -73,3 +74,11 @@ def test_the_citation_line_shows_section_and_page(folder: Path, capsys):
     assert "[1] River report › Spawning survey, p. 2: " in shown
     assert main(["ask", "--sources", str(folder), "Where were the kingfisher sightings?"]) == 0
     assert "Field notes › Kingfisher sightings, paragraph 1 (line 5): " in capsys.readouterr().out
+
+
+def test_an_exported_answer_names_the_page_and_section(library: Library):
+    answer = library.ask("How many spawning redds did the Kennet survey count?")
+    exported = to_markdown([answer], title="Answer")
+    assert f"> {REDDS} [1]" in exported
+    assert f"1. River report › Spawning survey, p. 2: `{answer.citations[0].path}`" in exported
+    assert "paragraph" not in exported

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from qa import Library
+from bench.documents import paragraphs, report_pdf
+from qa import Library, Settings
 from qa import history as saved
 from tests.tui_pilot import gated_add, make_app, many_sources, wait_until
 from tui.app import QaApp
@@ -102,6 +103,34 @@ def test_passage_viewer(snap_compare, app: QaApp):
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
+
+
+@pytest.fixture
+def pdf_library(tmp_path: Path) -> Library:
+    """A typeset report whose survey section starts on page 2."""
+    incoming, folder = tmp_path / "incoming", tmp_path / "sources"
+    incoming.mkdir()
+    folder.mkdir()
+    (incoming / "report.pdf").write_bytes(report_pdf(
+        [("Summary", paragraphs(8, seed=4)),
+         ("Spawning survey", [*paragraphs(6, seed=5), "The Kennet survey counted 412 spawning redds in November."])],
+        title="River report"))
+    library = Library.open(folder, Settings())
+    library.add([incoming])
+    return library
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_passage_viewer_on_a_pdf_page(snap_compare, pdf_library: Library, tmp_path: Path, size):
+    async def run_before(pilot) -> None:
+        await ask(pilot, "How many spawning redds did the Kennet survey count?")
+        pilot.app.query_one(AnswerView).focus()
+        await pilot.press("1")
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(0.2)
+
+    app = make_app(pdf_library, tmp_path)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 def test_help_screen(snap_compare, app: QaApp):

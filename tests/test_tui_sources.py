@@ -15,6 +15,7 @@ from tui.browser import SourcesScreen
 from tui.dialogs import AddSourceScreen, ConfirmScreen
 from tui.indexing import IndexingStatus
 from tui.source_list import SourceList
+from tui.text import size
 from tui.viewer import PassageScreen
 from tui.widgets import AnswerView, QuestionInput, QuoteLine, SourcesPanel
 
@@ -144,6 +145,19 @@ async def test_enter_in_the_browser_opens_the_source(library: Library, tmp_path:
         await pilot.press(*"ruto", "enter")
         assert isinstance(app.screen, PassageScreen)
         assert "Kenyan Ruto arrives" in rendered(app.screen.query_one("#passage-title", Static))
+
+
+async def test_the_browser_shows_each_source_s_format_size_and_counts(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f2", *"ruto")
+        await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen), "the browser")
+        listing = app.screen.query_one(SourceList)
+        [source] = listing.rows
+        row = " ".join(listing.render_line(0).text.split())
+        assert row.startswith("Kenyan Ruto arrives")
+        assert row.endswith(f"txt {size(source.size)} {source.paragraphs} ¶ {source.chunks} ch")
 
 
 async def test_remove_marked_sources_after_a_confirmation_naming_them(library: Library, tmp_path: Path):

@@ -8,6 +8,7 @@ so answers arrive in the order asked.
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -442,8 +443,22 @@ def _sentence(error: LibraryError | OSError) -> str:
     return describe_os_error(error) if isinstance(error, OSError) else inert(str(error))
 
 
+def _start_worker_helpers() -> None:
+    """Start multiprocessing's fork server (and its resource tracker) while stderr is the terminal's.
+
+    A large add analyses files in worker processes through a fork server. Started from inside
+    the app, where ``sys.stderr`` is Textual's capture with no file descriptor, the helper fails
+    ("bad value(s) in fds_to_keep") and the add crashes the UI.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def run(folder: Path, settings: Settings) -> int:
     """Run the UI over the library in ``folder``; the exit code (1 if it could not be opened)."""
+    _start_worker_helpers()
     app = QaApp(folder, lambda: Library.open(folder, settings, create=True))
     app.run()
     return app.return_code or 0

@@ -25,12 +25,15 @@ from tui.text import shown, size
 
 
 def details(source: Source) -> str:
-    """Format, size and chunks, in columns that line up from row to row."""
-    return f"{source.format:>5} {size(source.size):>7} {source.chunks:>5,} ch"
+    """Format, size, paragraphs (¶) and chunks, in columns that line up from row to row.
+
+    Paragraphs stand in for pages and sections, which the core does not count per source.
+    """
+    return f"{source.format:>5} {size(source.size):>7} {source.paragraphs:>6,} ¶ {source.chunks:>6,} ch"
 
 
 class SourceList(ScrollView, can_focus=True):
-    """Sources one per line: a mark, the title, and (when ``detailed``) format, size, chunks.
+    """Sources one per line: a mark, the title, and (when ``detailed``) format, size, counts.
 
     Up/down move the cursor, enter opens the source under it, space marks it.
     """

@@ -98,7 +98,8 @@ class PassageScreen(ModalScreen[None]):
                 yield from self._lines(text, citation)
             yield Input(placeholder="search this source (enter: next match, escape: done)",
                         id="passage-search")
-            keys = ("n/p next/previous citation · " if self.answer else "") + "/ search · e open in editor · escape closes"
+            # Short enough for one line of an 80-column screen: the help line is one row high.
+            keys = ("n/p next/prev citation · " if self.answer else "") + "/ search · e editor · escape closes"
             yield Static(Text(keys, style="dim"), id="passage-help")
 
     def _lines(self, text: str, citation: Citation | None):
