@@ -71,8 +71,14 @@ def test_indexing_progress(snap_compare, app: QaApp, library: Library, tmp_path:
 def test_sources_browser_filtered(snap_compare, app: QaApp, size):
     async def run_before(pilot) -> None:
         await opened(pilot)
-        app.push_screen(SourcesScreen(many_sources(10_000)))
-        await pilot.press(*"number 12", "down", "tab", "space")
+        browser = SourcesScreen(many_sources(10_000))
+        app.push_screen(browser)
+        await wait_until(pilot, lambda: app.screen is browser, "the browser")
+        await pilot.press(*"number 12", "down", "tab")
+        # Under load a key can arrive before the focus has moved: mark only once it has.
+        await wait_until(pilot, lambda: app.focused is browser.listing, "the list to have focus")
+        await pilot.press("space")
+        await wait_until(pilot, lambda: len(browser.listing.marked) == 1, "the mark")
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
