@@ -172,34 +172,39 @@ def measure(size: int, sentences: list[str], headlines: list[str], questions: li
         build_peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                          resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
         shutil.rmtree(staging)
-        chunks = sum(source.chunks for source in library.sources)
+        figures = measure_library(folder, questions, Path(work), rank_bm25_questions)
+    return {"text_mb": text_bytes / 1e6, "build_s": build, "build_mb_s": text_bytes / 1e6 / build,
+            "build_peak_mb": build_peak, **figures}
 
-        colds = [cold_ask(folder, questions[i]) for i in range(3)]
-        library = Library.open(folder)
-        for question in questions[:20]:  # warm the caches a long-running process would have
-            library.ask(question)
-        latencies = []
-        for question in questions:
-            started = time.perf_counter()
-            library.ask(question)
-            latencies.append((time.perf_counter() - started) * 1000)
 
-        adds, removes = [], []
-        for i in range(3):
-            small = Path(work) / f"small-{i}.txt"
-            small.write_text(f"Small note {i}\n\nA short paragraph about otters number {i}.\n")
-            seconds, done = run_qa("--sources", str(folder), "add", str(small))
-            assert done.returncode == 0, done.stderr
-            adds.append(seconds)
-            seconds, done = run_qa("--sources", str(folder), "remove", f"article-{i:07d}")
-            assert done.returncode == 0, done.stderr
-            removes.append(seconds)
-        disk = sum(p.stat().st_size for p in (folder / ".qa").iterdir() if p.is_file())
-        scorers = compare_scorers(Library.open(folder), questions, rank_bm25_questions)
+def measure_library(folder: Path, questions: list[str], work: Path, rank_bm25_questions: int) -> dict:
+    """Everything but the build, on a library that exists: reopen, answer, add, remove, disk, scorers."""
+    chunks = sum(source.chunks for source in Library.open(folder).sources)
+    colds = [cold_ask(folder, questions[i]) for i in range(3)]
+    library = Library.open(folder)
+    for question in questions[:20]:  # warm the caches a long-running process would have
+        library.ask(question)
+    latencies = []
+    for question in questions:
+        started = time.perf_counter()
+        library.ask(question)
+        latencies.append((time.perf_counter() - started) * 1000)
+    adds, removes = [], []
+    names = sorted(source.id for source in library.sources if source.id.startswith("article-"))[:3]
+    for i, name in enumerate(names):
+        small = work / f"small-{i}.txt"
+        small.write_text(f"Small note {i}\n\nA short paragraph about otters number {i}.\n")
+        seconds, done = run_qa("--sources", str(folder), "add", str(small))
+        assert done.returncode == 0, done.stderr
+        adds.append(seconds)
+        seconds, done = run_qa("--sources", str(folder), "remove", name)
+        assert done.returncode == 0, done.stderr
+        removes.append(seconds)
+    disk = sum(p.stat().st_size for p in (folder / ".qa").iterdir() if p.is_file())
+    scorers = compare_scorers(Library.open(folder), questions, rank_bm25_questions) \
+        if rank_bm25_questions else {}
     return {
-        "chunks": chunks, "text_mb": text_bytes / 1e6, "build_s": build,
-        "build_mb_s": text_bytes / 1e6 / build, "build_peak_mb": build_peak,
-        "cold_ask_s": statistics.median(c[0] for c in colds),
+        "chunks": chunks, "cold_ask_s": statistics.median(c[0] for c in colds),
         "ask_peak_mb": max((c[1] for c in colds if c[1] is not None), default=float("nan")),
         "p50_ms": statistics.median(latencies), "p95_ms": percentile(latencies, 0.95),
         "questions": len(latencies), "add_one_s": statistics.median(adds),
@@ -221,7 +226,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000],
                         help="library sizes in chunks (default: 10000 100000)")
     parser.add_argument("--rank-bm25-questions", type=int, default=100,
-                        help="questions scored by rank-bm25 too (it is slow on big libraries)")
+                        help="questions scored by rank-bm25 too (it is slow on big libraries); "
+                             "0 skips the comparison of scorers")
+    parser.add_argument("--existing", type=Path, metavar="LIBRARY",
+                        help="measure a library already built (no build; it is changed by the "
+                             "add and remove measurements)")
     args = parser.parse_args(argv)
     if not (SHARED / "scifact" / "corpus.jsonl").exists():
         print(f"bench.scale: no benchmark data in {SHARED}; skipped.", file=sys.stderr)
@@ -231,23 +240,38 @@ def main(argv: list[str] | None = None) -> int:
     questions = rng.sample(questions, min(len(questions), 200)) + misspelled_questions(sentences, rng, 30)
     print(f"bare `python -c 'import nltk, rank_bm25, pydantic'`: {bare_imports():.2f} s (median of 5)")
     print(f"{len(questions)} questions ({len(sentences)} sentences in the pool)\n")
-    for size in args.sizes:
-        r = measure(size, sentences, headlines, questions, rng, args.rank_bm25_questions)
+    if args.existing:
+        with tempfile.TemporaryDirectory(prefix="qa-scale-") as work:
+            runs = [measure_library(args.existing, questions, Path(work), args.rank_bm25_questions)]
+    else:
+        runs = (measure(size, sentences, headlines, questions, rng, args.rank_bm25_questions)
+                for size in args.sizes)
+    for r in runs:
+        report(r)
+    return 0
+
+
+def report(r: dict) -> None:
+    if "build_s" in r:
         print(f"== {r['chunks']:,} chunks ({r['text_mb']:.0f} MB of text)")
         print(f"build (qa add of a folder)   {r['build_s']:.1f} s, {r['build_mb_s']:.2f} MB/s, "
               f"peak memory {r['build_peak_mb']:.0f} MB")
-        print(f"cold `qa ask`                {r['cold_ask_s']:.2f} s (median of 3), "
-              f"peak memory {r['ask_peak_mb']:.0f} MB")
-        print(f"warm answer                  p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms "
-              f"({r['questions']} questions)")
-        print(f"`qa add` one small file      {r['add_one_s']:.2f} s (median of 3, whole process)")
-        print(f"`qa remove` one source       {r['remove_one_s']:.2f} s (median of 3, whole process)")
-        print(f"index on disk                {r['index_mb']:.0f} MB")
-        print(f"scoring per question         ours {r['ours'] * 1000:.2f} ms, bm25s {r['bm25s'] * 1000:.2f} ms, "
-              f"rank-bm25 {r['rank_bm25'] * 1000:.1f} ms  (rank-bm25/ours {r['rank_bm25'] / r['ours']:.0f}×, "
-              f"bm25s/ours {r['bm25s'] / r['ours']:.2f}×)")
-        print(f"top 10 differing from rank-bm25: {r['differ']} of {r['compared']} questions\n", flush=True)
-    return 0
+    else:
+        print(f"== {r['chunks']:,} chunks (a library already built)")
+    print(f"cold `qa ask`                {r['cold_ask_s']:.2f} s (median of 3), "
+          f"peak memory {r['ask_peak_mb']:.0f} MB")
+    print(f"warm answer                  p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms "
+          f"({r['questions']} questions)")
+    print(f"`qa add` one small file      {r['add_one_s']:.2f} s (median of 3, whole process)")
+    print(f"`qa remove` one source       {r['remove_one_s']:.2f} s (median of 3, whole process)")
+    print(f"index on disk                {r['index_mb']:.0f} MB")
+    if "ours" not in r:
+        print()
+        return
+    print(f"scoring per question         ours {r['ours'] * 1000:.2f} ms, bm25s {r['bm25s'] * 1000:.2f} ms, "
+          f"rank-bm25 {r['rank_bm25'] * 1000:.1f} ms  (rank-bm25/ours {r['rank_bm25'] / r['ours']:.0f}×, "
+          f"bm25s/ours {r['bm25s'] / r['ours']:.2f}×)")
+    print(f"top 10 differing from rank-bm25: {r['differ']} of {r['compared']} questions\n", flush=True)
 
 
 if __name__ == "__main__":
