@@ -209,6 +209,8 @@ def _open_ui(parser: argparse.ArgumentParser, explicit: Path | None, settings: S
 
 def _ask(folder: Path, settings: Settings, question: str, as_json: bool, conversation: bool = False) -> int:
     library = Library.open(folder, settings)
+    for warning in library.warnings:  # a file skipped, an index kept in memory...
+        warn(warning)
     if not library.sources:
         raise LibraryError(f"The library {folder} has no sources yet; add some with `qa add PATH`.")
     if question == "-":

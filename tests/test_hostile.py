@@ -260,6 +260,20 @@ def test_a_folder_the_user_cannot_write_gives_one_sentence(sources_dir: Path, ho
         sources_dir.chmod(0o755)
 
 
+def test_an_unreadable_file_in_the_folder_is_skipped_and_never_blocks_the_others(sources_dir: Path, home: Path):
+    secret = sources_dir / "secret.txt"
+    secret.write_text("Secret memo\n\nThe vault code is 4417.\n")
+    secret.chmod(0o000)
+    prefix = _without_privileges()
+    try:
+        run = qa("ask", "How many officers has Kenya pledged?", "--sources", str(sources_dir),
+                 home=home, prefix=prefix)
+        assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+        assert "officers" in run.stdout and "secret.txt" in run.stderr
+    finally:
+        secret.chmod(0o644)
+
+
 @contextlib.contextmanager
 def small_disk(where: Path, size: str) -> Iterator[Path]:
     where.mkdir()

@@ -157,3 +157,18 @@ def test_an_index_that_cannot_be_saved_is_reported_and_nothing_half_added_stays(
     monkeypatch.undo()
     assert not (sources_dir / "new.txt").exists()
     assert sorted(s.path.name for s in Library.open(sources_dir).sources) == [PLEDGE, VISIT]
+
+
+def test_a_file_deleted_while_an_add_runs_is_reported_and_the_others_are_added(sources_dir: Path, tmp_path: Path):
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text("First\n\nThe first note is about ravens.\n")
+    second.write_text("Second\n\nThe second note is about crows.\n")
+
+    def delete_the_second(progress) -> None:  # someone tidies the folder mid-add
+        second.unlink(missing_ok=True)
+
+    results = Library.open(sources_dir).add([first, second], progress=delete_the_second)
+    by_name = {r.path.name: r for r in results}
+    assert by_name["first.txt"].source is not None
+    assert by_name["second.txt"].error and "does not exist" in by_name["second.txt"].error
+    assert not (sources_dir / "second.txt").exists()
