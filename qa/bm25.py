@@ -26,8 +26,6 @@ class Collection:
 
     documents: int
     total_length: int
-    # document frequency → how many terms have it; Okapi's idf floor needs the mean idf of all.
-    df_histogram: Mapping[int, int]
 
     @property
     def average_length(self) -> float:
@@ -50,13 +48,14 @@ def lucene_idf(n: int, df: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-def average_okapi_idf(collection: Collection) -> float:
-    """The mean of Okapi's raw idf over every term of the library (rank-bm25's ``average_idf``)."""
-    if not collection.df_histogram:
+def average_okapi_idf(documents: int, df_histogram: Mapping[int, int]) -> float:
+    """The mean of Okapi's raw idf over every term of the library (rank-bm25's ``average_idf``),
+    from how many terms have each document frequency."""
+    if not df_histogram:
         return 0.0
-    dfs = np.fromiter(collection.df_histogram.keys(), dtype=np.float64)
-    counts = np.fromiter(collection.df_histogram.values(), dtype=np.float64)
-    return float((counts * _okapi_raw(collection.documents, dfs)).sum() / counts.sum())
+    dfs = np.fromiter(df_histogram.keys(), dtype=np.float64)
+    counts = np.fromiter(df_histogram.values(), dtype=np.float64)
+    return float((counts * _okapi_raw(documents, dfs)).sum() / counts.sum())
 
 
 def idf(variant: str, collection: Collection, df: int, average_idf: float) -> float:

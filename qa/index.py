@@ -151,10 +151,9 @@ class StoredIndex:
         if not statistics.chunks or not found:
             return []
         variant = self._parameters.variant
-        collection = bm25.Collection(statistics.chunks, statistics.total_length, {})
+        collection = bm25.Collection(statistics.chunks, statistics.total_length)
         if variant == "okapi" and self._average_idf is None:
-            self._average_idf = bm25.average_okapi_idf(bm25.Collection(
-                statistics.chunks, statistics.total_length, self._store.df_histogram()))
+            self._average_idf = bm25.average_okapi_idf(statistics.chunks, self._store.df_histogram())
         scores = np.zeros(statistics.next_chunk)
         matched = np.zeros(statistics.next_chunk, dtype=bool)
         absent_total = 0.0
