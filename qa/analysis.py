@@ -35,7 +35,7 @@ def _import_nltk_without_scipy() -> None:
 
 _import_nltk_without_scipy()
 from nltk.stem.snowball import SnowballStemmer
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer, PunktToken
 from qa.stopwords import STOP_WORDS
 
 # Lower case, without the final full stop, as Punkt wants them.
@@ -148,39 +148,50 @@ def terms(text: str) -> list[str]:
 
 
 def term_counts(text: str) -> Counter[str]:
-    """How often each index term occurs in ``text``: `terms` counted, at indexing speed.
-
-    Tokens are counted as matched (in C) and each distinct one is analysed once.
-    """
-    counts: Counter[str] = Counter()
-    for (acronym, number, percent, word), n in Counter(_TOKEN.findall(text)).items():
-        if word:
-            term = _word_term(word)
-            if term:
-                counts[term] += n
-        elif acronym:
-            norm = fold(acronym.replace(".", ""))
-            if norm:
-                counts[stem(norm)] += n
-        else:
-            counts[_THOUSANDS.sub("", number)] += n
-            if percent:
-                counts[stem("percent")] += n
-    return counts
+    """How often each index term occurs in ``text``: `terms` counted, at indexing speed."""
+    return Counter(counts(text)[0])
 
 
-_SPELLING_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+_PERCENT = stem("percent")  # "%" counts as the word
 
 
 def spelling_counts(text: str) -> Counter[tuple[str, str]]:
     """(normalised word, as written) → count, for the words "did you mean" may suggest:
     the non-stop words and acronyms of `words` (numbers are never suggested)."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for surface, n in Counter(_SPELLING_TOKEN.findall(text)).items():
-        norm = _spelling_norm(surface)
-        if norm:
-            counts[norm, surface] += n
-    return counts
+    return Counter(counts(text)[1])
+
+
+def counts(text: str) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """`term_counts` and `spelling_counts` of ``text`` in one pass: indexing spends most of
+    its time here. Tokens are counted as matched (in C) and each distinct one is analysed once."""
+    terms: dict[str, int] = {}
+    spellings: dict[tuple[str, str], int] = {}
+    for (acronym, number, percent, word), n in Counter(_TOKEN.findall(text)).items():
+        if word or acronym:
+            surface = word or acronym
+            term, norm = _analysed_word(surface) if word else _analysed_acronym(surface)
+            if term:
+                terms[term] = terms.get(term, 0) + n
+            if norm:
+                spellings[norm, surface] = spellings.get((norm, surface), 0) + n
+        else:
+            number = _THOUSANDS.sub("", number)
+            terms[number] = terms.get(number, 0) + n
+            if percent:
+                terms[_PERCENT] = terms.get(_PERCENT, 0) + n
+    return terms, spellings
+
+
+@lru_cache(maxsize=500_000)
+def _analysed_word(surface: str) -> tuple[str | None, str | None]:
+    """A word's index term and its spelling form (None where it has none)."""
+    return _word_term(surface), _spelling_norm(surface)
+
+
+@lru_cache(maxsize=100_000)
+def _analysed_acronym(surface: str) -> tuple[str | None, str | None]:
+    norm = fold(surface.replace(".", ""))
+    return (stem(norm) if norm else None), _spelling_norm(surface)
 
 
 @lru_cache(maxsize=500_000)
@@ -198,10 +209,57 @@ def _word_term(surface: str) -> str | None:
     return stem(norm)
 
 
+class _StdlibPunktVars(PunktLanguageVars):
+    """Punkt's own English patterns, compiled with the standard ``re``.
+
+    nltk 3.10 compiles every pattern with the ``regex`` engine under a timeout, its guard
+    against patterns a caller supplies. These are nltk's fixed patterns (linear on any text,
+    and our pieces are at most MAX_PIECE_CHARS), and the guard made sentence splitting 4×
+    slower: most of the time of indexing. The spans are the same (tests/test_analysis.py).
+    """
+
+    re_boundary_realignment = re.compile(PunktLanguageVars.re_boundary_realignment.pattern, re.MULTILINE)
+
+    def _word_tokenizer_re(self) -> re.Pattern[str]:
+        try:
+            return self._re_word_tokenizer
+        except AttributeError:
+            self._re_word_tokenizer = re.compile(self._word_tokenize_fmt % {
+                "NonWord": self._re_non_word_chars, "MultiChar": self._re_multi_char_punct,
+                "WordStart": self._re_word_start,
+            }, re.UNICODE | re.VERBOSE)
+            return self._re_word_tokenizer
+
+    def period_context_re(self) -> re.Pattern[str]:
+        try:
+            return self._re_period_context
+        except AttributeError:
+            self._re_period_context = re.compile(self._period_context_fmt % {
+                "NonWord": self._re_non_word_chars, "SentEndChars": self._re_sent_end_chars,
+            }, re.UNICODE | re.VERBOSE)
+            return self._re_period_context
+
+
+_NON_PUNCT = re.compile(r"[^\W\d]")
+
+
+class _StdlibPunktToken(PunktToken):
+    """Punkt's token tests with the same patterns in the standard ``re`` (see above)."""
+
+    _RE_ELLIPSIS = re.compile(r"\.\.+$")
+    _RE_NUMERIC = re.compile(r"^-?[\.,]?\d[\d,\.-]*\.?$")
+    _RE_INITIAL = re.compile(r"[^\W\d]\.$")
+    _RE_ALPHA = re.compile(r"[^\W\d]+$")
+
+    @property
+    def is_non_punct(self) -> bool:
+        return _NON_PUNCT.search(self.type) is not None
+
+
 def _punkt() -> PunktSentenceTokenizer:
     parameters = PunktParameters()
     parameters.abbrev_types = set(ABBREVIATIONS)
-    return PunktSentenceTokenizer(parameters)
+    return PunktSentenceTokenizer(parameters, lang_vars=_StdlibPunktVars(), token_cls=_StdlibPunktToken)
 
 
 _sentence_tokenizer = _punkt()

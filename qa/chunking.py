@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from qa import analysis
-from qa.models import Chunk, Paragraph, Span
+from qa.models import Paragraph, Span
 
 
-def chunk_paragraph(text: str, paragraph: Paragraph, number: int, source: str, max_words: int) -> list[Chunk]:
-    """The chunks of one paragraph; every offset is into ``text``, the whole source.
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Where one chunk stands in its source's text: a paragraph or a window of its sentences."""
 
-    A chunk's index terms include its section's heading, so a question worded like the
-    heading finds the paragraphs under it.
-    """
+    paragraph: int  # 1-based body paragraph number
+    start: int
+    end: int
+    sentences: list[tuple[int, int]]
+    section: str | None
+    page: int | None
+    lines: tuple[int, int] | None
+
+
+def paragraph_windows(text: str, paragraph: Paragraph, number: int, max_words: int) -> list[Window]:
+    """The chunks of one paragraph; every offset is into ``text``, the whole source."""
     spans = [
         sentence
         for start, end in _pieces(text, paragraph.start, paragraph.end)
@@ -31,16 +40,12 @@ def chunk_paragraph(text: str, paragraph: Paragraph, number: int, source: str, m
             words = 0
         windows[-1].append(span)
         words += length
-    chunks = []
-    for window in windows:
-        start, end = window[0].start, window[-1].end
-        terms = chunk_terms(text[start:end], paragraph.section)
-        chunks.append(Chunk(
-            source=source, paragraph=number, start=start, end=end, text=text[start:end],
-            sentences=window, tokens=[term for term in terms.elements() if term],
-            section=paragraph.section, page=paragraph.page, lines=_lines(text, paragraph, start, end),
-        ))
-    return chunks
+    return [
+        Window(paragraph=number, start=window[0].start, end=window[-1].end,
+               sentences=[(span.start, span.end) for span in window], section=paragraph.section,
+               page=paragraph.page, lines=_lines(text, paragraph, window[0].start, window[-1].end))
+        for window in windows
+    ]
 
 
 # A paragraph longer than this (a file that is one enormous line) is cut at white space into
@@ -80,14 +85,18 @@ def _bounded(text: str, sentences: list[Span]) -> list[Span]:
     return result
 
 
-def chunk_terms(text: str, section: str | None) -> Counter[str]:
-    """A chunk's BM25 terms and their counts: its heading's words count as its own, so "water
-    temperature" finds the paragraphs under that heading. A chunk of stop words only is one
-    empty term, as the project always gave rank-bm25 (so no chunk has length 0)."""
-    terms = analysis.term_counts(text)
+def chunk_counts(text: str, section: str | None) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """A chunk's BM25 terms and their counts, and its spellings (`analysis.counts`).
+
+    Its heading's words count as its own terms, so "water temperature" finds the paragraphs
+    under that heading. A chunk of stop words only is one empty term, as the project always
+    gave rank-bm25 (so no chunk has length 0).
+    """
+    terms, spellings = analysis.counts(text)
     if section:
-        terms.update(analysis.term_counts(section))
-    return terms or Counter({"": 1})
+        for term, n in analysis.counts(section)[0].items():
+            terms[term] = terms.get(term, 0) + n
+    return terms or {"": 1}, spellings
 
 
 def _lines(text: str, paragraph: Paragraph, start: int, end: int) -> tuple[int, int] | None:
@@ -99,9 +108,10 @@ def _lines(text: str, paragraph: Paragraph, start: int, end: int) -> tuple[int, 
     return first, last
 
 
-def chunk_source(text: str, paragraphs: Sequence[Paragraph], source: str, max_words: int) -> list[Chunk]:
+def windows(text: str, paragraphs: Sequence[Paragraph], max_words: int) -> list[Window]:
+    """The chunks of a source, in order."""
     return [
-        chunk
+        window
         for number, paragraph in enumerate(paragraphs, start=1)
-        for chunk in chunk_paragraph(text, paragraph, number, source, max_words)
+        for window in paragraph_windows(text, paragraph, number, max_words)
     ]

@@ -20,8 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa import analysis
-from qa.chunking import chunk_source, chunk_terms
+from qa.chunking import chunk_counts, windows
 from qa.sources import SourceError, load
 from qa.store import AnalysedSource, ChunkRecord, FileState
 
@@ -48,13 +47,9 @@ class Outcome:
     error: str | None = None
 
 
-def chunk_spellings(text: str) -> Counter[tuple[str, str]]:
-    """(normalised word, as written) counts of a chunk, for "did you mean" and name variants."""
-    return analysis.spelling_counts(text)
-
-
-def recount(text: str, section: str | None) -> tuple[Counter[str], Counter[tuple[str, str]]]:
-    return chunk_terms(text, section), chunk_spellings(text)
+def recount(text: str, section: str | None) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """A stored chunk's terms and spellings, exactly as `analyse` counted them."""
+    return chunk_counts(text, section)
 
 
 def file_state(path: Path) -> FileState:
@@ -83,20 +78,20 @@ def analyse(job: Job, max_words: int, max_mb: float) -> AnalysedSource:
     loaded = load(job.path, max_mb)
     chunks = []
     surfaces: Counter[tuple[str, str]] = Counter()
-    for chunk in chunk_source(loaded.text, loaded.paragraphs, job.name, max_words):
-        section = chunk.section
-        terms = Counter(chunk.tokens) or Counter({"": 1})  # chunk_terms, as `recount` finds it
-        surfaces.update(chunk_spellings(chunk.text))
+    for window in windows(loaded.text, loaded.paragraphs, max_words):
+        text = loaded.text[window.start:window.end]
+        terms, spellings = recount(text, window.section)
+        surfaces.update(spellings)
         chunks.append(ChunkRecord(
-            paragraph=chunk.paragraph, start=chunk.start, end=chunk.end, text=chunk.text,
-            sentences=[(span.start, span.end) for span in chunk.sentences], terms=terms,
-            length=sum(terms.values()), section=section, page=chunk.page, lines=chunk.lines,
+            paragraph=window.paragraph, start=window.start, end=window.end, text=text,
+            sentences=window.sentences, terms=terms, length=sum(terms.values()),
+            section=window.section, page=window.page, lines=window.lines,
         ))
     metadata = loaded.metadata
     return AnalysedSource(
         name=job.name, title=loaded.title, format=job.path.suffix.lower().lstrip(".") or "txt",
         sha256=digest, state=state, paragraphs=len(loaded.paragraphs), chunks=chunks,
-        surfaces=surfaces, text=loaded.text if loaded.derived else None, warning=loaded.warning,
+        surfaces=dict(surfaces), text=loaded.text if loaded.derived else None, warning=loaded.warning,
         link=job.link,
         metadata=metadata.model_dump_json() if metadata.author or metadata.date else None,
     )

@@ -1,6 +1,8 @@
 from collections import Counter
 from hypothesis import given, strategies as st
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
+from conftest import BUNDLED
 from qa import analysis
 
 
@@ -74,3 +76,25 @@ def test_a_quotation_stays_with_its_attribution_and_a_heading_stands_alone():
     assert [text[s.start:s.end] for s in analysis.sentences(text)] == [
         "“This ongoing agony must end. It is a race against time,” O'Neill said of the situation.",
         "He left.", "Background", "The mission began in June."]
+
+
+_PUNCTUATED = st.text(alphabet='aAbZ .!?"\'()[]-,;:1…\u201c\u201d\u2019\n\t', max_size=300)
+
+
+@given(_PUNCTUATED)
+def test_sentence_boundaries_are_nltk_punkts_own(text):
+    """Punkt runs with its patterns compiled by the standard `re` (for speed); every boundary
+    must be where nltk's Punkt, with the same abbreviations, puts it."""
+    parameters = PunktParameters()
+    parameters.abbrev_types = set(analysis.ABBREVIATIONS)
+    reference = PunktSentenceTokenizer(parameters)
+    assert list(analysis._sentence_tokenizer.span_tokenize(text)) == list(reference.span_tokenize(text))
+
+
+def test_sentence_boundaries_of_the_bundled_articles_are_nltk_punkts_own():
+    parameters = PunktParameters()
+    parameters.abbrev_types = set(analysis.ABBREVIATIONS)
+    reference = PunktSentenceTokenizer(parameters)
+    for path in sorted(BUNDLED.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert list(analysis._sentence_tokenizer.span_tokenize(text)) == list(reference.span_tokenize(text))
