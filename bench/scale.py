@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from qa import Library, Settings
+from qa.models import AddProgress
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "bench"
 CHUNKS_PER_FILE = 10  # one paragraph is one chunk: the files below have about ten
@@ -110,12 +111,13 @@ def compare_scorers(library: Library, questions: list[str], rank_bm25_questions:
     import bm25s
     from rank_bm25 import BM25Okapi
 
-    from qa.chunking import chunk_terms
+    from qa.chunking import chunk_counts
 
     store = library._store
     rows = store._connection.execute("SELECT id, text, section FROM chunks ORDER BY id").fetchall()
     ids = np.array([row[0] for row in rows])
-    corpus = [list(chunk_terms(text, section).elements()) for _, text, section in rows]
+    corpus = [[term for term, n in chunk_counts(text, section)[0].items() for _ in range(n)]
+              for _, text, section in rows]
     reader = library._answerer.reader
     queries = [q.weights for q in map(reader.read, questions) if q.weights]
     results = {}
@@ -161,20 +163,39 @@ def compare_scorers(library: Library, questions: list[str], rank_bm25_questions:
 
 
 def measure(size: int, sentences: list[str], headlines: list[str], questions: list[str],
-            rng: random.Random, rank_bm25_questions: int) -> dict:
+            rng: random.Random, rank_bm25_questions: int, keep: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="qa-scale-") as work:
-        staging, folder = Path(work) / "staging", Path(work) / "library"
+        staging = Path(work) / "staging"
+        folder = keep / f"library-{size}" if keep else Path(work) / "library"
         text_bytes = write_library(staging, size, sentences, headlines, rng)
+        rates = BuildRates()
         started = time.perf_counter()
         library = Library.open(folder, Settings(), create=True)
-        library.add([staging])
+        library.add([staging], progress=rates.update)
         build = time.perf_counter() - started
         build_peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                          resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
         shutil.rmtree(staging)
         figures = measure_library(folder, questions, Path(work), rank_bm25_questions)
     return {"text_mb": text_bytes / 1e6, "build_s": build, "build_mb_s": text_bytes / 1e6 / build,
-            "build_peak_mb": build_peak, **figures}
+            "build_peak_mb": build_peak, "build_rates": rates.rates, **figures}
+
+
+class BuildRates:
+    """MB/s over each tenth of a build, to show whether adding slows as the library grows."""
+
+    def __init__(self) -> None:
+        self.rates: list[float] = []
+        self.mark = (time.perf_counter(), 0)
+
+    def update(self, progress: AddProgress) -> None:
+        tenth = progress.bytes_total / 10
+        if progress.bytes_done >= (len(self.rates) + 1) * tenth > 0:
+            now = time.perf_counter()
+            self.rates.append((progress.bytes_done - self.mark[1]) / 1e6 / (now - self.mark[0]))
+            self.mark = (now, progress.bytes_done)
+            print(f"  built {progress.files_done:,} of {progress.files_total:,} files: "
+                  f"{self.rates[-1]:.2f} MB/s in this tenth", file=sys.stderr, flush=True)
 
 
 def measure_library(folder: Path, questions: list[str], work: Path, rank_bm25_questions: int) -> dict:
@@ -231,6 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--existing", type=Path, metavar="LIBRARY",
                         help="measure a library already built (no build; it is changed by the "
                              "add and remove measurements)")
+    parser.add_argument("--keep", type=Path, metavar="FOLDER",
+                        help="build the libraries in FOLDER/library-SIZE and keep them "
+                             "(for --existing later)")
     args = parser.parse_args(argv)
     if not (SHARED / "scifact" / "corpus.jsonl").exists():
         print(f"bench.scale: no benchmark data in {SHARED}; skipped.", file=sys.stderr)
@@ -244,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="qa-scale-") as work:
             runs = [measure_library(args.existing, questions, Path(work), args.rank_bm25_questions)]
     else:
-        runs = (measure(size, sentences, headlines, questions, rng, args.rank_bm25_questions)
+        runs = (measure(size, sentences, headlines, questions, rng, args.rank_bm25_questions, args.keep)
                 for size in args.sizes)
     for r in runs:
         report(r)
@@ -256,6 +280,7 @@ def report(r: dict) -> None:
         print(f"== {r['chunks']:,} chunks ({r['text_mb']:.0f} MB of text)")
         print(f"build (qa add of a folder)   {r['build_s']:.1f} s, {r['build_mb_s']:.2f} MB/s, "
               f"peak memory {r['build_peak_mb']:.0f} MB")
+        print("build rate by tenths (MB/s)  " + " ".join(f"{rate:.2f}" for rate in r["build_rates"]))
     else:
         print(f"== {r['chunks']:,} chunks (a library already built)")
     print(f"cold `qa ask`                {r['cold_ask_s']:.2f} s (median of 3), "
