@@ -34,6 +34,11 @@ from qa.sources import is_supported
 
 SCHEMA_VERSION = 6
 PAGE_CACHE_KIB = 64 * 1024
+# Lucene's log merge policy: when this many segments of one size tier (chunks) end the
+# library, they become one. One-file adds each leave a tiny segment, and a question reads
+# every segment's postings of its terms.
+MERGE_AT = 10
+MERGE_TIERS = (100, 1_000, 10_000)
 INDEX_DIR = ".qa"
 DATABASE = "library.sqlite3"
 # A temporary file of ours: `atomic_write` and copies into the sources folder use this suffix.
@@ -527,6 +532,7 @@ class Store:
                 assert recount is not None, "removing needs the recount of what was added"
                 self._remove(db, removed, recount)
             keys = self._add(db, added) if added else []
+            self._merge_small_segments(db)
         return [row for key in keys if (row := self.source(key=key)) is not None]
 
     def _add(self, db: sqlite3.Connection, analysed: Sequence[AnalysedSource]) -> list[str]:
@@ -581,6 +587,49 @@ class Store:
                        total_length=meta["total_length"] + sum(lengths),
                        generation=meta["generation"] + 1)
         return keys
+
+    def _merge_small_segments(self, db: sqlite3.Connection) -> None:
+        """Merge the run of small segments at the end of the library, tier by tier, so a
+        question reads a few segments however many one-file adds came before."""
+        while True:
+            segments = db.execute(
+                "SELECT id, first_chunk, length(lengths) / 4 FROM segments ORDER BY id DESC").fetchall()
+            for limit in MERGE_TIERS:
+                run = list(itertools.takewhile(lambda segment: segment[2] < limit, segments))
+                if len(run) >= MERGE_AT:
+                    self._merge(db, run[::-1])
+                    break
+            else:
+                return
+
+    @staticmethod
+    def _merge(db: sqlite3.Connection, segments: Sequence[tuple[int, int, int]]) -> None:
+        """One segment from consecutive ones: chunk ids only grow from segment to segment, so
+        each term's postings are its old postings end to end. Dead ranges stay as they are."""
+        ids = [segment_id for segment_id, _, _ in segments]
+        marks = ",".join("?" * len(ids))
+        first = segments[0][1]
+        lengths = np.zeros(segments[-1][1] + segments[-1][2] - first, dtype="<u4")
+        live = 0
+        for segment_id, start, blob, segment_live in db.execute(
+                f"SELECT id, first_chunk, lengths, live FROM segments WHERE id IN ({marks})", ids):
+            values = _from_blob(blob)
+            lengths[start - first:start - first + values.size] = values
+            live += segment_live
+        merged = db.execute("INSERT INTO segments (first_chunk, lengths, live) VALUES (?, ?, ?)",
+                            (first, lengths.tobytes(), live)).lastrowid
+        rows = []
+        for term, group in itertools.groupby(db.execute(
+                f"SELECT term, chunks, tfs FROM postings WHERE segment IN ({marks}) ORDER BY term, segment",
+                ids), key=lambda row: row[0]):
+            parts = list(group)
+            rows.append((merged, term, b"".join(part[1] for part in parts), b"".join(part[2] for part in parts)))
+        db.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", rows)
+        db.execute(f"DELETE FROM postings WHERE segment IN ({marks})", ids)
+        db.execute(f"DELETE FROM segments WHERE id IN ({marks})", ids)
+        db.execute(f"UPDATE sources SET segment = ? WHERE segment IN ({marks})", [merged, *ids])
+        db.execute(f"UPDATE dead SET segment = ? WHERE segment IN ({marks})", [merged, *ids])
+        db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
 
     def _remove(self, db: sqlite3.Connection, rows: Sequence[SourceRow], recount: Recount) -> None:
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())

@@ -107,3 +107,35 @@ def test_near_words_are_found_at_every_edit_distance_up_to_two(tmp_path: Path):
                           ("imunites", "immunities"), ("normnas", "normans")]:
         assert wanted in vocabulary.near(asked, 2), asked
     assert "normandy" not in vocabulary.near("nrmndy", 1)
+
+
+@pytest.mark.parametrize("variant", ["okapi", "plus"])
+def test_rankings_hold_when_the_small_segments_of_many_adds_are_merged(tmp_path: Path, variant: str):
+    from qa.store import MERGE_AT
+
+    rng = random.Random(f"merge-{variant}")
+    settings = Settings(bm25_variant=variant)
+    store = Store(tmp_path, "test")
+    index = StoredIndex(store, settings)
+    sources = [docs for _ in range(4) for docs in random_corpus(rng)][:3 * MERGE_AT + 3]
+    rows = []
+    for i, docs in enumerate(sources):  # one `qa add` per source, asking between some of them
+        rows += store.commit([source(f"s{i}", docs)])
+        if i % 7 == 0:
+            index.top({"w1": 1.0}, 10)
+    segments = store._connection.execute("SELECT count(*) FROM segments").fetchone()[0]
+    assert segments < MERGE_AT < len(sources)
+    ids = [row.first_chunk + i for row in rows for i in range(row.chunks)]
+    check(index, [doc for docs in sources for doc in docs], ids, variant, settings, rng)
+    # Removing sources from merged segments, then adding more, keeps the rankings exact.
+    rows = [store.source(key=row.key) for row in rows]
+    removed = rows[1:len(rows):3]
+    store.commit(removed=removed, recount=fake_recount)
+    kept = [(row, docs) for row, docs in zip(rows, sources) if row not in removed]
+    extra = random_corpus(rng)
+    for i, docs in enumerate(extra):
+        kept += [(store.commit([source(f"x{i}", docs)])[0], docs)]
+    documents = [doc for _, docs in kept for doc in docs]
+    ids = [row.first_chunk + i for row, _ in kept for i in range(row.chunks)]
+    check(index, documents, ids, variant, settings, rng)
+    store.close()
