@@ -335,18 +335,23 @@ class AddProgressBar:
 
 def _remove(folder: Path, settings: Settings, references: list[str], all_from: Path | None) -> int:
     library = Library.open(folder, settings)
-    chosen = {}
+    # id → what to pass to `remove`, which resolves it again under the writer lock: the name
+    # the user typed, so that a source another process removes meanwhile is named as typed.
+    chosen: dict[str, str] = {}
     for reference in references:
-        matches = library.matching(reference) if any(c in reference for c in "*?[") else [library.find(reference)]
-        if not matches:
-            raise LibraryError(f"No source matches {reference!r} (see `qa sources`).")
-        chosen.update((source.id, source) for source in matches)
+        if any(c in reference for c in "*?["):
+            matches = library.matching(reference)
+            if not matches:
+                raise LibraryError(f"No source matches {reference!r} (see `qa sources`).")
+            chosen.update((source.id, source.id) for source in matches)
+        else:
+            chosen.setdefault(library.find(reference).id, reference)
     if all_from is not None:
         matches = library.added_from(all_from)
         if not matches:
             raise LibraryError(f"No source was added from {all_from}.")
-        chosen.update((source.id, source) for source in matches)
-    for source in library.remove(list(chosen)):
+        chosen.update((source.id, source.id) for source in matches)
+    for source in library.remove(list(chosen.values())):
         if source.link:
             say(f"Removed {source.title}: deleted the link {source.path}; {source.link} is untouched.")
         else:
