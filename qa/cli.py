@@ -256,7 +256,7 @@ def _ask_each_line(library: Library, as_json: bool, conversation: bool) -> int:
 
 
 def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
-    library = Library.open(folder, settings, create=True)
+    library = Library.open(folder, settings, create=True, refresh=False)
     with AddProgressBar(enabled=sys.stderr.isatty() and not args.json) as bar:
         results = library.add(args.paths, progress=bar.update, link=args.link)
     added = [r for r in results if r.source]
@@ -334,7 +334,7 @@ class AddProgressBar:
 
 
 def _remove(folder: Path, settings: Settings, references: list[str], all_from: Path | None) -> int:
-    library = Library.open(folder, settings)
+    library = Library.open(folder, settings, refresh=False)
     # id → what to pass to `remove`, which resolves it again under the writer lock: the name
     # the user typed, so that a source another process removes meanwhile is named as typed.
     chosen: dict[str, str] = {}

@@ -254,6 +254,7 @@ class Store:
         self.folder = folder
         self.fingerprint = fingerprint
         self.in_memory = False
+        self.created = False  # a new, empty index (a new folder, or a new schema or settings)
         self._lock_file: int | None = None
         directory = folder / INDEX_DIR
         try:
@@ -295,6 +296,7 @@ class Store:
             with self._writer_lock(path), self._transaction(connection):
                 if not self._schema_matches(connection):
                     self._create(connection)
+                    self.created = True
         return connection
 
     def _schema_matches(self, connection: sqlite3.Connection) -> bool:

@@ -170,3 +170,28 @@ def test_a_file_deleted_while_an_add_runs_is_reported_and_the_others_are_added(s
     assert by_name["first.txt"].source is not None
     assert by_name["second.txt"].error and "does not exist" in by_name["second.txt"].error
     assert not (sources_dir / "second.txt").exists()
+
+
+def test_adding_and_removing_skip_the_folder_scan_but_the_next_question_catches_up(
+        sources_dir: Path, tmp_path: Path):
+    Library.open(sources_dir)
+    (sources_dir / VISIT).unlink()  # deleted by hand
+    dropped = sources_dir / "dropped.txt"  # put in the folder by hand
+    dropped.write_text("Otter survey\n\nThe otters of the Test river number forty.\n")
+    note = tmp_path / "note.txt"
+    note.write_text("Beaver note\n\nThe beavers built three dams upstream.\n")
+    writer = Library.open(sources_dir, refresh=False)
+    assert [result.source.id for result in writer.add([note]) if result.source] == ["note"]
+    # The deleted file is still in the index: removing it by name works and says so.
+    assert [s.path.name for s in writer.remove(Path(VISIT).stem)] == [VISIT]
+    assert "dropped" not in {s.id for s in writer.sources}
+    reader = Library.open(sources_dir)
+    assert {s.id for s in reader.sources} == {Path(PLEDGE).stem, "note", "dropped"}
+    assert reader.ask("How many otters are in the Test river?").answered
+
+
+def test_a_new_index_is_filled_from_the_folder_even_for_adding(sources_dir: Path):
+    Library.open(sources_dir)
+    rebuilt = Library.open(sources_dir, Settings(chunk_max_words=30), refresh=False)
+    assert sorted(rebuilt.reread) == [PLEDGE, VISIT]
+    assert [s.path.name for s in rebuilt.remove(Path(PLEDGE).stem)] == [PLEDGE]
