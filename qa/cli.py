@@ -211,7 +211,7 @@ def _ask(folder: Path, settings: Settings, question: str, as_json: bool, convers
     library = Library.open(folder, settings)
     for warning in library.warnings:  # a file skipped, an index kept in memory...
         warn(warning)
-    if not library.sources:
+    if not library.source_count:
         raise LibraryError(f"The library {folder} has no sources yet; add some with `qa add PATH`.")
     if question == "-":
         return _ask_each_line(library, as_json, conversation)

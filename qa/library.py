@@ -57,7 +57,7 @@ class _SourcesByKey(Mapping[str, Source]):
         return (row.key for row in self._library._store.sources())
 
     def __len__(self) -> int:
-        return len(self._library._store.sources())
+        return self._library._store.source_count()
 
 
 class Library:
@@ -107,6 +107,11 @@ class Library:
     @property
     def sources(self) -> list[Source]:
         return [self._source(row) for row in self._store.sources()]
+
+    @property
+    def source_count(self) -> int:
+        """How many sources there are, without building them (there may be 100,000)."""
+        return self._store.source_count()
 
     def _source(self, row: SourceRow) -> Source:
         return Source(
@@ -274,7 +279,7 @@ class Library:
         removed: list[int] = []
         self.reread = []
         try:
-            entries = sorted(os.scandir(self.folder), key=lambda entry: entry.name)
+            entries = list(os.scandir(self.folder))
         except OSError as error:
             raise LibraryError(f"Cannot read the sources folder {self.folder}: {error.strerror}.") from None
         for entry in entries:
@@ -282,25 +287,26 @@ class Library:
             if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUPPORTED_SUFFIXES:
                 continue
             known = states.pop(name, None)
-            path = Path(entry.path)
+            unchanged = known is not None and name not in reread  # a file to reread counts as new
             try:
                 status = entry.stat()
-                state = FileState.of(status)
-                unchanged = known is not None and name not in reread  # a file to reread counts as new
-                if unchanged and known[1] == state:
+                if unchanged and known[1] == (status.st_size, status.st_mtime_ns, status.st_ctime_ns,
+                                              status.st_ino):
                     continue
+                path = Path(entry.path)
                 file_state(path)  # a pipe or a device is refused here, never opened
                 if unchanged and _sha256(path) == known[2]:
-                    self._store.update_state(known[0], state)
+                    self._store.update_state(known[0], FileState.of(status))
                     continue
             except (SourceError, OSError) as error:
-                self.warnings.append(f"Skipped {_reason(error, path)}")
+                self.warnings.append(f"Skipped {_reason(error, Path(entry.path))}")
                 if known is not None:
                     removed.append(known[0])
                 continue
             if known is not None:
                 removed.append(known[0])
             jobs.append(Job(path, name, link=os.readlink(path) if entry.is_symlink() else None))
+        jobs.sort(key=lambda job: job.name)
         removed += [known[0] for known in states.values()]  # files no longer in the folder
         removed_rows = self._store.sources_by_id(removed)
         self._analyse_and_commit(jobs, removed_rows, on_outcome=self._note_sync_outcome)

@@ -462,13 +462,17 @@ class Store:
         return [SourceRow.from_row(row) for row in self._connection.execute(
             f"SELECT {SourceRow._COLUMNS} FROM sources ORDER BY name")]
 
-    def file_states(self) -> dict[str, tuple[int, FileState, str]]:
-        """file name → (source id, file state, sha256) of every source: what change detection needs."""
+    def file_states(self) -> dict[str, tuple[int, tuple[int, int, int, int], str]]:
+        """file name → (source id, (size, mtime_ns, ctime_ns, inode), sha256) of every source:
+        what change detection needs, as plain tuples (it runs over every file at every open)."""
         return {
-            name: (source_id, FileState(size, mtime, ctime, inode), sha)
+            name: (source_id, (size, mtime, ctime, inode), sha)
             for source_id, name, size, mtime, ctime, inode, sha in self._connection.execute(
                 "SELECT id, name, size, mtime_ns, ctime_ns, inode, sha256 FROM sources")
         }
+
+    def source_count(self) -> int:
+        return self._connection.execute("SELECT count(*) FROM sources").fetchone()[0]
 
     def sources_by_id(self, ids: Sequence[int]) -> list[SourceRow]:
         rows = []
