@@ -94,9 +94,9 @@ def absent_score(variant: str, term_idf: float) -> float:
     return term_idf * PLUS_DELTA if variant == "plus" else 0.0
 
 
-def top_k(scores: np.ndarray, matched: np.ndarray, k: int) -> list[tuple[int, float]]:
-    """The ``k`` best matched documents as (id, score), best first, ties by id; positive only."""
-    candidates = np.flatnonzero(matched & (scores > 0))
+def top_k(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The ``k`` best documents as (id, score), best first, ties by id; positive only."""
+    candidates = np.flatnonzero(scores > 0)
     if candidates.size > k:
         part = np.argpartition(-scores[candidates], k - 1)[:k]
         cutoff = scores[candidates[part]].min()

@@ -9,7 +9,7 @@ question.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -73,7 +73,10 @@ class StoredIndex:
         self._terms: dict[str, tuple[int, int] | None] = {}
         self._average_idf: float | None = None
         self._dead: list[tuple[int, int]] | None = None
-        self._lengths: dict[int, tuple[int, np.ndarray]] = {}
+        # Every chunk's length by chunk id, filled segment by segment as questions need them;
+        # segments never change once written, so this lives as long as the process.
+        self._lengths = np.zeros(0, dtype=np.uint32)
+        self._placed: set[int] = set()
         self._chunks: dict[int, Chunk | None] = {}
         self._scored: OrderedDict[str, tuple[np.ndarray, np.ndarray, float]] = OrderedDict()
         self._scored_size = 0
@@ -143,7 +146,7 @@ class StoredIndex:
     def _top(self, weights: Mapping[str, float], k: int,
              sources: Collection[str] | None) -> list[Hit]:
         statistics = self._statistics
-        terms = [term for term, weight in weights.items() if weight]
+        terms = [term for term, weight in weights.items() if weight > 0]
         missing = [term for term in terms if term not in self._terms]
         if missing:
             self._terms.update(dict.fromkeys(missing, None) | self._store.term_frequencies(missing))
@@ -155,25 +158,24 @@ class StoredIndex:
         if variant == "okapi" and self._average_idf is None:
             self._average_idf = bm25.average_okapi_idf(statistics.chunks, self._store.df_histogram())
         scores = np.zeros(statistics.next_chunk)
-        matched = np.zeros(statistics.next_chunk, dtype=bool)
         absent_total = 0.0
         for term, (term_id, df) in found.items():
             weight = weights[term]
             chunk_ids, scored, absent = self._term_scores(term, term_id, df, collection)
             absent_total += weight * absent
             scores[chunk_ids] += weight * scored
-            matched[chunk_ids] = True
-        scores += absent_total
+        # Every idf is positive in each variant and every weight too, so a chunk holding a
+        # term of the question scores above zero here, and one holding none scores zero.
         if self._dead is None:
             self._dead = self._store.dead_ranges()
         for first, last in self._dead:
-            matched[first:last + 1] = False
+            scores[first:last + 1] = 0
         if sources is not None:
-            allowed = np.zeros_like(matched)
+            allowed = np.zeros(scores.size, dtype=bool)
             for first, last in self._store.chunk_ranges(sources):
                 allowed[first:last + 1] = True
-            matched &= allowed
-        return [Hit(chunk_id, score) for chunk_id, score in bm25.top_k(scores, matched, k)]
+            scores[~allowed] = 0
+        return [Hit(chunk_id, score + absent_total) for chunk_id, score in bm25.top_k(scores, k)]
 
     def _term_scores(self, term: str, term_id: int, df: int,
                      collection: bm25.Collection) -> tuple[np.ndarray, np.ndarray, float]:
@@ -185,15 +187,11 @@ class StoredIndex:
         variant = self._parameters.variant
         term_idf = bm25.idf(variant, collection, df, self._average_idf or 0.0)
         absent = bm25.absent_score(variant, term_idf)
-        ids, scored = [], []
-        for segment, chunk_ids, tfs in self._store.postings(term_id):
-            first, lengths = self._segment_lengths(segment)
-            ids.append(chunk_ids)
-            scored.append(bm25.term_scores(
-                variant, self._parameters, term_idf, tfs.astype(np.float64),
-                lengths[chunk_ids - first].astype(np.float64), collection.average_length) - absent)
-        entry = (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64),
-                 np.concatenate(scored) if scored else np.zeros(0), absent)
+        segments, chunk_ids, tfs = self._store.postings(term_id)
+        lengths = self._chunk_lengths(segments)[chunk_ids]
+        entry = (chunk_ids, bm25.term_scores(variant, self._parameters, term_idf, tfs.astype(np.float64),
+                                             lengths.astype(np.float64), collection.average_length) - absent,
+                 absent)
         self._scored[term] = entry
         self._scored_size += entry[0].size
         while self._scored_size > SCORED_POSTINGS_CACHE and len(self._scored) > 1:
@@ -201,8 +199,16 @@ class StoredIndex:
             self._scored_size -= old_ids.size
         return entry
 
-    def _segment_lengths(self, segment: int) -> tuple[int, np.ndarray]:
-        # Segments never change once written: their lengths can be kept for the process's life.
-        if segment not in self._lengths:
-            self._lengths[segment] = self._store.segment_lengths(segment)
-        return self._lengths[segment]
+    def _chunk_lengths(self, segments: Sequence[int]) -> np.ndarray:
+        """Chunk lengths by chunk id, with those of ``segments`` in place."""
+        for segment in segments:
+            if segment not in self._placed:
+                first, lengths = self._store.segment_lengths(segment)
+                end = first + lengths.size
+                if end > self._lengths.size:
+                    grown = np.zeros(max(end, self._statistics.next_chunk), dtype=np.uint32)
+                    grown[:self._lengths.size] = self._lengths
+                    self._lengths = grown
+                self._lengths[first:end] = lengths
+                self._placed.add(segment)
+        return self._lengths

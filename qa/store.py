@@ -415,17 +415,17 @@ class Store:
                 found[term] = (term_id, df)
         return found
 
-    def postings(self, term_id: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
-        """(segment, chunk ids, term frequencies) of one term, segment by segment."""
+    def postings(self, term_id: int) -> tuple[list[int], np.ndarray, np.ndarray]:
+        """One term's postings over all segments: the segments, then its chunk ids and term
+        frequencies end to end (one array each, however many segments)."""
         # Segment by segment, one B-tree seek each: a new segment's postings are then written
         # at the end of the table, never spread over every page of it as (term, segment) keys
         # would (that made each batch rewrite most of the table: building slowed 4× by 600k chunks).
-        return [
-            (segment, _from_blob(chunks), _from_blob(tfs))
-            for segment, chunks, tfs in self._connection.execute(
-                "SELECT p.segment, p.chunks, p.tfs FROM segments AS s CROSS JOIN postings AS p "
-                "ON p.segment = s.id AND p.term = ?", (term_id,))
-        ]
+        rows = self._connection.execute(
+            "SELECT p.segment, p.chunks, p.tfs FROM segments AS s CROSS JOIN postings AS p "
+            "ON p.segment = s.id AND p.term = ?", (term_id,)).fetchall()
+        return ([segment for segment, _, _ in rows], _from_blob(b"".join(row[1] for row in rows)),
+                _from_blob(b"".join(row[2] for row in rows)))
 
     def segment_lengths(self, segment: int) -> tuple[int, np.ndarray]:
         first, lengths = self._connection.execute(
