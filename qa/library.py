@@ -102,6 +102,11 @@ class Library:
     def sources(self) -> list[Source]:
         return [self._source(row) for row in self._store.sources()]
 
+    @property
+    def generation(self) -> int:
+        """A number that changes with every commit to the library, by this process or another."""
+        return self._store.statistics().generation
+
     def _source(self, row: SourceRow) -> Source:
         return Source(
             id=row.key, title=row.title, path=self.folder / row.name, paragraphs=row.paragraphs,

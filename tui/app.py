@@ -2,8 +2,10 @@
 
 A thin client of `qa.Library`: no retrieval or answer logic lives here. The app shows itself
 at once and opens the library in a worker; questions typed meanwhile wait their turn. Slow
-work (opening, asking, adding, removing, listing) runs in threads, one question at a time
-so answers arrive in the order asked.
+work (opening, asking, removing, listing) runs in threads, one question at a time so answers
+arrive in the order asked. Adding runs in a child process (`qa.background`): its analysis
+would otherwise compete with typing for the interpreter, and questions asked meanwhile are
+answered from what it has committed so far.
 """
 
 from __future__ import annotations
@@ -27,20 +29,22 @@ from textual.widgets import Footer, Header, Input, Static
 from qa import Library, LibraryError, Settings
 from qa import history as saved
 from qa.display import describe_os_error, inert, plural
+from qa.background import AddFailed, BackgroundAdd
 from qa.models import AddProgress, AddResult, Answer, Source
 from qa.store import atomic_write
 from qa.transcript import to_markdown
 from tui.browser import SourcesScreen
 from tui.dialogs import AddSourceScreen, HelpScreen
 from tui.finder import FindBar
-from tui.indexing import AddJob, IndexingStatus, summary
+from tui.indexing import IndexingStatus, summary
 from tui.source_list import SourceList
 from tui.viewer import PassageScreen, Place
 from tui.widgets import (AnswerView, AskAgain, OpenCitation, QuestionInput, QuestionView,
                          SourcesPanel, welcome)
 
 PLACEHOLDER = "Ask a question about your sources…"
-# While adding, the sidebar's list is re-read at most this often (seconds).
+# While adding, whether a batch has landed is checked this often (seconds); only then is the
+# sidebar's list re-read (listing 10,000 sources takes a fifth of a second of the interpreter).
 LIST_REFRESH = 1.0
 
 
@@ -64,7 +68,7 @@ class QaApp(App[None]):
         Binding("pagedown", "scroll_chat(1)", "Scroll down", show=False),
     ]
 
-    adding: var[AddJob | None] = var(None)
+    adding: var[BackgroundAdd | None] = var(None)
     add_progress: var[AddProgress | None] = var(None)
 
     def __init__(self, folder: Path, open_library: Callable[[], Library], export_dir: Path | None = None,
@@ -80,6 +84,7 @@ class QaApp(App[None]):
         self.answering = False
         self.within: list[Source] = []
         self._listed_at = 0.0
+        self._listed_generation: int | None = None
         self.theme = "textual-dark"
 
     def compose(self) -> ComposeResult:
@@ -111,7 +116,7 @@ class QaApp(App[None]):
 
     def on_unmount(self) -> None:
         if self.adding is not None:  # quitting stops an add; what it committed stays
-            self.adding.cancel.set()
+            self.adding.cancel()
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -122,6 +127,7 @@ class QaApp(App[None]):
         except (LibraryError, OSError) as error:  # printed after the UI is gone: one inert sentence
             self.call_from_thread(self.exit, return_code=1, message=f"qa: {_sentence(error)}")
             return
+        self._listed_generation = library.generation
         sources = library.sources
         self.call_from_thread(self._opened, library, sources)
 
@@ -299,12 +305,12 @@ class QaApp(App[None]):
     def start_add(self, paths: Sequence[Path]) -> None:
         if self.library is None or self.adding is not None:
             return
-        self.adding = AddJob(paths)
-        self._add(self.library, self.adding)
+        self.adding = BackgroundAdd(self.library.folder, self.library.settings, paths)
+        self._add(self.adding)
 
     def cancel_add(self) -> None:
         if self.adding is not None:
-            self.adding.cancel.set()
+            self.adding.cancel()
             self._show_progress()
 
     @on(IndexingStatus.CancelPressed)
@@ -312,15 +318,16 @@ class QaApp(App[None]):
         self.cancel_add()
 
     @work(thread=True, group="adding")
-    def _add(self, library: Library, job: AddJob) -> None:
+    def _add(self, job: BackgroundAdd) -> None:
+        """Follow the child process (this thread only reads its lines) to its end."""
         try:
-            results = library.add(job.paths, progress=job.update, cancel=job.cancel)
-        except (LibraryError, OSError) as error:
-            self.call_from_thread(self._added, job, [], _sentence(error))
+            results = job.run()
+        except AddFailed as error:
+            self.call_from_thread(self._added, job, [], inert(str(error)))
             return
         self.call_from_thread(self._added, job, results, None)
 
-    def watch_adding(self, job: AddJob | None) -> None:
+    def watch_adding(self, job: BackgroundAdd | None) -> None:
         self.query_one(SourcesPanel).query_one(IndexingStatus).display = job is not None
         self._show_progress()
 
@@ -331,19 +338,28 @@ class QaApp(App[None]):
             self._show_progress()
             if time.monotonic() - self._listed_at > LIST_REFRESH:
                 self._listed_at = time.monotonic()
-                self._list_then(self._show_sources)
+                self._list_if_changed()
+
+    @work(thread=True, group="listing")
+    def _list_if_changed(self) -> None:
+        """Show the sources again if the add has committed a batch since they were last listed."""
+        assert self.library is not None
+        generation = self.library.generation
+        if generation != self._listed_generation:
+            self._listed_generation = generation
+            self.call_from_thread(self._show_sources, self.library.sources)
 
     def _show_progress(self) -> None:
         job = self.adding
         for status in [*self.query(IndexingStatus), *self.screen.query(IndexingStatus)]:
-            status.show(job.progress if job else None, job is not None and job.cancel.is_set())
+            status.show(job.progress if job else None, job is not None and job.cancelled)
 
-    def _added(self, job: AddJob, results: list[AddResult], error: str | None) -> None:
+    def _added(self, job: BackgroundAdd, results: list[AddResult], error: str | None) -> None:
         self.adding = None
         self.add_progress = None
         dialog = self.screen if isinstance(self.screen, AddSourceScreen) else None
-        message, failed = summary(results, job.cancel.is_set()) if error is None else (error, True)
-        if failed and dialog is not None and not job.cancel.is_set():
+        message, failed = summary(results, job.cancelled) if error is None else (error, True)
+        if failed and dialog is not None and not job.cancelled:
             errors = [r.error for r in results if r.error]
             dialog.failed(errors[0] if len(errors) == 1 else message)
         else:

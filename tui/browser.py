@@ -127,6 +127,9 @@ class SourcesScreen(ModalScreen[None]):
         sources = self.chosen()
         if not sources:
             return
+        if self.app.adding is not None:  # the add holds the library's writer lock until it ends
+            self.notify("Sources can be removed once the add in progress has finished.", severity="warning")
+            return
         names = [f"  • {inert(s.title)} ({inert(s.path.name)})" for s in sources[:NAMED_IN_CONFIRMATION]]
         if len(sources) > NAMED_IN_CONFIRMATION:
             names.append(f"  … and {len(sources) - NAMED_IN_CONFIRMATION:,} more")

@@ -1,10 +1,8 @@
-"""Adding sources in the background: the job, its progress on screen, and the summary after."""
+"""Adding sources in the background (`qa.background`): its progress on screen, and the summary after."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
-from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -17,19 +15,6 @@ from tui.text import shown
 
 # How many reasons a summary names before it says "and N more".
 REASONS_SHOWN = 2
-
-
-class AddJob:
-    """One `Library.add` in a worker thread: the worker writes ``progress``, the UI reads it."""
-
-    def __init__(self, paths: Sequence[Path]) -> None:
-        self.paths = list(paths)
-        self.cancel = threading.Event()
-        self.progress: AddProgress | None = None  # replaced whole, so a reader never sees half
-
-    def update(self, progress: AddProgress) -> None:
-        """The progress callback; runs in the worker thread."""
-        self.progress = progress
 
 
 def describe(progress: AddProgress | None) -> str:
