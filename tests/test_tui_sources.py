@@ -7,8 +7,10 @@ import sys
 import threading
 from pathlib import Path
 
+import pypdfium2
 from textual.widgets import Input, Static
 
+from bench.documents import paragraphs, report_pdf
 from qa import Library, LibraryError
 from tests.tui_pilot import (another_writer, ask, gated_add, make_app, many_sources, notifications, ready, rendered,
                               wait_until)
@@ -167,6 +169,33 @@ async def test_the_browser_shows_each_source_s_format_size_and_counts(library: L
         row = " ".join(listing.render_line(0).text.split())
         assert row.startswith("Kenyan Ruto arrives")
         assert row.endswith(f"txt {size(source.size)} {source.paragraphs} ¶ {source.chunks} ch")
+
+
+async def test_the_browser_shows_the_pages_of_a_pdf_and_the_sections_of_a_document(library: Library,
+                                                                                    tmp_path: Path):
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / "report.pdf").write_bytes(report_pdf(
+        [("Summary", paragraphs(8, seed=4)), ("Spawning survey", paragraphs(6, seed=5))], title="River report"))
+    (incoming / "guide.md").write_text("# Field guide\n\n## Water\n\nCold water.\n\n## Fish\n\nTrout.\n\n"
+                                       "## Birds\n\nHerons.\n")
+    library.add([incoming])
+    pages = len(pypdfium2.PdfDocument(incoming / "report.pdf"))
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen), "the browser")
+        listing = app.screen.query_one(SourceList)
+
+        def row(title: str) -> str:
+            index = next(i for i, s in enumerate(listing.rows) if s.title.startswith(title))
+            return " ".join(listing.render_line(index).text.split())
+
+        await wait_until(pilot, lambda: " pp " in row("River report"), "the PDF's pages")
+        assert pages > 1 and f" {pages} pp " in row("River report")
+        assert " 3 § " in row("Field guide")
+        assert " § " not in row("Kenya pledges")
 
 
 async def test_remove_marked_sources_after_a_confirmation_naming_them(library: Library, tmp_path: Path):

@@ -286,7 +286,9 @@ class QaApp(App[None]):
 
     def action_browse(self) -> None:
         if self.library is not None:
-            self._list_then(lambda sources: self.push_screen(SourcesScreen(sources), self._back_to_question))
+            library = self.library
+            self._list_then(lambda sources: self.push_screen(SourcesScreen(sources, library.layouts),
+                                                             self._back_to_question))
 
     @work(thread=True, group="listing")
     def _list_then(self, show: Callable[[list[Source]], object]) -> None:
