@@ -174,4 +174,8 @@ def serve(folder: Path, settings: Settings, paths: Sequence[Path], link: bool) -
 
 def _send(line: ProgressLine | ResultLine) -> None:
     # Flushed at once: the reader shows it now, and a worker forked later has no copy to repeat.
-    print(line.model_dump_json(), flush=True)
+    try:
+        print(line.model_dump_json(), flush=True)
+    except BrokenPipeError:
+        # The reader has gone (the UI quit): carry on unheard, so what is analysed is committed.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

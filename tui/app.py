@@ -11,6 +11,7 @@ answered from what it has committed so far.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -30,13 +31,13 @@ from qa import Library, LibraryError, Settings
 from qa import history as saved
 from qa.display import describe_os_error, inert, plural
 from qa.background import AddFailed, BackgroundAdd
-from qa.models import AddProgress, AddResult, Answer, Source
+from qa.models import AddProgress, Answer, Source
 from qa.store import atomic_write
 from qa.transcript import to_markdown
 from tui.browser import SourcesScreen
 from tui.dialogs import AddSourceScreen, HelpScreen
 from tui.finder import FindBar
-from tui.indexing import IndexingStatus, summary
+from tui.indexing import AddEnded, IndexingStatus, summary
 from tui.source_list import SourceList
 from tui.viewer import PassageScreen, Place
 from tui.widgets import (AnswerView, AskAgain, OpenCitation, QuestionInput, QuestionView,
@@ -308,7 +309,9 @@ class QaApp(App[None]):
         if self.library is None or self.adding is not None:
             return
         self.adding = BackgroundAdd(self.library.folder, self.library.settings, paths)
-        self._add(self.adding)
+        # A daemon thread, not a worker: quitting must not wait for the child, which finishes
+        # the file in hand and commits what it analysed on its own.
+        threading.Thread(target=self._follow_add, args=(self.adding,), name="qa-add", daemon=True).start()
 
     def cancel_add(self) -> None:
         if self.adding is not None:
@@ -319,15 +322,12 @@ class QaApp(App[None]):
     def cancel_pressed(self) -> None:
         self.cancel_add()
 
-    @work(thread=True, group="adding")
-    def _add(self, job: BackgroundAdd) -> None:
-        """Follow the child process (this thread only reads its lines) to its end."""
+    def _follow_add(self, job: BackgroundAdd) -> None:
+        """Follow the child process to its end (this thread only reads its lines)."""
         try:
-            results = job.run()
+            self.post_message(AddEnded(job, job.run(), None))
         except AddFailed as error:
-            self.call_from_thread(self._added, job, [], inert(str(error)))
-            return
-        self.call_from_thread(self._added, job, results, None)
+            self.post_message(AddEnded(job, [], inert(str(error))))
 
     def watch_adding(self, job: BackgroundAdd | None) -> None:
         self.query_one(SourcesPanel).query_one(IndexingStatus).display = job is not None
@@ -356,7 +356,9 @@ class QaApp(App[None]):
         for status in [*self.query(IndexingStatus), *self.screen.query(IndexingStatus)]:
             status.show(job.progress if job else None, job is not None and job.cancelled)
 
-    def _added(self, job: BackgroundAdd, results: list[AddResult], error: str | None) -> None:
+    @on(AddEnded)
+    def _added(self, ended: AddEnded) -> None:
+        job, results, error = ended.job, ended.results, ended.error
         self.adding = None
         self.add_progress = None
         dialog = self.screen if isinstance(self.screen, AddSourceScreen) else None

@@ -9,12 +9,23 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, ProgressBar, Static
 
+from qa.background import BackgroundAdd
 from qa.display import plural
 from qa.models import AddProgress, AddResult
 from tui.text import shown
 
 # How many reasons a summary names before it says "and N more".
 REASONS_SHOWN = 2
+
+
+class AddEnded(Message):
+    """An add has ended: its results, or the one sentence saying why it failed."""
+
+    def __init__(self, job: BackgroundAdd, results: list[AddResult], error: str | None) -> None:
+        super().__init__()
+        self.job = job
+        self.results = results
+        self.error = error
 
 
 def describe(progress: AddProgress | None) -> str:
