@@ -100,7 +100,7 @@ class QaApp(App[None]):
     def on_mount(self) -> None:
         box = self.query_one(QuestionInput)
         box.cursor_blink = self.cursor_blink
-        box.focus()
+        self.screen.set_focus(box)  # at once: keys typed as `qa` starts arrive right after this
         chat = self.query_one("#chat", VerticalScroll)
         self.query_one(SourcesPanel).loading()
         past = saved.load(self.folder)
