@@ -1,4 +1,7 @@
-"""Adding in a child process (`qa.background`), as the terminal UI does: what it reports, and how it fails."""
+"""How an add in a child process (`qa.background`) fails: one sentence, never a traceback.
+
+The child's success, progress and cancelling are shown through the UI in test_tui_sources.py.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from qa import Library, Settings
+from qa import Settings
 from qa.background import AddFailed, BackgroundAdd
-
-
-def test_a_child_adds_a_folder_and_reports_each_file(library: Library, tmp_path: Path):
-    incoming = tmp_path / "incoming"
-    incoming.mkdir()
-    (incoming / "eruption.txt").write_text("Volcano erupts\n\nThe volcano erupted on Tuesday night.\n")
-    (incoming / "empty.txt").write_text("")
-    (incoming / "table.csv").write_text("a,b\n")
-    job = BackgroundAdd(library.folder, library.settings, [incoming])
-    results = {r.path.name: r for r in job.run()}
-    assert results["eruption.txt"].source is not None and results["eruption.txt"].source.id == "eruption"
-    assert results["empty.txt"].error == "empty.txt is empty."
-    assert results["table.csv"].unsupported
-    assert (job.progress.files_done, job.progress.files_total) == (2, 2)
-    assert "Tuesday night" in library.ask("When did the volcano erupt?").text
 
 
 class Dying(BackgroundAdd):
