@@ -95,7 +95,11 @@ class BackgroundAdd:
 
         Raises `AddFailed` with one sentence if the child could not start, failed or died.
         """
-        with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errors:
+        try:
+            errors = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
+        except OSError as error:
+            raise AddFailed(f"Could not start adding: {describe_os_error(error)}") from None
+        with errors:
             try:
                 # Its own session: a Ctrl+C or hang-up meant for the UI's terminal never reaches it.
                 process = subprocess.Popen(

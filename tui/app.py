@@ -116,7 +116,7 @@ class QaApp(App[None]):
         self._open()
 
     def on_unmount(self) -> None:
-        if self.adding is not None:  # quitting stops an add; what it committed stays
+        if self.adding is not None:  # the child stops after the file in hand, keeping what it analysed
             self.adding.cancel()
 
     # -- opening ---------------------------------------------------------------------------
