@@ -58,6 +58,19 @@ class Candidate:
     score: float = 0.0
 
 
+def _distinct(candidates: list[Candidate]) -> list[Candidate]:
+    """Each sentence once, where it ranks best: sources that repeat a sentence (a wire story
+    reprinted, a boilerplate paragraph) would otherwise fill an answer with the same quote."""
+    seen: set[str] = set()
+    distinct = []
+    for candidate in candidates:
+        text = " ".join(candidate.text.split())
+        if text not in seen:
+            seen.add(text)
+            distinct.append(candidate)
+    return distinct
+
+
 class Answerer:
     """Answers questions from one index."""
 
@@ -76,7 +89,7 @@ class Answerer:
         # A name, number or rare word no source mentions ("Who won the 2022 World Cup?").
         if not query.weights or query.missing_specific:
             return refusal
-        candidates = self._candidates(query, sources)
+        candidates = _distinct(self._candidates(query, sources))
         if not candidates:
             return refusal
         best = candidates[0]

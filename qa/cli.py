@@ -107,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="put symbolic links in the sources folder instead of copies")
     add.add_argument("--verbose", "-v", action="store_true", help="a line for every file")
     add.add_argument("--json", action="store_true", help="print one JSON object per file")
+    add.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)  # the UI's child: qa.background
     listing = commands.add_parser("sources", parents=[common], help="list the sources")
     listing.add_argument("pattern", nargs="?", metavar="PATTERN",
                          help="only sources whose id, file name or title matches (a word or a *glob*)")
@@ -256,6 +257,10 @@ def _ask_each_line(library: Library, as_json: bool, conversation: bool) -> int:
 
 
 def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
+    if args.progress:
+        from qa.background import serve
+
+        return serve(folder, settings, args.paths, args.link)
     library = Library.open(folder, settings, create=True, refresh=False)
     with AddProgressBar(enabled=sys.stderr.isatty() and not args.json) as bar:
         results = library.add(args.paths, progress=bar.update, link=args.link)

@@ -21,7 +21,7 @@ from qa.formats.text import decode
 from qa.home import default_folder
 from qa.index import StoredIndex
 from qa.ingest import Job, Outcome, analyse, analyse_all, file_state, recount
-from qa.models import AddProgress, AddResult, Answer, SearchHit, Source
+from qa.models import AddProgress, AddResult, Answer, SearchHit, Source, SourceLayout
 from qa.settings import Settings
 from qa.sources import SUPPORTED_FORMATS, SUPPORTED_SUFFIXES, SourceError, is_supported, load
 from qa.store import TEMPORARY_SUFFIX, AnalysedSource, FileState, SourceRow, Store
@@ -112,6 +112,28 @@ class Library:
     def source_count(self) -> int:
         """How many sources there are, without building them (there may be 100,000)."""
         return self._store.source_count()
+
+    @property
+    def generation(self) -> int:
+        """A number that changes with every commit to the library, by this process or another."""
+        return self._store.statistics().generation
+
+    def layouts(self, source_ids: Sequence[str]) -> dict[str, SourceLayout]:
+        """Pages and sections of these sources (ids), counted from their stored passages.
+
+        Reads every passage of each: meant for the few rows a screen shows, not for thousands.
+        An id the library does not hold (any more) is left out.
+        """
+        layouts = {}
+        with self._lock, self._store.snapshot():
+            for source_id in source_ids:
+                for first, last in self._store.chunk_ranges([source_id]):
+                    chunks = [chunk for chunk_id in range(first, last + 1)
+                              if (chunk := self._store.chunk(chunk_id)) is not None]
+                    layouts[source_id] = SourceLayout(
+                        pages=len({c.page for c in chunks if c.page is not None}),
+                        sections=len({c.section for c in chunks if c.section is not None}))
+        return layouts
 
     def _source(self, row: SourceRow) -> Source:
         return Source(

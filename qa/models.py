@@ -48,6 +48,13 @@ class Source(BaseModel):
     origin: Path | None = Field(default=None, description="the path it was added from")
 
 
+class SourceLayout(BaseModel):
+    """How a source's passages are spread: over how many pages (a PDF) and sections (headings)."""
+
+    pages: int = Field(description="distinct pages its passages are on; 0 where there are no pages")
+    sections: int = Field(description="distinct heading paths its passages stand under; 0 without headings")
+
+
 class Chunk(BaseModel):
     """A passage of a source: a paragraph or a window of its sentences."""
 

@@ -115,3 +115,17 @@ def test_did_you_mean_only_for_words_the_sources_lack(tmp_path):
     assert library.ask("What kind of land did Rollo get?").suggestions == []
     assert library.ask("What did Rollo's king give him?").suggestions == []
     assert library.ask("Who was Rolo?").suggestions == ["Rollo"]
+
+
+def test_a_sentence_several_sources_repeat_is_quoted_once(tmp_path):
+    repeated = "The harbour   authority counted 412 ships in November."
+    for n, extra in enumerate(["The pier was repainted.", "Gulls nest on the roof.", "The ferry runs hourly."]):
+        (tmp_path / f"port-{n}.txt").write_text(f"Port news {n}\n\n{repeated.replace('   ', ' ' * (n + 1))} "
+                                                f"{extra}\n", encoding="utf-8")
+    (tmp_path / "log.txt").write_text("Harbour log\n\nIn November the harbour authority counted ships "
+                                      "arriving at night.\n", encoding="utf-8")
+    answer = Library.open(tmp_path).ask("How many ships did the harbour authority count in November?")
+    texts = [" ".join(quote.text.split()) for quote in answer.quotes]
+    assert texts.count("The harbour authority counted 412 ships in November.") == 1
+    assert len(texts) == len(set(texts)) and len(texts) > 1, "the next best sentence fills the place"
+    assert len(answer.citations) == len({q.citation for q in answer.quotes})

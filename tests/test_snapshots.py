@@ -54,7 +54,7 @@ def test_start_up_while_the_library_opens(snap_compare, library: Library, tmp_pa
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
 def test_indexing_progress(snap_compare, app: QaApp, library: Library, tmp_path: Path, size, monkeypatch):
     gate, reported = threading.Event(), threading.Event()
-    monkeypatch.setattr(library, "add", gated_add(library, gate, reported))
+    monkeypatch.setattr("tui.app.BackgroundAdd", gated_add(gate, reported))
 
     async def run_before(pilot) -> None:
         await opened(pilot)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
+import pypdfium2
 from textual.widgets import Input, Static
 
+from bench.documents import paragraphs, report_pdf
 from qa import Library, LibraryError
-from tests.tui_pilot import (ask, gated_add, make_app, many_sources, notifications, ready, rendered,
+from tests.tui_pilot import (another_writer, ask, gated_add, make_app, many_sources, notifications, ready, rendered,
                               wait_until)
 from tui.app import QaApp
 from tui.browser import SourcesScreen
@@ -64,7 +68,7 @@ async def test_adding_shows_progress_can_be_hidden_and_still_reports(library: Li
     article(new, "flood.txt", "River floods the valley", "The river flooded the valley on Monday.")
     (new / "empty.txt").write_text("")
     gate, reported = threading.Event(), threading.Event()
-    monkeypatch.setattr(library, "add", gated_add(library, gate, reported))
+    monkeypatch.setattr("tui.app.BackgroundAdd", gated_add(gate, reported))
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(app, pilot)
@@ -87,21 +91,29 @@ async def test_adding_shows_progress_can_be_hidden_and_still_reports(library: Li
         assert "Tuesday night" in rendered(view.query(QuoteLine).first())
 
 
-async def test_escape_cancels_an_add(library: Library, tmp_path: Path, monkeypatch):
+async def test_questions_are_answered_while_an_add_waits_and_escape_cancels_it(library: Library,
+                                                                              tmp_path: Path):
     source = article(tmp_path, "eruption.txt", "Volcano erupts", "The volcano erupted on Tuesday night.")
-    gate, reported = threading.Event(), threading.Event()
-    monkeypatch.setattr(library, "add", gated_add(library, gate, reported))
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(app, pilot)
-        await pilot.press("ctrl+o")
-        app.screen.query_one(Input).value = str(source)
-        await pilot.press("enter")
-        await wait_until(pilot, reported.is_set, "the add to start")
-        await pilot.press("escape")
+        with another_writer(library.folder):  # the add's child process waits for its turn to write
+            await pilot.press("ctrl+o")
+            app.screen.query_one(Input).value = str(source)
+            await pilot.press("enter")
+            label = app.screen.query_one(".indexing-label", Static)
+            await wait_until(pilot, lambda: "Looking for files" in rendered(label), "the child to start")
+            await pilot.click("#add-hide")
+            view = await ask(app, pilot, "How many officers has Kenya pledged to send?")
+            assert "600 more police officers" in rendered(view.query(QuoteLine).first())
+            assert app.adding is not None
+            await pilot.press("ctrl+o", "escape")
+            assert "Cancelling" in rendered(app.screen.query_one(".indexing-label", Static))
         await wait_until(pilot, lambda: app.adding is None, "the add to stop")
         assert any(m.startswith("Cancelled. Added 0 sources") for m in notifications(app))
-        assert len(library.sources) == 2
+        assert not (library.folder / "eruption.txt").exists()
+        await wait_until(pilot, lambda: len(app.query_one(".panel-list", SourceList).rows) == 3,
+                         "the other writer's source in the sidebar")
 
 
 async def test_a_bad_path_shows_the_error_in_the_dialog(library: Library, tmp_path: Path):
@@ -111,12 +123,11 @@ async def test_a_bad_path_shows_the_error_in_the_dialog(library: Library, tmp_pa
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(app, pilot)
         await pilot.press("ctrl+o")
-        for path, message in ((tmp_path / "missing.txt", "does not exist"), (bad, "not a supported format")):
-            app.screen.query_one(Input).value = str(path)
-            await pilot.press("enter")
-            await wait_until(pilot, lambda: message in rendered(app.screen.query_one("#add-error", Static)),
-                             f"the error {message!r}")
-            assert isinstance(app.screen, AddSourceScreen)
+        app.screen.query_one(Input).value = str(bad)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "not a supported format" in rendered(app.screen.query_one("#add-error", Static)),
+                         "the error")
+        assert isinstance(app.screen, AddSourceScreen) and app.screen.query_one(Input).display
 
 
 async def test_the_browser_filters_ten_thousand_sources_as_you_type(library: Library, tmp_path: Path):
@@ -160,6 +171,33 @@ async def test_the_browser_shows_each_source_s_format_size_and_counts(library: L
         assert row.endswith(f"txt {size(source.size)} {source.paragraphs} ¶ {source.chunks} ch")
 
 
+async def test_the_browser_shows_the_pages_of_a_pdf_and_the_sections_of_a_document(library: Library,
+                                                                                    tmp_path: Path):
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / "report.pdf").write_bytes(report_pdf(
+        [("Summary", paragraphs(8, seed=4)), ("Spawning survey", paragraphs(6, seed=5))], title="River report"))
+    (incoming / "guide.md").write_text("# Field guide\n\n## Water\n\nCold water.\n\n## Fish\n\nTrout.\n\n"
+                                       "## Birds\n\nHerons.\n")
+    library.add([incoming])
+    pages = len(pypdfium2.PdfDocument(incoming / "report.pdf"))
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen), "the browser")
+        listing = app.screen.query_one(SourceList)
+
+        def row(title: str) -> str:
+            index = next(i for i, s in enumerate(listing.rows) if s.title.startswith(title))
+            return " ".join(listing.render_line(index).text.split())
+
+        await wait_until(pilot, lambda: " pp " in row("River report"), "the PDF's pages")
+        assert pages > 1 and f" {pages} pp " in row("River report")
+        assert " 3 § " in row("Field guide")
+        assert " § " not in row("Kenya pledges")
+
+
 async def test_remove_marked_sources_after_a_confirmation_naming_them(library: Library, tmp_path: Path):
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -193,3 +231,42 @@ async def test_ask_within_a_source_until_escape(library: Library, tmp_path: Path
         assert "within" not in box.placeholder
         view = await ask(app, pilot, "How many people have been displaced?")
         assert len({c.source for c in view.answer.citations}) == 2
+
+
+OPEN_IN_THE_UI = """
+import sys
+from pathlib import Path
+
+from textual.app import App
+
+import qa.ingest
+import tui.app
+from qa import Settings
+
+qa.ingest.PARALLEL_MIN_BYTES = 0  # so that four small new files are analysed in worker processes
+opened = []
+show = tui.app.QaApp._opened
+
+
+def opened_then_quit(app, library, sources):
+    show(app, library, sources)
+    opened.append(len(sources))
+    app.exit()
+
+
+tui.app.QaApp._opened = opened_then_quit
+tui.app.QaApp.run = lambda app: App.run(app, headless=True)
+code = tui.app.run(Path(sys.argv[1]), Settings())
+print(f"exit {code}, opened {opened}")
+"""
+
+
+def test_new_files_found_at_start_are_analysed_in_worker_processes_from_inside_the_ui(tmp_path: Path):
+    # In a fresh interpreter: multiprocessing's helpers, once running, stay for the whole test run.
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    for n in range(4):
+        article(folder, f"report-{n}.txt", f"Report {n}", f"The harbour of town {n} was rebuilt in spring.")
+    run = subprocess.run([sys.executable, "-c", OPEN_IN_THE_UI, str(folder)], capture_output=True, text=True,
+                         timeout=60)
+    assert run.stdout.strip() == "exit 0, opened [4]", run.stderr[-2000:]

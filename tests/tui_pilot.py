@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from textual.widgets import Static
 
 from qa import Library
-from qa.models import AddProgress, Source
+from qa.background import BackgroundAdd
+from qa.models import AddProgress, AddResult, Source
 from tui.app import QaApp
 from tui.widgets import AnswerView, QuestionInput
 
@@ -51,20 +54,42 @@ def notifications(app: QaApp) -> list[str]:
     return [notification.message for notification in app._notifications]
 
 
-def gated_add(library: Library, gate: threading.Event, reported: threading.Event):
-    """``library.add`` that reports one file done, then waits for ``gate`` (or a cancel)."""
-    real_add = library.add
+def gated_add(gate: threading.Event, reported: threading.Event) -> type[BackgroundAdd]:
+    """A `BackgroundAdd` that reports one file done, then waits for ``gate`` (or a cancel) before
+    its real child process runs: put in place of the app's with monkeypatch."""
 
-    def add(paths, progress=None, cancel=None):
-        progress(AddProgress(files_done=1, files_total=3, bytes_done=100, bytes_total=400,
-                             current=Path("second-report.txt")))
-        reported.set()
-        while not gate.wait(0.01):
-            if cancel.is_set():
-                return []
-        return real_add(paths, progress=progress, cancel=cancel)
+    class GatedAdd(BackgroundAdd):
+        def run(self) -> list[AddResult]:
+            self.progress = AddProgress(files_done=1, files_total=3, bytes_done=100, bytes_total=400,
+                                        current=Path("second-report.txt"))
+            reported.set()
+            while not gate.wait(0.01):
+                if self.cancelled:
+                    return []
+            return super().run()
 
-    return add
+    return GatedAdd
+
+
+@contextmanager
+def another_writer(folder: Path) -> Iterator[None]:
+    """Another writer holds the library's writer lock (an add whose progress waits) until the end."""
+    holding, release = threading.Event(), threading.Event()
+
+    def wait_in_progress(progress: AddProgress) -> None:
+        holding.set()
+        release.wait(10)
+
+    note = folder.parent / "other-writer.txt"
+    note.write_text("Another writer\n\nThis file is added by another writer.\n")
+    writer = threading.Thread(target=lambda: Library.open(folder).add([note], progress=wait_in_progress))
+    writer.start()
+    holding.wait(10)
+    try:
+        yield
+    finally:
+        release.set()
+        writer.join()
 
 
 def many_sources(count: int) -> list[Source]:

@@ -2,13 +2,16 @@
 
 A thin client of `qa.Library`: no retrieval or answer logic lives here. The app shows itself
 at once and opens the library in a worker; questions typed meanwhile wait their turn. Slow
-work (opening, asking, adding, removing, listing) runs in threads, one question at a time
-so answers arrive in the order asked.
+work (opening, asking, removing, listing) runs in threads, one question at a time so answers
+arrive in the order asked. Adding runs in a child process (`qa.background`): its analysis
+would otherwise compete with typing for the interpreter, and questions asked meanwhile are
+answered from what it has committed so far.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -27,20 +30,22 @@ from textual.widgets import Footer, Header, Input, Static
 from qa import Library, LibraryError, Settings
 from qa import history as saved
 from qa.display import describe_os_error, inert, plural
-from qa.models import AddProgress, AddResult, Answer, Source
+from qa.background import AddFailed, BackgroundAdd
+from qa.models import AddProgress, Answer, Source
 from qa.store import atomic_write
 from qa.transcript import to_markdown
 from tui.browser import SourcesScreen
 from tui.dialogs import AddSourceScreen, HelpScreen
 from tui.finder import FindBar
-from tui.indexing import AddJob, IndexingStatus, summary
+from tui.indexing import AddEnded, IndexingStatus, summary
 from tui.source_list import SourceList
 from tui.viewer import PassageScreen, Place
 from tui.widgets import (AnswerView, AskAgain, OpenCitation, QuestionInput, QuestionView,
                          SourcesPanel, welcome)
 
 PLACEHOLDER = "Ask a question about your sources…"
-# While adding, the sidebar's list is re-read at most this often (seconds).
+# While adding, whether a batch has landed is checked this often (seconds); only then is the
+# sidebar's list re-read (listing 10,000 sources takes a fifth of a second of the interpreter).
 LIST_REFRESH = 1.0
 
 
@@ -64,7 +69,7 @@ class QaApp(App[None]):
         Binding("pagedown", "scroll_chat(1)", "Scroll down", show=False),
     ]
 
-    adding: var[AddJob | None] = var(None)
+    adding: var[BackgroundAdd | None] = var(None)
     add_progress: var[AddProgress | None] = var(None)
 
     def __init__(self, folder: Path, open_library: Callable[[], Library], export_dir: Path | None = None,
@@ -80,6 +85,7 @@ class QaApp(App[None]):
         self.answering = False
         self.within: list[Source] = []
         self._listed_at = 0.0
+        self._listed_generation: int | None = None
         self.theme = "textual-dark"
 
     def compose(self) -> ComposeResult:
@@ -94,7 +100,7 @@ class QaApp(App[None]):
     def on_mount(self) -> None:
         box = self.query_one(QuestionInput)
         box.cursor_blink = self.cursor_blink
-        box.focus()
+        self.screen.set_focus(box)  # at once: keys typed as `qa` starts arrive right after this
         chat = self.query_one("#chat", VerticalScroll)
         self.query_one(SourcesPanel).loading()
         past = saved.load(self.folder)
@@ -110,8 +116,8 @@ class QaApp(App[None]):
         self._open()
 
     def on_unmount(self) -> None:
-        if self.adding is not None:  # quitting stops an add; what it committed stays
-            self.adding.cancel.set()
+        if self.adding is not None:  # the child stops after the file in hand, keeping what it analysed
+            self.adding.cancel()
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -122,6 +128,7 @@ class QaApp(App[None]):
         except (LibraryError, OSError) as error:  # printed after the UI is gone: one inert sentence
             self.call_from_thread(self.exit, return_code=1, message=f"qa: {_sentence(error)}")
             return
+        self._listed_generation = library.generation
         sources = library.sources
         self.call_from_thread(self._opened, library, sources)
 
@@ -280,7 +287,9 @@ class QaApp(App[None]):
 
     def action_browse(self) -> None:
         if self.library is not None:
-            self._list_then(lambda sources: self.push_screen(SourcesScreen(sources), self._back_to_question))
+            library = self.library
+            self._list_then(lambda sources: self.push_screen(SourcesScreen(sources, library.layouts),
+                                                             self._back_to_question))
 
     @work(thread=True, group="listing")
     def _list_then(self, show: Callable[[list[Source]], object]) -> None:
@@ -299,28 +308,28 @@ class QaApp(App[None]):
     def start_add(self, paths: Sequence[Path]) -> None:
         if self.library is None or self.adding is not None:
             return
-        self.adding = AddJob(paths)
-        self._add(self.library, self.adding)
+        self.adding = BackgroundAdd(self.library.folder, self.library.settings, paths)
+        # A daemon thread, not a worker: quitting must not wait for the child, which finishes
+        # the file in hand and commits what it analysed on its own.
+        threading.Thread(target=self._follow_add, args=(self.adding,), name="qa-add", daemon=True).start()
 
     def cancel_add(self) -> None:
         if self.adding is not None:
-            self.adding.cancel.set()
+            self.adding.cancel()
             self._show_progress()
 
     @on(IndexingStatus.CancelPressed)
     def cancel_pressed(self) -> None:
         self.cancel_add()
 
-    @work(thread=True, group="adding")
-    def _add(self, library: Library, job: AddJob) -> None:
+    def _follow_add(self, job: BackgroundAdd) -> None:
+        """Follow the child process to its end (this thread only reads its lines)."""
         try:
-            results = library.add(job.paths, progress=job.update, cancel=job.cancel)
-        except (LibraryError, OSError) as error:
-            self.call_from_thread(self._added, job, [], _sentence(error))
-            return
-        self.call_from_thread(self._added, job, results, None)
+            self.post_message(AddEnded(job, job.run(), None))
+        except AddFailed as error:
+            self.post_message(AddEnded(job, [], inert(str(error))))
 
-    def watch_adding(self, job: AddJob | None) -> None:
+    def watch_adding(self, job: BackgroundAdd | None) -> None:
         self.query_one(SourcesPanel).query_one(IndexingStatus).display = job is not None
         self._show_progress()
 
@@ -331,19 +340,30 @@ class QaApp(App[None]):
             self._show_progress()
             if time.monotonic() - self._listed_at > LIST_REFRESH:
                 self._listed_at = time.monotonic()
-                self._list_then(self._show_sources)
+                self._list_if_changed()
+
+    @work(thread=True, group="listing")
+    def _list_if_changed(self) -> None:
+        """Show the sources again if the add has committed a batch since they were last listed."""
+        assert self.library is not None
+        generation = self.library.generation
+        if generation != self._listed_generation:
+            self._listed_generation = generation
+            self.call_from_thread(self._show_sources, self.library.sources)
 
     def _show_progress(self) -> None:
         job = self.adding
         for status in [*self.query(IndexingStatus), *self.screen.query(IndexingStatus)]:
-            status.show(job.progress if job else None, job is not None and job.cancel.is_set())
+            status.show(job.progress if job else None, job is not None and job.cancelled)
 
-    def _added(self, job: AddJob, results: list[AddResult], error: str | None) -> None:
+    @on(AddEnded)
+    def _added(self, ended: AddEnded) -> None:
+        job, results, error = ended.job, ended.results, ended.error
         self.adding = None
         self.add_progress = None
         dialog = self.screen if isinstance(self.screen, AddSourceScreen) else None
-        message, failed = summary(results, job.cancel.is_set()) if error is None else (error, True)
-        if failed and dialog is not None and not job.cancel.is_set():
+        message, failed = summary(results, job.cancelled) if error is None else (error, True)
+        if failed and dialog is not None and not job.cancelled:
             errors = [r.error for r in results if r.error]
             dialog.failed(errors[0] if len(errors) == 1 else message)
         else:

@@ -15,7 +15,7 @@ from textual.widgets import Input, Static
 from qa.display import inert, plural
 from qa.models import Source
 from tui.dialogs import ConfirmScreen
-from tui.source_list import SourceList
+from tui.source_list import CountLayouts, SourceList
 from tui.text import shown, size
 
 # A removal names at most this many sources in its confirmation, then says how many more.
@@ -44,8 +44,9 @@ class SourcesScreen(ModalScreen[None]):
         Binding("ctrl+r", "remove", "Remove", priority=True),
     ]
 
-    def __init__(self, sources: Sequence[Source]) -> None:
+    def __init__(self, sources: Sequence[Source], count_layouts: CountLayouts | None = None) -> None:
         super().__init__()
+        self.count_layouts = count_layouts
         self.sources = list(sources)
         self.haystacks = [haystack(s) for s in self.sources]
 
@@ -53,7 +54,7 @@ class SourcesScreen(ModalScreen[None]):
         with Vertical(id="browser-dialog", classes="dialog"):
             yield Static(id="browser-count")
             yield Input(placeholder="type to filter by title or file name", id="browser-filter")
-            yield SourceList(id="browser-list")
+            yield SourceList(id="browser-list", count_layouts=self.count_layouts)
             yield Static(Text("enter opens · tab, then space marks · ctrl+a asks within the marked "
                               "(or this one) · ctrl+r removes · escape closes", style="dim"),
                          id="browser-help")
@@ -126,6 +127,9 @@ class SourcesScreen(ModalScreen[None]):
     def action_remove(self) -> None:
         sources = self.chosen()
         if not sources:
+            return
+        if self.app.adding is not None:  # the add holds the library's writer lock until it ends
+            self.notify("Sources can be removed once the add in progress has finished.", severity="warning")
             return
         names = [f"  • {inert(s.title)} ({inert(s.path.name)})" for s in sources[:NAMED_IN_CONFIRMATION]]
         if len(sources) > NAMED_IN_CONFIRMATION:

@@ -1,16 +1,15 @@
-"""Adding sources in the background: the job, its progress on screen, and the summary after."""
+"""Adding sources in the background (`qa.background`): its progress on screen, and the summary after."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
-from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, ProgressBar, Static
 
+from qa.background import BackgroundAdd
 from qa.display import plural
 from qa.models import AddProgress, AddResult
 from tui.text import shown
@@ -19,17 +18,14 @@ from tui.text import shown
 REASONS_SHOWN = 2
 
 
-class AddJob:
-    """One `Library.add` in a worker thread: the worker writes ``progress``, the UI reads it."""
+class AddEnded(Message):
+    """An add has ended: its results, or the one sentence saying why it failed."""
 
-    def __init__(self, paths: Sequence[Path]) -> None:
-        self.paths = list(paths)
-        self.cancel = threading.Event()
-        self.progress: AddProgress | None = None  # replaced whole, so a reader never sees half
-
-    def update(self, progress: AddProgress) -> None:
-        """The progress callback; runs in the worker thread."""
-        self.progress = progress
+    def __init__(self, job: BackgroundAdd, results: list[AddResult], error: str | None) -> None:
+        super().__init__()
+        self.job = job
+        self.results = results
+        self.error = error
 
 
 def describe(progress: AddProgress | None) -> str:

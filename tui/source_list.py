@@ -8,11 +8,11 @@ nothing but the filter itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.cells import cell_len
 from rich.segment import Segment
-from textual import events
+from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -20,16 +20,23 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from qa.models import Source
+from qa.models import Source, SourceLayout
 from tui.text import shown, size
 
+# Pages and sections of sources by id (`Library.layouts`): slow for many, so asked for the rows drawn.
+CountLayouts = Callable[[list[str]], dict[str, SourceLayout]]
 
-def details(source: Source) -> str:
-    """Format, size, paragraphs (¶) and chunks, in columns that line up from row to row.
 
-    Paragraphs stand in for pages and sections, which the core does not count per source.
-    """
-    return f"{source.format:>5} {size(source.size):>7} {source.paragraphs:>6,} ¶ {source.chunks:>6,} ch"
+def details(source: Source, layout: SourceLayout | None = None) -> str:
+    """Format, size, pages (a PDF) or sections (a document with headings), paragraphs (¶) and
+    chunks, in columns that line up from row to row; pages and sections once counted."""
+    places = ""
+    if layout is not None and source.format == "pdf":
+        places = f"{layout.pages:,} {'p' if layout.pages == 1 else 'pp'}"
+    elif layout is not None and layout.sections:
+        places = f"{layout.sections:,} §"
+    return (f"{source.format:>5} {size(source.size):>7} {places:>8} "
+            f"{source.paragraphs:>6,} ¶ {source.chunks:>6,} ch")
 
 
 class SourceList(ScrollView, can_focus=True):
@@ -73,12 +80,17 @@ class SourceList(ScrollView, can_focus=True):
         def control(self) -> SourceList:
             return self.source_list
 
-    def __init__(self, detailed: bool = True, markable: bool = True, **kwargs) -> None:
+    def __init__(self, detailed: bool = True, markable: bool = True, count_layouts: CountLayouts | None = None,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.rows: list[Source] = []
         self.marked: set[str] = set()
         self.detailed = detailed
         self.markable = markable
+        self.layouts: dict[str, SourceLayout] = {}
+        self._count_layouts = count_layouts
+        self._asked: set[str] = set()  # ids whose layout is counted or being counted
+        self._wanted: list[str] = []  # ids drawn without a layout since the last count
 
     def set_rows(self, rows: Sequence[Source]) -> None:
         """Show ``rows``, keeping the cursor on the same source when it is still there."""
@@ -139,7 +151,9 @@ class SourceList(ScrollView, can_focus=True):
         if self.markable:
             mark = "● " if source.id in self.marked else "  "
             segments.append(Segment(mark, style + self.get_component_rich_style("source-list--mark")))
-        right = f"  {details(source)}" if self.detailed else ""
+        right = f"  {details(source, self.layouts.get(source.id))}" if self.detailed else ""
+        if self.detailed and self._count_layouts is not None and source.id not in self._asked:
+            self._want(source.id)
         title_width = max(0, width - cell_len("".join(s.text for s in segments)) - cell_len(right))
         title = shown(" ".join(source.title.split()))
         title.truncate(title_width, overflow="ellipsis", pad=True)
@@ -148,6 +162,26 @@ class SourceList(ScrollView, can_focus=True):
             muted = self.get_component_rich_style("source-list--details")
             segments.append(Segment(right, style if index == self.cursor else style + muted))
         return Strip(segments).crop_extend(0, width, base)
+
+    def _want(self, source_id: str) -> None:
+        if not self._wanted:  # the first row of a frame without its layout: count after the frame
+            self.call_later(self._count_wanted)
+        self._asked.add(source_id)
+        self._wanted.append(source_id)
+
+    def _count_wanted(self) -> None:
+        wanted, self._wanted = self._wanted, []
+        self._count_in_thread(wanted)
+
+    @work(thread=True, group="layouts")
+    def _count_in_thread(self, source_ids: list[str]) -> None:
+        assert self._count_layouts is not None
+        counted = self._count_layouts(source_ids)
+        self.app.call_from_thread(self._counted, counted)
+
+    def _counted(self, counted: dict[str, SourceLayout]) -> None:
+        self.layouts.update(counted)
+        self.refresh()
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.rows))
