@@ -27,8 +27,10 @@ from qa.store import AnalysedSource, ChunkRecord, FileState
 # Below this much work, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 4
 PARALLEL_MIN_BYTES = 2_000_000
-# Files analysed ahead of the writer: bounds memory while keeping every worker busy.
-IN_FLIGHT_PER_WORKER = 4
+# Files analysed ahead of the writer: enough to keep every worker busy while a batch is
+# committed (seconds for 2,000 files), bounded in bytes so that big files never pile up.
+IN_FLIGHT_PER_WORKER = 64
+IN_FLIGHT_BYTES = 24_000_000
 
 
 @dataclass(frozen=True)
@@ -149,18 +151,23 @@ def _analyse_in_workers(jobs: Sequence[Job], max_words: int, max_mb: float,
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker) as pool:
         waiting = iter(jobs)
-        running: set[Future[Outcome]] = set()
+        running: dict[Future[Outcome], int] = {}  # → the file's size
+        in_flight = 0
         try:
             while True:
-                while len(running) < workers * IN_FLIGHT_PER_WORKER and not cancelled():
+                while len(running) < workers * IN_FLIGHT_PER_WORKER and not cancelled() \
+                        and (in_flight < IN_FLIGHT_BYTES or len(running) < workers):
                     job = next(waiting, None)
                     if job is None:
                         break
-                    running.add(pool.submit(_analyse_outcome, job, max_words, max_mb))
+                    size = _size(job)
+                    running[pool.submit(_analyse_outcome, job, max_words, max_mb)] = size
+                    in_flight += size
                 if not running:
                     return
-                done, running = wait(running, return_when=FIRST_COMPLETED)
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
+                    in_flight -= running.pop(future)
                     yield future.result()
         finally:
             for future in running:
