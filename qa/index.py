@@ -22,6 +22,8 @@ from qa.store import Store, deletion_variants
 
 CHUNK_CACHE = 512
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# How many insertion variants "did you mean" may look up for one word (see `near`).
+MAX_INSERTIONS = 20_000
 # Scored postings kept between questions, in postings (about 12 bytes each).
 SCORED_POSTINGS_CACHE = 4_000_000
 
@@ -49,11 +51,17 @@ class StoredVocabulary:
         # two deletions, one of its one-letter deletions is an insertion away from the question
         # word's deletions, so those insertions are looked up too (only for d = 2, and only
         # for words the sources lack: a question's misspellings).
-        variants = {norm}
+        levels = [{norm}]
         for _ in range(max_distance):
-            variants |= {shorter for word in variants for shorter in deletion_variants(word)}
+            levels.append({shorter for word in levels[-1] for shorter in deletion_variants(word)})
+        variants = set().union(*levels)
         if max_distance >= 2:
-            variants |= {word[:i] + letter + word[i:] for word in list(variants)
+            # Insertions into the two-letter deletions find two substitutions; for a long word
+            # they are tens of thousands of strings (85,000 for 19 letters: 140 ms), so past
+            # that, only the one-letter deletions get insertions.
+            growing = variants if len(variants) * (len(norm) + 1) * len(_LETTERS) <= MAX_INSERTIONS \
+                else levels[0] | levels[1]
+            variants |= {word[:i] + letter + word[i:] for word in list(growing)
                          for i in range(len(word) + 1) for letter in _LETTERS}
         candidates = self._store.words_sharing_deletions(variants)
         return sorted(

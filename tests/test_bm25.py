@@ -96,7 +96,8 @@ def test_near_words_are_found_at_every_edit_distance_up_to_two(tmp_path: Path):
     from qa.index import StoredVocabulary
 
     store = Store(tmp_path, "test")
-    words = ["normandy", "normans", "northumbria", "immunities", "immunity", "mitochondria"]
+    words = ["normandy", "normans", "northumbria", "immunities", "immunity", "mitochondria",
+             "phosphoglycerate"]
     record = source("s", [["x"]])
     record.surfaces = Counter({(word, word.capitalize()): 1 for word in words})
     store.commit([record])
@@ -104,7 +105,9 @@ def test_near_words_are_found_at_every_edit_distance_up_to_two(tmp_path: Path):
     # Deletions, insertions (the stored word two letters longer too), substitutions, swaps.
     # ("mtocondria" and "imunites" need two insertions: the case a one-level index misses.)
     for asked, wanted in [("normndy", "normandy"), ("immuniti", "immunity"), ("mtocondria", "mitochondria"),
-                          ("imunites", "immunities"), ("normnas", "normans")]:
+                          ("imunites", "immunities"), ("normnas", "normans"),
+                          # a long word: two letters missing, or one missing and one wrong
+                          ("phosphglycerat", "phosphoglycerate"), ("phosphoglycerxe", "phosphoglycerate")]:
         assert wanted in vocabulary.near(asked, 2), asked
     assert "normandy" not in vocabulary.near("nrmndy", 1)
 
