@@ -134,7 +134,7 @@ class QaApp(App[None]):
 
     def _opened(self, library: Library, sources: list[Source]) -> None:
         self.library = library
-        self.query_one(".welcome", Static).update(welcome(sources))
+        self._renew_welcome(sources)
         self.query_one(SourcesPanel).show(sources)
         for warning in library.warnings[:3]:
             self.notify(inert(warning), severity="warning", markup=False)
@@ -375,9 +375,24 @@ class QaApp(App[None]):
 
     def _opened_sources(self, sources: list[Source]) -> None:
         self._show_sources(sources)
-        welcome_text = self.query(".welcome")
-        if welcome_text:
-            welcome_text.first(Static).update(welcome(sources))
+        self._renew_welcome(sources)
+
+    def _renew_welcome(self, sources: list[Source]) -> None:
+        """The welcome (if still shown) with these sources, the conversation's end kept in view.
+
+        A new widget in place of the old, not an update of it: an updated one could keep its
+        old height, cut short, for a while above a restored conversation.
+        """
+        shown = self.query(".welcome")
+        if not shown:
+            return
+        chat = self.query_one("#chat", VerticalScroll)
+        at_end = chat.scroll_y >= chat.max_scroll_y
+        old = shown.first(Static)
+        chat.mount(Static(welcome(sources), classes="welcome"), before=old)
+        old.remove()
+        if at_end:
+            self.call_after_refresh(chat.scroll_end, animate=False)
 
     def remove_sources(self, sources: Sequence[Source]) -> None:
         if self.library is not None:
