@@ -148,22 +148,13 @@ def terms(text: str) -> list[str]:
     return result
 
 
-def term_counts(text: str) -> Counter[str]:
-    """How often each index term occurs in ``text``: `terms` counted, at indexing speed."""
-    return Counter(counts(text)[0])
-
-
 _PERCENT = stem("percent")  # "%" counts as the word
 
 
-def spelling_counts(text: str) -> Counter[tuple[str, str]]:
-    """(normalised word, as written) → count, for the words "did you mean" may suggest:
-    the non-stop words and acronyms of `words` (numbers are never suggested)."""
-    return Counter(counts(text)[1])
-
-
 def counts(text: str) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
-    """`term_counts` and `spelling_counts` of ``text`` in one pass: indexing spends most of
+    """How often each index term of ``text`` occurs (`terms` counted), and each
+    (normalised word, as written) that "did you mean" may suggest (the non-stop words and
+    acronyms of `words`; numbers are never suggested), in one pass: indexing spends most of
     its time here. Tokens are counted as matched (in C) and each distinct one is analysed once."""
     terms: dict[str, int] = {}
     spellings: dict[tuple[str, str], int] = {}

@@ -60,7 +60,7 @@ class StoredVocabulary:
             # they are tens of thousands of strings (85,000 for 19 letters: 140 ms), so past
             # that, only the one-letter deletions get insertions.
             growing = variants if len(variants) * (len(norm) + 1) * len(_LETTERS) <= MAX_INSERTIONS \
-                else levels[0] | levels[1]
+                else levels[1]  # the word and its one-letter deletions
             variants |= {word[:i] + letter + word[i:] for word in list(growing)
                          for i in range(len(word) + 1) for letter in _LETTERS}
         candidates = self._store.words_sharing_deletions(variants)

@@ -49,11 +49,6 @@ class Outcome:
     error: str | None = None
 
 
-def recount(text: str, section: str | None) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
-    """A stored chunk's terms and spellings, exactly as `analyse` counted them."""
-    return chunk_counts(text, section)
-
-
 def file_state(path: Path) -> FileState:
     """The state of a regular file (following a link); special files are refused unopened."""
     try:
@@ -82,7 +77,7 @@ def analyse(job: Job, max_words: int, max_mb: float) -> AnalysedSource:
     surfaces: Counter[tuple[str, str]] = Counter()
     for window in windows(loaded.text, loaded.paragraphs, max_words):
         text = loaded.text[window.start:window.end]
-        terms, spellings = recount(text, window.section)
+        terms, spellings = chunk_counts(text, window.section)
         surfaces.update(spellings)
         chunks.append(ChunkRecord(
             paragraph=window.paragraph, start=window.start, end=window.end, text=text,

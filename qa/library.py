@@ -20,7 +20,8 @@ from qa.display import describe_os_error
 from qa.formats.text import decode
 from qa.home import default_folder
 from qa.index import StoredIndex
-from qa.ingest import Job, Outcome, analyse, analyse_all, file_state, recount
+from qa.chunking import chunk_counts
+from qa.ingest import Job, Outcome, analyse, analyse_all, file_state
 from qa.models import AddProgress, AddResult, Answer, SearchHit, Source, SourceLayout
 from qa.settings import Settings
 from qa.sources import SUPPORTED_FORMATS, SUPPORTED_SUFFIXES, SourceError, is_supported, load
@@ -121,19 +122,11 @@ class Library:
     def layouts(self, source_ids: Sequence[str]) -> dict[str, SourceLayout]:
         """Pages and sections of these sources (ids), counted from their stored passages.
 
-        Reads every passage of each: meant for the few rows a screen shows, not for thousands.
         An id the library does not hold (any more) is left out.
         """
-        layouts = {}
-        with self._lock, self._store.snapshot():
-            for source_id in source_ids:
-                for first, last in self._store.chunk_ranges([source_id]):
-                    chunks = [chunk for chunk_id in range(first, last + 1)
-                              if (chunk := self._store.chunk(chunk_id)) is not None]
-                    layouts[source_id] = SourceLayout(
-                        pages=len({c.page for c in chunks if c.page is not None}),
-                        sections=len({c.section for c in chunks if c.section is not None}))
-        return layouts
+        with self._lock:
+            return {source_id: SourceLayout(pages=pages, sections=sections)
+                    for source_id, (pages, sections) in self._store.layouts(source_ids).items()}
 
     def _source(self, row: SourceRow) -> Source:
         return Source(
@@ -378,7 +371,7 @@ class Library:
 
     def _commit(self, added: list[AnalysedSource], removed: list[SourceRow]) -> None:
         try:
-            self._store.commit(added, removed, recount)
+            self._store.commit(added, removed, chunk_counts)
         except OSError as error:
             raise LibraryError(f"Could not save the index in {self.folder / '.qa'}: "
                                f"{error.strerror or error}.") from None

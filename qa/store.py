@@ -445,6 +445,17 @@ class Store:
                 batch).fetchall()
         return ranges
 
+    def layouts(self, keys: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """key → (distinct pages, distinct sections) of its chunks, for the sources with these keys."""
+        found: dict[str, tuple[int, int]] = {}
+        for batch in _batched(list(keys)):
+            marks = ",".join("?" * len(batch))
+            found.update((key, (pages, sections)) for key, pages, sections in self._connection.execute(
+                "SELECT s.key, count(DISTINCT c.page), count(DISTINCT c.section) FROM sources AS s "
+                f"LEFT JOIN chunks AS c ON c.source = s.id WHERE s.key IN ({marks}) GROUP BY s.key",
+                batch))
+        return found
+
     def chunk(self, chunk_id: int) -> ChunkRow | None:
         row = self._connection.execute(
             "SELECT c.id, s.key, c.paragraph, c.start, c.end, c.text, c.sentences, c.section, "

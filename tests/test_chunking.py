@@ -51,7 +51,8 @@ def test_a_chunk_s_terms_can_be_recounted_from_its_stored_text_and_heading(parag
     import tempfile
     from collections import Counter
 
-    from qa.ingest import Job, analyse, recount
+    from qa.chunking import chunk_counts
+    from qa.ingest import Job, analyse
     text = "# Heading one\n\n" + "\n\n".join(paragraphs) + "\n\n## Heading two\n\nLast words here.\n"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"s{suffix}"
@@ -62,7 +63,7 @@ def test_a_chunk_s_terms_can_be_recounted_from_its_stored_text_and_heading(parag
             return
     surfaces: Counter = Counter()
     for chunk in analysed.chunks:
-        terms, spellings = recount(chunk.text, chunk.section)
+        terms, spellings = chunk_counts(chunk.text, chunk.section)
         assert terms == chunk.terms
         surfaces.update(spellings)
     assert surfaces == analysed.surfaces
