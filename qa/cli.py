@@ -16,16 +16,20 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, TextIO
 
 from qa.display import describe_os_error, inert, plural
+from qa.errors import LibraryError, SourceError
 from qa.home import default_folder
-from qa.library import Library, LibraryError
-from qa.models import AddProgress, Answer
-from qa.settings import Settings
-from qa.sources import SourceError
+
+if TYPE_CHECKING:
+    from qa.library import Library
+    from qa.models import AddProgress, Answer
+    from qa.settings import Settings
+
+# The engine (`qa.library` and what it imports: NumPy, pydantic, the analysis) and the
+# settings are imported by the commands that use them, after the arguments are parsed:
+# `qa --help` and usage errors answer at once.
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what the shell reports for a tool its reader stopped reading
@@ -85,6 +89,12 @@ def fail(message: str) -> None:
     print(f"qa: {inert(message)}", file=sys.stderr)
 
 
+def say_waiting() -> None:
+    """For a write that waits for another process's (the wait may be long: a big add)."""
+    print("qa: another qa process is updating this library; waiting for it to finish "
+          "(Ctrl+C stops).", file=sys.stderr, flush=True)
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--sources", type=Path, default=argparse.SUPPRESS, metavar="DIR",
@@ -128,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-OpenUI = Callable[[Path, Settings], int]  # the folder and settings in, an exit code out
+OpenUI = Callable[[Path, "Settings"], int]  # the folder and settings in, an exit code out
 
 
 def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> int:
@@ -149,6 +159,10 @@ def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> in
 def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    from pydantic import ValidationError
+
+    from qa.settings import Settings
+
     try:
         settings = Settings()
     except ValidationError as error:
@@ -172,6 +186,8 @@ def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
                 parser.error("remove needs a SOURCE or --all-from FOLDER")
             return _remove(folder, settings, args.references, args.all_from)
         if args.command == "text":
+            from qa.library import Library
+
             sys.stdout.write(Library.open(folder, settings).text(args.source))
             return EXIT_OK
         if args.command == "eval":
@@ -209,6 +225,8 @@ def _open_ui(parser: argparse.ArgumentParser, explicit: Path | None, settings: S
 
 
 def _ask(folder: Path, settings: Settings, question: str, as_json: bool, conversation: bool = False) -> int:
+    from qa.library import Library
+
     library = Library.open(folder, settings)
     for warning in library.warnings:  # a file skipped, an index kept in memory...
         warn(warning)
@@ -261,7 +279,9 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
         from qa.background import serve
 
         return serve(folder, settings, args.paths, args.link)
-    library = Library.open(folder, settings, create=True, refresh=False)
+    from qa.library import Library
+
+    library = Library.open(folder, settings, create=True, refresh=False, waiting=say_waiting)
     with AddProgressBar(enabled=sys.stderr.isatty() and not args.json) as bar:
         results = library.add(args.paths, progress=bar.update, link=args.link)
     added = [r for r in results if r.source]
@@ -339,7 +359,9 @@ class AddProgressBar:
 
 
 def _remove(folder: Path, settings: Settings, references: list[str], all_from: Path | None) -> int:
-    library = Library.open(folder, settings, refresh=False)
+    from qa.library import Library
+
+    library = Library.open(folder, settings, refresh=False, waiting=say_waiting)
     # id → what to pass to `remove`, which resolves it again under the writer lock: the name
     # the user typed, so that a source another process removes meanwhile is named as typed.
     chosen: dict[str, str] = {}
@@ -365,6 +387,8 @@ def _remove(folder: Path, settings: Settings, references: list[str], all_from: P
 
 
 def _sources(folder: Path, settings: Settings, pattern: str | None, as_json: bool) -> int:
+    from qa.library import Library
+
     library = Library.open(folder, settings)
     for warning in library.warnings:
         warn(warning)
@@ -384,6 +408,7 @@ def _sources(folder: Path, settings: Settings, pattern: str | None, as_json: boo
 
 def _eval(folder: Path, settings: Settings, questions: Path, as_json: bool) -> int:
     from qa.evaluation import evaluate, format_report, load_items
+    from qa.library import Library
 
     items = load_items(questions)
     report = evaluate(Library.open(folder, settings), items)

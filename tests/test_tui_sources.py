@@ -278,6 +278,7 @@ from textual.app import App
 
 import qa.ingest
 import tui.app
+from qa import Settings
 
 qa.ingest.PARALLEL_MIN_BYTES = 0  # so that four small new files are analysed in worker processes
 opened = []
@@ -292,7 +293,7 @@ def opened_then_quit(app, library, sources, past):
 
 tui.app.QaApp._opened = opened_then_quit
 tui.app.QaApp.run = lambda app: App.run(app, headless=True)
-code = tui.app.run(Path(sys.argv[1]))
+code = tui.app.run(Path(sys.argv[1]), Settings())
 print(f"exit {code}, opened {opened}")
 """
 

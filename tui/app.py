@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from qa import Library, history
     from qa.background import BackgroundAdd
     from qa.models import Answer, Citation, Source
+    from qa.settings import Settings
 
 PLACEHOLDER = "Ask a question about your sources…"
 # While adding, the sidebar's list is re-read at most this often (seconds), and only when a
@@ -439,23 +440,16 @@ def _sentence(error: Exception) -> str:
     return describe_os_error(error) if isinstance(error, OSError) else inert(str(error))
 
 
-def run(explicit: Path | None) -> int:
-    """Run the UI over the library in ``explicit`` (or the default one); the exit code.
+def run(folder: Path, settings: Settings) -> int:
+    """Run the UI over the library in ``folder``; the exit code (1 if it could not be opened).
 
-    Settings are read and the library opened in the app's worker, after its first frame.
+    The library is opened in the app's worker, after its first frame: the engine (NLTK, NumPy)
+    is imported there.
     """
     def open_library() -> Library:
-        from pydantic import ValidationError
+        from qa.library import Library
 
-        from qa import Library, LibraryError, Settings
-        from qa.home import default_folder
-
-        try:
-            settings = Settings()
-        except ValidationError as error:
-            first = error.errors()[0]
-            raise LibraryError(f"bad setting QA_{str(first['loc'][0]).upper()}: {first['msg']}.") from None
-        return Library.open(default_folder(explicit or settings.sources), settings, create=True)
+        return Library.open(folder, settings, create=True)
 
     _start_worker_helpers()
     app = build(open_library, preferences_path=preferences.preferences_path())
