@@ -58,8 +58,8 @@ def test_indexing_progress(snap_compare, app: QaApp, library: Library, tmp_path:
 
     async def run_before(pilot) -> None:
         await opened(pilot)
-        app.start_adding([tmp_path])
-        await wait_until(pilot, lambda: app.adding is not None and app.adding.progress is not None, "progress")
+        app.adding.start([tmp_path])
+        await wait_until(pilot, lambda: app.adding.job is not None and app.adding.job.progress is not None, "progress")
 
     try:
         assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -81,7 +81,7 @@ async def test_adding_shows_progress_escape_hides_it_and_typing_lands_in_the_que
         await pilot.press("escape", *"When did")  # escape hides; the add goes on
         box = app.query_one(QuestionInput)
         assert not isinstance(app.screen, AddProgressScreen) and app.focused is box
-        assert box.value == "When did" and app.adding is not None and not app.adding.cancelled
+        assert box.value == "When did" and app.adding.job is not None and not app.adding.job.cancelled
         sidebar = app.query_one(SourcesPanel).query_one(IndexingStatus)
         assert sidebar.display and "25%" in rendered(sidebar.query_one(".indexing-label", Static))
         gate.set()
@@ -102,20 +102,20 @@ async def test_hide_by_keyboard_then_cancel_from_the_dialog_or_the_sidebar(libra
     try:
         async with app.run_test(size=(100, 40)) as pilot:
             await ready(app, pilot)
-            app.start_adding([tmp_path])
+            app.adding.start([tmp_path])
             await pilot.press("ctrl+o")
             await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen), "the progress dialog")
             await pilot.press("enter")  # Hide has the focus
             assert not isinstance(app.screen, AddProgressScreen) and app.focused is app.query_one(QuestionInput)
             await pilot.click(".indexing-cancel")  # the sidebar's button cancels; no dialog comes back
-            await wait_until(pilot, lambda: app.adding is None, "the add to stop")
+            await wait_until(pilot, lambda: app.adding.job is None, "the add to stop")
             assert not isinstance(app.screen, AddProgressScreen)
             assert any(m.startswith("Cancelled.") for m in notifications(app))
-            app.start_adding([tmp_path])
+            app.adding.start([tmp_path])
             await pilot.press("ctrl+o")
             await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen), "the progress dialog")
             await pilot.press("c")
-            await wait_until(pilot, lambda: app.adding is None, "the second add to stop")
+            await wait_until(pilot, lambda: app.adding.job is None, "the second add to stop")
             assert app.focused is app.query_one(QuestionInput)
     finally:
         gate.set()
@@ -137,14 +137,14 @@ async def test_questions_are_answered_while_an_add_waits(library: Library, tmp_p
             await pilot.click("#add-hide")
             view = await ask(app, pilot, "How many officers has Kenya pledged to send?")
             assert "600 more police officers" in rendered(view.query(QuoteLine).first())
-            assert app.adding is not None
+            assert app.adding.job is not None
             await pilot.press("ctrl+o")
             await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen), "the progress dialog")
             await pilot.click("#add-cancel")
             sidebar = app.query_one(SourcesPanel).query_one(IndexingStatus)
             assert "Cancelling" in rendered(sidebar.query_one(".indexing-label", Static))
-        await wait_until(pilot, lambda: app.adding is None, "the add to stop")
-        assert any(m.startswith("Cancelled. Added 0 sources") for m in notifications(app))
+        await wait_until(pilot, lambda: app.adding.job is None, "the add to stop")
+        assert any(m.startswith("Cancelled. Added 0 sources") for m in notifications(app)), notifications(app)
         assert not (library.folder / "eruption.txt").exists()
         await wait_until(pilot, lambda: len(app.query_one(".panel-list", SourceList).rows) == 3,
                          "the other writer's source in the sidebar")
@@ -197,7 +197,7 @@ async def test_enter_in_the_browser_opens_the_source(library: Library, tmp_path:
 
 async def test_the_browser_shows_each_source_s_format_size_and_counts(library: Library, tmp_path: Path):
     app = make_app(library, tmp_path)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
         await pilot.press("f2", *"ruto")
         await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen), "the browser")
@@ -206,6 +206,10 @@ async def test_the_browser_shows_each_source_s_format_size_and_counts(library: L
         row = " ".join(listing.render_line(0).text.split())
         assert row.startswith("Kenyan Ruto arrives")
         assert row.endswith(f"txt {size(source.size)} {source.paragraphs} ¶ {source.chunks} ch")
+        await pilot.resize_terminal(80, 24)  # narrow: the title keeps its room, the counts go
+        await wait_until(pilot, lambda: " ¶ " not in listing.render_line(0).text, "the compact row")
+        row = " ".join(listing.render_line(0).text.split())
+        assert row.startswith("Kenyan Ruto arrives in Haiti to assess") and row.endswith(f"txt {size(source.size)}")
 
 
 async def test_the_browser_shows_the_pages_of_a_pdf_and_the_sections_of_a_document(library: Library,
@@ -278,6 +282,7 @@ from textual.app import App
 
 import qa.ingest
 import tui.app
+import tui.launcher
 from qa import Settings
 
 qa.ingest.PARALLEL_MIN_BYTES = 0  # so that four small new files are analysed in worker processes
@@ -293,7 +298,7 @@ def opened_then_quit(app, library, sources, past):
 
 tui.app.QaApp._opened = opened_then_quit
 tui.app.QaApp.run = lambda app: App.run(app, headless=True)
-code = tui.app.run(Path(sys.argv[1]), Settings())
+code = tui.launcher.open_ui(Path(sys.argv[1]), Settings())
 print(f"exit {code}, opened {opened}")
 """
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -19,7 +21,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import LoadingIndicator, Static
 
-from qa.display import inert
+from qa.display import describe_os_error, inert
 from tui.widgets import AnswerView, QuestionView, welcome
 
 if TYPE_CHECKING:
@@ -166,6 +168,8 @@ class Conversation(VerticalScroll):
         """Start again; what was cleared comes back with `undo_clear` until the next question."""
         if self.exchanges:
             self.cleared = self.exchanges
+            self.notify("Conversation cleared: ctrl+z brings it back (until the next question).",
+                        title="Cleared", timeout=8)
         self.exchanges = []
         self._queue.clear()
         await self.remove_children()
@@ -184,6 +188,36 @@ class Conversation(VerticalScroll):
         self.anchor()
         self.post_message(self.Changed())
         return True
+
+    def markdown(self, last_only: bool = False) -> str:
+        """The conversation (or its last answer) as Markdown, each answer with its context."""
+        from qa.transcript import to_markdown
+
+        exchanges = self.exchanges[-1:] if last_only else self.exchanges
+        return to_markdown([e.answer for e in exchanges], title="Answer" if last_only else "Conversation",
+                           within=[e.within for e in exchanges])
+
+    def export(self, folder: Path) -> None:
+        """Write the conversation to a new Markdown file in ``folder``, and say where (or why not)."""
+        from qa.store import atomic_write
+
+        if not self.exchanges:
+            self.notify("Nothing to export yet: ask a question first.")
+            return
+        path = folder / f"qa-conversation-{datetime.now():%Y%m%d-%H%M%S}.md"
+        try:
+            atomic_write(path, self.markdown().encode())
+        except OSError as error:
+            self.notify(describe_os_error(error), severity="error", markup=False)
+            return
+        self.notify(inert(f"Conversation written to {path}"), title="Exported", markup=False)
+
+    def copy_last(self) -> None:
+        if not self.exchanges:
+            self.notify("No answer to copy yet.")
+            return
+        self.app.copy_to_clipboard(self.markdown(last_only=True))
+        self.notify("The last answer is on the clipboard.")
 
     def views(self) -> list[Widget]:
         """What ctrl+f searches: the questions and answers, in order."""

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from platformdirs import user_config_path
+from textual.app import App
 
 
 def preferences_path() -> Path:
@@ -37,3 +38,16 @@ def save_theme(path: Path, theme: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def keep_theme(app: App, path: Path) -> None:
+    """Start ``app`` in the theme kept in ``path``, and keep any theme chosen from now on."""
+    app.theme = load_theme(path) or app.theme
+
+    def chosen(_: object) -> None:
+        try:
+            save_theme(path, app.theme)
+        except OSError:
+            pass  # a preference: not worth an error where the config folder is read-only
+
+    app.theme_changed_signal.subscribe(app, chosen)

@@ -30,16 +30,25 @@ if TYPE_CHECKING:
 CountLayouts = Callable[[list[str]], "dict[str, SourceLayout]"]
 
 
-def details(source: Source, layout: SourceLayout | None = None) -> str:
+def details(source: Source, layout: SourceLayout | None = None, compact: bool = False) -> str:
     """Format, size, pages (a PDF) or sections (a document with headings), paragraphs (¶) and
-    chunks, in columns that line up from row to row; pages and sections once counted."""
+    chunks, in columns that line up from row to row; pages and sections once counted.
+
+    ``compact`` (a narrow screen): format, size, pages or sections only, so titles keep room.
+    """
     places = ""
     if layout is not None and source.format == "pdf":
         places = f"{layout.pages:,} {'p' if layout.pages == 1 else 'pp'}"
     elif layout is not None and layout.sections:
         places = f"{layout.sections:,} §"
+    if compact:
+        return f"{source.format:>4} {size(source.size):>7} {places:>7}"
     return (f"{source.format:>5} {size(source.size):>7} {places:>8} "
             f"{source.paragraphs:>6,} ¶ {source.chunks:>6,} ch")
+
+
+# Narrower than this, a detailed list shows the compact details.
+COMPACT_BELOW = 90
 
 
 class SourceList(ScrollView, can_focus=True):
@@ -158,7 +167,8 @@ class SourceList(ScrollView, can_focus=True):
         if self.markable:
             mark = "● " if source.id in self.marked else "  "
             segments.append(Segment(mark, style + self.get_component_rich_style("source-list--mark")))
-        right = f"  {details(source, self.layouts.get(source.id))}" if self.detailed else ""
+        right = f"  {details(source, self.layouts.get(source.id), compact=width < COMPACT_BELOW)}" \
+            if self.detailed else ""
         if self.detailed and self._count_layouts is not None and source.id not in self._asked:
             self._want(source.id)
         title_width = max(0, width - cell_len("".join(s.text for s in segments)) - cell_len(right))

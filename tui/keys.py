@@ -1,0 +1,53 @@
+"""Every key of the app in one place: the bindings, the palette made from them, the help's sections.
+
+Each binding's tooltip says what it does; the help and the command palette are generated from
+them, so the three never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from textual.app import SystemCommand
+from textual.binding import Binding
+
+from tui.browser import SourcesScreen
+from tui.passage_text import PassageText
+from tui.viewer import PassageScreen
+from tui.widgets import AnswerView, QuestionInput
+
+APP_BINDINGS = [
+    Binding("f1", "help", "Help", tooltip="this help"),
+    Binding("ctrl+o", "add_source", "Add", tooltip="add files or a folder (while adding: its progress)"),
+    Binding("f2", "browse", "Sources", tooltip="browse the sources: filter, open, mark, ask within, remove"),
+    Binding("ctrl+f", "find", "Find", tooltip="find in the conversation (enter or up/down: next match)"),
+    Binding("ctrl+g", "ask_last_again", "Ask alone", tooltip="ask the last question again, not as a follow-up"),
+    Binding("escape", "ask_everywhere", "All sources", tooltip="after \"ask within\": ask all sources again"),
+    Binding("ctrl+z", "undo_clear", "Undo clear", tooltip="bring back the conversation ctrl+l cleared"),
+    Binding("ctrl+b", "toggle_sources", "Sidebar", show=False, tooltip="show or hide the sources sidebar"),
+    Binding("ctrl+r", "browse", "Remove sources", show=False, tooltip="the sources browser, to mark and remove"),
+    Binding("ctrl+s", "export", "Export", show=False, tooltip="export the conversation to a Markdown file"),
+    Binding("ctrl+y", "copy_answer", "Copy last answer", show=False, tooltip="copy the last answer (Markdown)"),
+    Binding("ctrl+l", "clear", "Clear", show=False, tooltip="clear the conversation (ctrl+z brings it back)"),
+    Binding("pageup", "scroll_chat(-1)", "Scroll up", show=False, tooltip="scroll the conversation"),
+    Binding("pagedown", "scroll_chat(1)", "Scroll down", show=False, tooltip="scroll the conversation"),
+]
+
+# Textual's own keys, described for the help (the app inherits them).
+BUILT_IN = [Binding("ctrl+p", "command_palette", tooltip="the command palette: every action by name, and themes"),
+            Binding("ctrl+q", "quit", tooltip="quit (an add in progress stops after the file in hand)")]
+
+
+def help_sections() -> list[tuple[str, Sequence[Binding]]]:
+    return [("Everywhere", [*APP_BINDINGS, *BUILT_IN]), ("In the question box", QuestionInput.BINDINGS),
+            ("On a selected answer (shift+tab selects; other keys go to the question box)", AnswerView.BINDINGS),
+            ("In the passage viewer", [*PassageScreen.BINDINGS, *PassageText.BINDINGS]),
+            ("In the sources browser (f2)", SourcesScreen.BINDINGS)]
+
+
+def palette(available: Callable[[str], bool], run: Callable[[str], object]) -> Iterable[SystemCommand]:
+    """A palette entry for each of the app's actions available now, named as in its footer."""
+    for binding in APP_BINDINGS:
+        if available(binding.action) and not binding.action.startswith("scroll_chat"):
+            yield SystemCommand(binding.description, f"{binding.tooltip} ({binding.key})",
+                                lambda action=binding.action: run(action))
