@@ -138,7 +138,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-OpenUI = Callable[[Path, "Settings"], int]  # the folder and settings in, an exit code out
+# Opens the UI: given how to find the library's folder and settings (called after its first
+# frame: reading the settings imports pydantic), returns an exit code.
+OpenUI = Callable[[Callable[[], "tuple[Path, Settings]"]], int]
 
 
 def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> int:
@@ -159,21 +161,16 @@ def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> in
 def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    from pydantic import ValidationError
-
-    from qa.settings import Settings
-
+    if args.command is None:
+        return _open_ui(parser, getattr(args, "sources", None), open_ui)
     try:
-        settings = Settings()
-    except ValidationError as error:
-        first = error.errors()[0]
-        fail(f"bad setting QA_{str(first['loc'][0]).upper()}: {first['msg']}.")
+        settings = _settings()
+    except LibraryError as error:
+        fail(str(error))
         return EXIT_USAGE
     explicit = getattr(args, "sources", None) or settings.sources
     folder = explicit
     try:
-        if args.command is None:
-            return _open_ui(parser, explicit, settings, open_ui)
         folder = default_folder(explicit)
         if args.command == "ask":
             return _ask(folder, settings, args.question, args.json, args.conversation)
@@ -211,8 +208,20 @@ def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
     return EXIT_USAGE
 
 
-def _open_ui(parser: argparse.ArgumentParser, explicit: Path | None, settings: Settings,
-             open_ui: OpenUI | None) -> int:
+def _settings() -> Settings:
+    """The QA_ settings of the environment; a bad one raises LibraryError with one sentence."""
+    from pydantic import ValidationError
+
+    from qa.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise LibraryError(f"bad setting QA_{str(first['loc'][0]).upper()}: {first['msg']}.") from None
+
+
+def _open_ui(parser: argparse.ArgumentParser, explicit: Path | None, open_ui: OpenUI | None) -> int:
     if open_ui is None:  # `python -m qa`: the core alone has no UI
         parser.print_help()
         return EXIT_OK
@@ -221,7 +230,11 @@ def _open_ui(parser: argparse.ArgumentParser, explicit: Path | None, settings: S
         parser.print_help()
         fail("the terminal UI needs a terminal; give a command, such as `qa ask QUESTION`.")
         return EXIT_USAGE
-    return open_ui(default_folder(explicit), settings)  # the UI opens the library itself, in a worker
+    def place() -> tuple[Path, Settings]:
+        settings = _settings()
+        return default_folder(explicit or settings.sources), settings
+
+    return open_ui(place)  # the UI finds and opens the library itself, in a worker
 
 
 def _ask(folder: Path, settings: Settings, question: str, as_json: bool, conversation: bool = False) -> int:

@@ -457,3 +457,15 @@ async def test_help_is_a_table_of_every_key_that_fits_80_columns(library: Librar
         # From the bindings: the viewer's pager keys and the app's own, each with what it does.
         assert "the end of the source" in shown and "bring back the conversation" in shown
         assert "^z" in shown and "G" in shown
+
+
+def test_the_ui_loads_no_engine_before_its_first_frame():
+    # What `qa` imports before drawing: the CLI's parser and Textual; the settings (pydantic),
+    # NumPy and the analysis load in the worker that opens the library.
+    import subprocess
+    import sys
+
+    probe = ("import sys, qa.cli, tui.launcher, tui.app; "
+             "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'numpy', 'nltk', 'Stemmer'}))")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert run.stdout.strip() == "[]", run.stderr

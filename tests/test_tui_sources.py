@@ -298,7 +298,7 @@ def opened_then_quit(app, library, sources, past):
 
 tui.app.QaApp._opened = opened_then_quit
 tui.app.QaApp.run = lambda app: App.run(app, headless=True)
-code = tui.launcher.open_ui(Path(sys.argv[1]), Settings())
+code = tui.launcher.open_ui(lambda: (Path(sys.argv[1]), Settings()))
 print(f"exit {code}, opened {opened}")
 """
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,11 +14,11 @@ if TYPE_CHECKING:
     from qa.settings import Settings
 
 
-def open_ui(folder: Path, settings: Settings) -> int:
-    """Run the UI over the library in ``folder``; the exit code (1 if it could not be opened).
+def open_ui(place: Callable[[], tuple[Path, Settings]]) -> int:
+    """Run the UI over the library ``place`` finds; the exit code (1 if it could not be opened).
 
-    Textual loads only now; the library, and with it the engine, is opened in the app's
-    worker, after the first frame.
+    Textual loads only now; the settings, the library and with it the engine are read in the
+    app's worker, after the first frame.
     """
     from tui import preferences
     from tui.app import build
@@ -25,6 +26,7 @@ def open_ui(folder: Path, settings: Settings) -> int:
     def open_library() -> Library:
         from qa.library import Library
 
+        folder, settings = place()
         return Library.open(folder, settings, create=True)
 
     _start_worker_helpers()

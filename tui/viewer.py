@@ -24,7 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from qa.display import inert
-from tui.passage_text import PassageText, Span, paragraphs
+from tui.passage_text import FLAT, PassageText, Prepared, Span, prepare
 from tui.text import flat
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class PassageScreen(ModalScreen[str | None]):
         self.library = library
         self.answer = answer
         self.place = place
-        self.texts: dict[str, tuple[str, list[Span]]] = {}
+        self.texts: dict[str, Prepared] = {}
         self.loaded: str | None = None  # the source whose text is shown
         self.removed = False
         self._show_when_wrapped = False
@@ -130,7 +130,7 @@ class PassageScreen(ModalScreen[str | None]):
         if self.loaded == place.source_id:
             self._mark()
         elif place.source_id in self.texts:
-            self._load(place.source_id, *self.texts[place.source_id])
+            self._load(place.source_id, self.texts[place.source_id])
         else:
             self._note(Text("Opening the source…", style="dim italic"))
             self._read(place.source_id)
@@ -145,15 +145,15 @@ class PassageScreen(ModalScreen[str | None]):
             removed = not self.library.holds(source_id)
             self.app.call_from_thread(self._unreadable, source_id, str(error), removed)
             return
-        self.app.call_from_thread(self._load, source_id, text, paragraphs(text))
+        self.app.call_from_thread(self._load, source_id, prepare(text, self.text_view.text_width))
 
-    def _load(self, source_id: str, text: str, spans: list[Span]) -> None:
+    def _load(self, source_id: str, prepared: Prepared) -> None:
         if source_id != self.place.source_id:
             return  # read for a place left meanwhile
-        self.texts[source_id] = (text, spans)
+        self.texts[source_id] = prepared
         self.loaded, self.removed = source_id, False
         self._show_when_wrapped = True
-        self.text_view.load(text, spans)
+        self.text_view.load(prepared)
         if self.text_view.laid_out:
             self._mark()
 
@@ -171,10 +171,10 @@ class PassageScreen(ModalScreen[str | None]):
         """The cited passage marked and scrolled to (the whole source: its top)."""
         self._show_when_wrapped = False
         citation = self.place.citation
-        text, _ = self.texts[self.place.source_id]
+        text = self.texts[self.place.source_id].text
         quotes = [Span(q.start, q.end) for q in self.answer.quotes if citation and q.citation == citation.n] \
             if self.answer else []
-        stale = citation is not None and text[citation.start:citation.end] != citation.passage
+        stale = citation is not None and text[citation.start:citation.end] != citation.passage.translate(FLAT)
         self._note(Text("The source has changed since this answer; its passage may have moved.")
                    if stale else Text(""))
         self.text_view.show(Span(citation.start, citation.end) if citation else None, quotes)
