@@ -69,6 +69,7 @@ async def test_questions_and_the_conversation_survive_a_restart(library: Library
     assert saved.history_path(library.folder).exists()
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)  # the conversation is read with the library, in its worker
         assert [q.question for q in app.query(QuestionView)] == ["When was the MSS authorized?",
                                                                "Who is the main sponsor?"]
         assert len(app.query(AnswerView)) == 2
@@ -80,7 +81,6 @@ async def test_questions_and_the_conversation_survive_a_restart(library: Library
         await pilot.press("down", "down")
         assert box.value == ""
         # A restored answer is as live as a new one: its citations open.
-        await ready(app, pilot)
         app.query(AnswerView).first().focus()
         await pilot.press("1")
         assert isinstance(app.screen, PassageScreen)
@@ -469,3 +469,16 @@ def test_the_ui_loads_no_engine_before_its_first_frame():
              "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'numpy', 'nltk', 'Stemmer'}))")
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert run.stdout.strip() == "[]", run.stderr
+
+
+async def test_shift_tab_selects_the_newest_answer_and_tab_goes_on_to_the_sidebar(library: Library, tmp_path: Path):
+    from tui.source_list import SourceList
+
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ask(app, pilot, "When was the MSS authorized?")
+        newest = await ask(app, pilot, "How many people have been displaced?")
+        await pilot.press("shift+tab")
+        assert app.focused is newest
+        await pilot.press("tab")  # after the newest answer: the sidebar's list
+        assert isinstance(app.focused, SourceList)

@@ -28,7 +28,7 @@ from tui.finder import FindBar
 from tui.indexing import IndexingStatus
 from tui.source_list import SourceList
 from tui.viewer import PassageScreen, Place
-from tui.widgets import AskAgain, QuestionInput, SourcesPanel
+from tui.widgets import AnswerView, AskAgain, QuestionInput, SourcesPanel
 
 if TYPE_CHECKING:
     from qa import Library, history
@@ -80,7 +80,7 @@ class QaApp(App[None]):
         self.screen.set_focus(self.box)  # at once: keys typed as `qa` starts arrive right after this
         if self.preferences_path is not None:
             preferences.keep_theme(self, self.preferences_path)
-        self._open()
+        self.call_after_refresh(self._open)  # after the first frame: its imports would hold it back
 
     @work(thread=True, group="open")
     def _open(self) -> None:
@@ -177,6 +177,11 @@ class QaApp(App[None]):
             if question := await self.push_screen_wait(PassageScreen(self.library, answer, place)):
                 self.chat.ask(question, (), self.box.within)
             self._back_to_question()
+
+    def action_select_answer(self) -> None:
+        """From the question box, shift+tab selects the newest answer (Textual's order: the sidebar)."""
+        answers = self.query(AnswerView)
+        answers.last().focus() if answers else self.action_focus_previous()
 
     def action_scroll_chat(self, pages: int) -> None:
         self.chat.scroll_page_down() if pages > 0 else self.chat.scroll_page_up()

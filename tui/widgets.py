@@ -33,7 +33,8 @@ class QuestionInput(Input):
                 tooltip="earlier / later questions (also from earlier sessions)"),
         Binding("down", "history(1)", "Later question", show=False,
                 tooltip="earlier / later questions (also from earlier sessions)"),
-        Binding("tab", "app.focus_next", "Next", show=False, tooltip="select the answers (shift+tab: the last)"),
+        Binding("shift+tab", "app.select_answer", "Answers", show=False,
+                tooltip="select the newest answer (shift+tab again: the one before; tab: the next, then the sidebar)"),
     ]
 
     def __init__(self, **kwargs) -> None:
