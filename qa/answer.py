@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from qa import analysis
 from qa.answer_span import SPAN_FORMS, find_answer, holds_answer_type
 from qa.engine import Retriever
+from qa.formats import SECTION_SEPARATOR
 from qa.models import Answer, Chunk, Citation, Quote, Source, Span
 from qa.question import Query, QuestionReader
 from qa.settings import Settings
@@ -27,6 +28,17 @@ NOT_COVERED = "The sources don't cover this question."
 # The preceding sentence often names what a sentence's "they" or "he" stands for: it counts
 # for this share of its matches.
 CONTEXT_WEIGHT = 0.25
+# A label (a term line, a heading, an option, a cross-reference) holds the question's words
+# and says nothing beyond them: it counts for this share of its own matches, and the sentence
+# after it, which it heads, takes this share of them.
+LABEL_OWN_SHARE = 0.3
+LABEL_CONTEXT_WEIGHT = 0.9
+# A sentence adding fewer than this many words of its own to the question's is a label.
+LABEL_MAX_NEW_TERMS = 2
+# The heading above a section's first passage heads its first sentence as a label does.
+HEADING_CONTEXT_WEIGHT = 0.5
+# A label this short that stands right before its sentence is quoted with it.
+LABEL_QUOTED_CHARS = 160
 # A sentence's score: this share from the question words it holds, the rest from its chunk's BM25.
 COVERAGE_SHARE = 0.75
 # A further quote must score at least this share of the best one.
@@ -131,7 +143,8 @@ class Answerer:
         for position, score in top:
             chunk = self._chunk(position)
             chunk_terms = set(chunk.tokens)
-            context = self._preceding_terms(position, chunk.sentences[0])
+            context, context_weight = self._before(position, query)
+            label: Span | None = None
             for sentence in chunk.sentences:
                 text = chunk.text[sentence.start - chunk.start:sentence.end - chunk.start]
                 start, end = self._window(query, text)
@@ -139,19 +152,56 @@ class Answerer:
                 text = text[start:end]
                 words = list(analysis.words(text))
                 held = {analysis.stem(w.norm) for w in words if w.norm and not w.is_stop}
-                coverage = self._coverage(query, held, total) \
-                    + CONTEXT_WEIGHT * self._coverage(query, context - held, total)
-                chunk_coverage = max(self._coverage(query, chunk_terms, total), coverage)
                 typed = holds_answer_type(query, words)
+                own = self._coverage(query, held, total)
+                is_label = own > 0 and not typed and self._is_label(query, words, held)
+                coverage = (LABEL_OWN_SHARE if is_label else 1.0) * own \
+                    + context_weight * self._coverage(query, context - held, total)
+                chunk_coverage = max(self._coverage(query, chunk_terms, total), coverage)
+                if label is not None and not is_label and span.start == sentence.start:
+                    # Quote the term line with the definition it heads: "-f, --force⏎ ignore…".
+                    span = Span(start=label.start, end=span.end)
+                    text = chunk.text[span.start - chunk.start:span.end - chunk.start]
                 candidate = Candidate(position, span, text, score, coverage, chunk_coverage, typed,
                                       cut_start=start > 0, cut_end=span.end < sentence.end)
                 candidate.score = (
                     COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * score / best_score + TYPE_BONUS * typed
                 )
                 candidates.append(candidate)
-                context = held
+                context, context_weight = held, LABEL_CONTEXT_WEIGHT if is_label else CONTEXT_WEIGHT
+                label = sentence if is_label and len(text) <= LABEL_QUOTED_CHARS else None
         candidates.sort(key=lambda c: -c.score)
         return candidates
+
+    @staticmethod
+    def _is_label(query: Query, words: list[analysis.Word], held: set[str]) -> bool:
+        """Whether a sentence only restates the question: a term line, a heading, an option,
+        "See wombat.". It adds at most LABEL_MAX_NEW_TERMS words and has no grammar of its
+        own (at most one stop word), so "A wombat is a marsupial." is not one. A command line
+        answers a how-to question, so there nothing is a label."""
+        if query.how_to:
+            return False
+        return len(held - query.weights.keys()) <= LABEL_MAX_NEW_TERMS \
+            and sum(w.is_stop for w in words) <= 1
+
+    def _before(self, position: int, query: Query) -> tuple[set[str], float]:
+        """What heads a passage's first sentence, and how much it counts: the sentence before
+        it in the same source (a label counts nearly in full), or the heading of the section
+        the passage opens."""
+        chunk, previous = self._chunk(position), self.index.chunk(position - 1)
+        same_source = previous is not None and previous.source == chunk.source
+        if chunk.section and not (same_source and previous.section == chunk.section):
+            heading = chunk.section.rsplit(SECTION_SEPARATOR, 1)[-1]
+            return set(analysis.terms(heading)), HEADING_CONTEXT_WEIGHT
+        if not same_source or not previous.sentences:
+            return set(), CONTEXT_WEIGHT
+        last = previous.sentences[-1]
+        text = previous.text[last.start - previous.start:last.end - previous.start]
+        words = list(analysis.words(text))
+        held = {analysis.stem(w.norm) for w in words if w.norm and not w.is_stop}
+        is_label = bool(held & query.weights.keys()) and not holds_answer_type(query, words) \
+            and self._is_label(query, words, held)
+        return held, LABEL_CONTEXT_WEIGHT if is_label else CONTEXT_WEIGHT
 
     def _chunk(self, chunk_id: int) -> Chunk:
         chunk = self.index.chunk(chunk_id)
@@ -160,14 +210,6 @@ class Answerer:
 
     def _coverage(self, query: Query, terms: set[str], total: float) -> float:
         return sum(self._weight(t, query) for t in query.weights if t in terms) / total
-
-    def _preceding_terms(self, position: int, first: Span) -> set[str]:
-        """The terms of the sentence before ``first``, if the same source has one."""
-        chunk, previous = self._chunk(position), self.index.chunk(position - 1)
-        if previous is None or previous.source != chunk.source or not previous.sentences:
-            return set()
-        last = previous.sentences[-1]
-        return set(analysis.terms(previous.text[last.start - previous.start:last.end - previous.start]))
 
     def _window(self, query: Query, text: str) -> tuple[int, int]:
         """The part of a sentence to quote: all of it, or for an over-long one the window of

@@ -35,6 +35,9 @@ COMMON_ZIPF = 3.0
 # Below this a word the sources lack is rare enough to be evidence they do not cover it.
 RARE_ZIPF = 2.0
 _QUANTITY_NOUNS = "number|population|amount|total|cost|price|size|percentage|proportion|share|budget|toll"
+# A question asking for steps or a command: "How do I...", "how to...", "Can I...".
+_HOW_TO = re.compile(r"\bhow (do|can|could|should|would|might|must|may|will) (i|you|we|one)\b|\bhow to\b"
+                     r"|^\W*(can|could|should|do) (i|you|we)\b")
 _FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|then|what about|how about)\b", re.IGNORECASE)
 # Words that stand for something named earlier in the conversation.
 _PRONOUNS = frozenset("they them their theirs it its he him his she her hers".split())
@@ -76,6 +79,7 @@ class Query:
     missing: dict[str, float] = field(default_factory=dict)
     missing_specific: list[str] = field(default_factory=list)
     has_name: bool = False
+    how_to: bool = False
     follow_up_of: str | None = None
 
 
@@ -140,7 +144,7 @@ class QuestionReader:
         shouting = not any(c.islower() for c in question)
         text = question.lower() if shouting else question
         form = question_form(analysis.fold(text))
-        query = Query(question, form, {})
+        query = Query(question, form, {}, how_to=bool(_HOW_TO.search(analysis.fold(text))))
         after_what = False
         for position, word in enumerate(analysis.words(text)):
             head, after_what = after_what, word.norm in ("what", "which")
