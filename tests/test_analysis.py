@@ -99,3 +99,17 @@ def test_sentence_boundaries_of_the_bundled_articles_are_nltk_punkts_own():
     for path in sorted(BUNDLED.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         assert list(analysis._sentence_tokenizer.span_tokenize(text)) == list(reference.span_tokenize(text))
+
+
+def test_stems_are_snowball_englishs_as_nltk_stems_them():
+    """The C stemmer must stem the articles' words as NLTK's Snowball does, or answers would
+    change with the stemmer (PyStemmer 3.x stems "added" as "add", NLTK as "ad")."""
+    from nltk.stem.snowball import SnowballStemmer
+
+    reference = SnowballStemmer("english")
+    vocabulary = {word.norm for path in BUNDLED.glob("*.txt")
+                  for word in analysis.words(path.read_text(encoding="utf-8"))
+                  if word.norm and not word.norm[0].isdigit()}
+    assert len(vocabulary) > 300
+    assert {word: analysis.stem(word) for word in vocabulary} == \
+        {word: reference.stem(word) for word in vocabulary}
