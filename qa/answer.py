@@ -10,6 +10,7 @@ best passage holds too little of its weight (`Settings.min_coverage`).
 from __future__ import annotations
 
 import re
+import os as _os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -41,6 +42,9 @@ HEADING_CONTEXT_WEIGHT = 0.5
 LABEL_QUOTED_CHARS = 160
 # A sentence's score: this share from the question words it holds, the rest from its chunk's BM25.
 COVERAGE_SHARE = 0.75
+# Credit for a sentence, or the label heading it, that spells out the option or identifier the
+# question names ("--schema-only", "work_mem"), in proportion to the share it spells.
+LITERAL_BONUS = 0.3
 # A further quote must score at least this share of the best one.
 FURTHER_QUOTE_RATIO = 0.8
 # A common English word no source uses counts for this share of its weight: mostly the
@@ -65,9 +69,21 @@ class Candidate:
     coverage: float
     chunk_coverage: float
     typed: bool
+    support: float = 0.0
+    holds_focus: bool = True
     cut_start: bool = False
     cut_end: bool = False
     score: float = 0.0
+
+
+def _share_spelled(literals: list[str], text: str) -> float:
+    """The share of the question's literal names (--schema-only, work_mem) that ``text``
+    spells out exactly, as a whole name: analysis splits them into common words."""
+    if not literals:
+        return 0.0
+    found = sum(bool(re.search(rf"(?<![\w-]){re.escape(literal)}(?![\w-])", text, re.IGNORECASE))
+                for literal in literals)
+    return found / len(literals)
 
 
 def _distinct(candidates: list[Candidate]) -> list[Candidate]:
@@ -106,7 +122,13 @@ class Answerer:
             return refusal
         best = candidates[0]
         refusal.coverage = round(best.chunk_coverage, 4)
-        if best.chunk_coverage < self.settings.min_coverage:
+        if _os.environ.get("QA_FOCUS_MODE") == "any" and self.settings.require_focus:
+            if not any(c.holds_focus for c in candidates):
+                return refusal
+            if _os.environ.get("QA_FOCUS_RERANK"):
+                candidates.sort(key=lambda c: not c.holds_focus)
+            best = candidates[0]
+        elif best.chunk_coverage < self.settings.min_coverage or not self._supported(best):
             return refusal
         chosen = [best] + [
             c for c in candidates[1:]
@@ -138,12 +160,14 @@ class Answerer:
         if not top:
             return []
         total = self._total(query)
+        focus = self._focus(query)
         best_score = top[0][1]
         candidates = []
         for position, score in top:
             chunk = self._chunk(position)
             chunk_terms = set(chunk.tokens)
-            context, context_weight = self._before(position, query)
+            context, context_weight, context_text = self._before(position, query)
+            frame = self._frame(chunk)
             label: Span | None = None
             for sentence in chunk.sentences:
                 text = chunk.text[sentence.start - chunk.start:sentence.end - chunk.start]
@@ -162,16 +186,40 @@ class Answerer:
                     # Quote the term line with the definition it heads: "-f, --force⏎ ignore…".
                     span = Span(start=label.start, end=span.end)
                     text = chunk.text[span.start - chunk.start:span.end - chunk.start]
+                around = held | context | frame
+                if _os.environ.get("QA_FOCUS_SCOPE") == "chunk":
+                    around = around | chunk_terms
                 candidate = Candidate(position, span, text, score, coverage, chunk_coverage, typed,
+                                      support=self._coverage(query, around, total),
+                                      holds_focus=focus is None or focus in around,
                                       cut_start=start > 0, cut_end=span.end < sentence.end)
+                heading_text = context_text if context_weight != CONTEXT_WEIGHT else ""
                 candidate.score = (
                     COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * score / best_score + TYPE_BONUS * typed
+                    + LITERAL_BONUS * _share_spelled(query.literals, f"{heading_text}\n{text}")
                 )
                 candidates.append(candidate)
                 context, context_weight = held, LABEL_CONTEXT_WEIGHT if is_label else CONTEXT_WEIGHT
+                context_text = text
                 label = sentence if is_label and len(text) <= LABEL_QUOTED_CHARS else None
         candidates.sort(key=lambda c: -c.score)
         return candidates
+
+    def _supported(self, candidate: Candidate) -> bool:
+        """Whether a quote, read with what frames it (the sentence it follows, its heading,
+        its source's title), holds enough of the question, and its focus."""
+        return candidate.support >= self.settings.min_support and (
+            candidate.holds_focus or not self.settings.require_focus)
+
+    def _focus(self, query: Query) -> str | None:
+        """The question's most specific term: what it is about, rather than what it asks."""
+        known = [t for t in query.weights if t not in query.missing]
+        return max(known, key=lambda t: self._weight(t, query), default=None)
+
+    def _frame(self, chunk: Chunk) -> set[str]:
+        """The terms of a passage's heading path and its source's title."""
+        source = self.sources.get(chunk.source)
+        return set(analysis.terms(f"{chunk.section or ''} {source.title if source else ''}"))
 
     @staticmethod
     def _is_label(query: Query, words: list[analysis.Word], held: set[str]) -> bool:
@@ -184,7 +232,7 @@ class Answerer:
         return len(held - query.weights.keys()) <= LABEL_MAX_NEW_TERMS \
             and sum(w.is_stop for w in words) <= 1
 
-    def _before(self, position: int, query: Query) -> tuple[set[str], float]:
+    def _before(self, position: int, query: Query) -> tuple[set[str], float, str]:
         """What heads a passage's first sentence, and how much it counts: the sentence before
         it in the same source (a label counts nearly in full), or the heading of the section
         the passage opens."""
@@ -192,16 +240,16 @@ class Answerer:
         same_source = previous is not None and previous.source == chunk.source
         if chunk.section and not (same_source and previous.section == chunk.section):
             heading = chunk.section.rsplit(SECTION_SEPARATOR, 1)[-1]
-            return set(analysis.terms(heading)), HEADING_CONTEXT_WEIGHT
+            return set(analysis.terms(heading)), HEADING_CONTEXT_WEIGHT, heading
         if not same_source or not previous.sentences:
-            return set(), CONTEXT_WEIGHT
+            return set(), CONTEXT_WEIGHT, ""
         last = previous.sentences[-1]
         text = previous.text[last.start - previous.start:last.end - previous.start]
         words = list(analysis.words(text))
         held = {analysis.stem(w.norm) for w in words if w.norm and not w.is_stop}
         is_label = bool(held & query.weights.keys()) and not holds_answer_type(query, words) \
             and self._is_label(query, words, held)
-        return held, LABEL_CONTEXT_WEIGHT if is_label else CONTEXT_WEIGHT
+        return held, LABEL_CONTEXT_WEIGHT if is_label else CONTEXT_WEIGHT, text
 
     def _chunk(self, chunk_id: int) -> Chunk:
         chunk = self.index.chunk(chunk_id)

@@ -85,17 +85,22 @@ def _bounded(text: str, sentences: list[Span]) -> list[Span]:
     return result
 
 
-def chunk_counts(text: str, section: str | None) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+def chunk_counts(text: str, section: str | None,
+                 title: str | None = None) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
     """A chunk's BM25 terms and their counts, and its spellings (`analysis.counts`).
 
     Its heading's words count as its own terms, so "water temperature" finds the paragraphs
-    under that heading. A chunk of stop words only is one empty term, as the project always
-    gave rank-bm25 (so no chunk has length 0).
+    under that heading; so do its source's title words, once each, so "tar's -z option"
+    finds "-z, --gzip" in tar's manual, which never names itself. A chunk of stop words only
+    is one empty term, as the project always gave rank-bm25 (so no chunk has length 0).
     """
     terms, spellings = analysis.counts(text)
     if section:
         for term, n in analysis.counts(section)[0].items():
             terms[term] = terms.get(term, 0) + n
+    if title:
+        for term in analysis.counts(title)[0]:
+            terms[term] = terms.get(term, 0) + 1
     return terms or {"": 1}, spellings
 
 

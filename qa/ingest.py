@@ -77,7 +77,7 @@ def analyse(job: Job, max_words: int, max_mb: float) -> AnalysedSource:
     surfaces: Counter[tuple[str, str]] = Counter()
     for window in windows(loaded.text, loaded.paragraphs, max_words):
         text = loaded.text[window.start:window.end]
-        terms, spellings = chunk_counts(text, window.section)
+        terms, spellings = chunk_counts(text, window.section, loaded.title)
         surfaces.update(spellings)
         chunks.append(ChunkRecord(
             paragraph=window.paragraph, start=window.start, end=window.end, text=text,

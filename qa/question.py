@@ -38,6 +38,9 @@ _QUANTITY_NOUNS = "number|population|amount|total|cost|price|size|percentage|pro
 # A question asking for steps or a command: "How do I...", "how to...", "Can I...".
 _HOW_TO = re.compile(r"\bhow (do|can|could|should|would|might|must|may|will) (i|you|we|one)\b|\bhow to\b"
                      r"|^\W*(can|could|should|do) (i|you|we)\b")
+# Names as a manual writes them: options (-z, --schema-only), identifiers with dots or
+# underscores (work_mem, click.echo, ffi_prep_cif) and constants (SECRET_KEY, HISTSIZE).
+_LITERAL = re.compile(r"(?<![\w-])(-{1,2}[A-Za-z0-9][\w-]*|[A-Za-z]\w+(?:[._]\w+)+|[A-Z][A-Z0-9_]{2,}\b)")
 _FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|then|what about|how about)\b", re.IGNORECASE)
 # Words that stand for something named earlier in the conversation.
 _PRONOUNS = frozenset("they them their theirs it its he him his she her hers".split())
@@ -80,7 +83,18 @@ class Query:
     missing_specific: list[str] = field(default_factory=list)
     has_name: bool = False
     how_to: bool = False
+    literals: list[str] = field(default_factory=list)
     follow_up_of: str | None = None
+
+
+def literals(question: str) -> list[str]:
+    """The option names and identifiers a question spells out, as written ("pg_dump's" → "pg_dump")."""
+    found = []
+    for match in _LITERAL.finditer(question):
+        literal = re.sub(r"['\u2019]s$", "", match.group()).rstrip(".")
+        if literal not in found and not (literal.isupper() and literal.isalpha() and len(literal) <= 4):
+            found.append(literal)
+    return found
 
 
 def question_form(folded: str) -> Form:
@@ -144,7 +158,8 @@ class QuestionReader:
         shouting = not any(c.islower() for c in question)
         text = question.lower() if shouting else question
         form = question_form(analysis.fold(text))
-        query = Query(question, form, {}, how_to=bool(_HOW_TO.search(analysis.fold(text))))
+        query = Query(question, form, {}, how_to=bool(_HOW_TO.search(analysis.fold(text))),
+                      literals=literals(question))
         after_what = False
         for position, word in enumerate(analysis.words(text)):
             head, after_what = after_what, word.norm in ("what", "which")

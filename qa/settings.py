@@ -13,7 +13,7 @@ DEFAULT_MAX_SOURCE_MB = 200.0
 
 # Bump when analysis, chunking, sentence splitting or the stored terms change: every library
 # is then re-read once.
-ANALYSIS_VERSION = 4
+ANALYSIS_VERSION = 5
 
 
 class Settings(BaseSettings):
@@ -31,6 +31,13 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=1000, ge=1, description="longer questions are refused")
     min_coverage: float = Field(
         default=0.3, ge=0, le=1, description="share of the question's weight a quote must match"
+    )
+    min_support: float = Field(
+        default=0.0, ge=0, le=1,
+        description="share of the question's weight the first quote, with its heading and title, must hold",
+    )
+    require_focus: bool = Field(
+        default=False, description="refuse unless the first quote or what frames it holds the question's most specific word"
     )
     max_source_mb: float = Field(
         default=DEFAULT_MAX_SOURCE_MB, gt=0, description="a larger source file is refused"

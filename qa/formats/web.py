@@ -37,7 +37,9 @@ def load(data: bytes, path: Path) -> LoadedText:
     if root is not None and manual.is_manual(root):
         built = DerivedText()
         title = manual.read(root, built)
-        return built.result(path.name, title or title_from_file_name(path, ""), warning=warning)
+        # A page that is all navigation (a chapter's table of contents) is read as before.
+        if built.paragraphs:
+            return built.result(path.name, title or title_from_file_name(path, ""), warning=warning)
     document = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=True, config=_CONFIG,
     )
