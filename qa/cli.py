@@ -16,16 +16,20 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, TextIO
 
 from qa.display import describe_os_error, inert, one_line, plural
+from qa.errors import LibraryError, SourceError
 from qa.home import default_folder
-from qa.library import Library, LibraryError
-from qa.models import AddProgress, Answer
-from qa.settings import Settings
-from qa.sources import SourceError
+
+if TYPE_CHECKING:
+    from qa.library import Library
+    from qa.models import AddProgress, Answer
+    from qa.settings import Settings
+
+# The engine (`qa.library` and what it imports: NumPy, pydantic, the analysis) and the
+# settings are imported by the commands that use them, after the arguments are parsed:
+# `qa --help` and usage errors answer at once.
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what the shell reports for a tool its reader stopped reading
@@ -131,7 +135,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-OpenUI = Callable[[Path, Settings], int]  # the folder and settings in, an exit code out
+OpenUI = Callable[[Path, "Settings"], int]  # the folder and settings in, an exit code out
 
 
 def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> int:
@@ -152,6 +156,10 @@ def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> in
 def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    from pydantic import ValidationError
+
+    from qa.settings import Settings
+
     try:
         settings = Settings()
     except ValidationError as error:
@@ -175,6 +183,8 @@ def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
                 parser.error("remove needs a SOURCE or --all-from FOLDER")
             return _remove(folder, settings, args.references, args.all_from)
         if args.command == "text":
+            from qa.library import Library
+
             sys.stdout.write(Library.open(folder, settings).text(args.source))
             return EXIT_OK
         if args.command == "eval":
@@ -212,6 +222,8 @@ def _open_ui(parser: argparse.ArgumentParser, explicit: Path | None, settings: S
 
 
 def _ask(folder: Path, settings: Settings, question: str, as_json: bool, conversation: bool = False) -> int:
+    from qa.library import Library
+
     library = Library.open(folder, settings)
     for warning in library.warnings:  # a file skipped, an index kept in memory...
         warn(warning)
@@ -264,6 +276,8 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
         from qa.background import serve
 
         return serve(folder, settings, args.paths, args.link)
+    from qa.library import Library
+
     library = Library.open(folder, settings, create=True, refresh=False)
     with AddProgressBar(enabled=sys.stderr.isatty() and not args.json) as bar:
         results = library.add(args.paths, progress=bar.update, link=args.link)
@@ -342,6 +356,8 @@ class AddProgressBar:
 
 
 def _remove(folder: Path, settings: Settings, references: list[str], all_from: Path | None) -> int:
+    from qa.library import Library
+
     library = Library.open(folder, settings, refresh=False)
     # id → what to pass to `remove`, which resolves it again under the writer lock: the name
     # the user typed, so that a source another process removes meanwhile is named as typed.
@@ -368,6 +384,8 @@ def _remove(folder: Path, settings: Settings, references: list[str], all_from: P
 
 
 def _sources(folder: Path, settings: Settings, pattern: str | None, as_json: bool) -> int:
+    from qa.library import Library
+
     library = Library.open(folder, settings)
     for warning in library.warnings:
         warn(warning)
@@ -387,6 +405,7 @@ def _sources(folder: Path, settings: Settings, pattern: str | None, as_json: boo
 
 def _eval(folder: Path, settings: Settings, questions: Path, as_json: bool) -> int:
     from qa.evaluation import evaluate, format_report, load_items
+    from qa.library import Library
 
     items = load_items(questions)
     report = evaluate(Library.open(folder, settings), items)
