@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from qa import analysis
 from qa.answer_span import SPAN_FORMS, find_answer, holds_answer_type
+from qa.chunking import DEFINED, TITLED
 from qa.engine import Retriever
 from qa.formats import SECTION_SEPARATOR
 from qa.models import Answer, Chunk, Citation, Quote, Source, Span
@@ -32,19 +33,33 @@ CONTEXT_WEIGHT = 0.25
 # A label (a term line, a heading, an option, a cross-reference) holds the question's words
 # and says nothing beyond them: it counts for this share of its own matches, and the sentence
 # after it, which it heads, takes this share of them.
-LABEL_OWN_SHARE = 0.3
-LABEL_CONTEXT_WEIGHT = 0.9
+LABEL_OWN_SHARE = float(_os.environ.get("X_LABEL_OWN_SHARE", "0.3"))
+LABEL_CONTEXT_WEIGHT = float(_os.environ.get("X_LABEL_CONTEXT_WEIGHT", "0.9"))
 # A sentence adding fewer than this many words of its own to the question's is a label.
 LABEL_MAX_NEW_TERMS = 2
 # The heading above a section's first passage heads its first sentence as a label does.
-HEADING_CONTEXT_WEIGHT = 0.5
+HEADING_CONTEXT_WEIGHT = float(_os.environ.get("X_HEADING_CONTEXT_WEIGHT", "0.5"))
 # A label this short that stands right before its sentence is quoted with it.
 LABEL_QUOTED_CHARS = 160
 # A sentence's score: this share from the question words it holds, the rest from its chunk's BM25.
 COVERAGE_SHARE = 0.75
 # Credit for a sentence, or the label heading it, that spells out the option or identifier the
 # question names ("--schema-only", "work_mem"), in proportion to the share it spells.
-LITERAL_BONUS = 0.3
+LITERAL_BONUS = float(_os.environ.get("X_LITERAL_BONUS", "0.3"))
+# How much a question word counts when a passage defines it, or its source's title holds it.
+DEFINED_QUERY_WEIGHT = float(_os.environ.get("X_DEFINED_QUERY_WEIGHT", "1.0"))
+TITLED_QUERY_WEIGHT = float(_os.environ.get("X_TITLED_QUERY_WEIGHT", "0.5"))
+# The words of a passage's headings and its source's title count for this share of their
+# weight in each of its sentences: "tar's -z option" is answered by "-z, --gzip⏎ Filter the
+# archive through gzip" under tar's OPTIONS.
+FRAME_WEIGHT = float(_os.environ.get("X_FRAME_WEIGHT", "0.3"))
+# A line of code or a command answers how-to questions only; elsewhere its matches count
+# for this share.
+CODE_SHARE = float(_os.environ.get("X_CODE_SHARE", "0.5"))
+# A sentence is code when this share of its characters are symbols no prose uses so often.
+CODE_SYMBOL_SHARE = 0.06
+_CODE_SYMBOLS = re.compile(r"[()\[\]{}=<>/\\|;$_@#*`~^]")
+_PROMPT = re.compile(r"^\s*(\$|%|>>>|#)\s")
 # A further quote must score at least this share of the best one.
 FURTHER_QUOTE_RATIO = 0.8
 # A common English word no source uses counts for this share of its weight: mostly the
@@ -84,6 +99,17 @@ def _share_spelled(literals: list[str], text: str) -> float:
     found = sum(bool(re.search(rf"(?<![\w-]){re.escape(literal)}(?![\w-])", text, re.IGNORECASE))
                 for literal in literals)
     return found / len(literals)
+
+
+def _is_code(text: str, words: list[analysis.Word]) -> bool:
+    """Whether a sentence reads as code or a command line rather than prose: a shell prompt,
+    a density of symbols, or several words with not one of the small words prose is made of."""
+    if _PROMPT.match(text):
+        return True
+    visible = len(text) - text.count(" ")
+    if visible and len(_CODE_SYMBOLS.findall(text)) > CODE_SYMBOL_SHARE * visible:
+        return True
+    return len(words) >= 4 and not any(w.is_stop for w in words)
 
 
 def _distinct(candidates: list[Candidate]) -> list[Candidate]:
@@ -156,7 +182,12 @@ class Answerer:
                    for t in query.weights) or 1.0
 
     def _candidates(self, query: Query, sources: Collection[str] | None = None) -> list[Candidate]:
-        top = self.index.top(query.weights, self.settings.retrieve, sources)
+        # A passage that defines a word of the question ("Tablespace⏎ A named location...")
+        # is looked for beside those that merely use it.
+        fields = {field + term: share * weight for term, weight in query.weights.items()
+                  for field, share in ((DEFINED, DEFINED_QUERY_WEIGHT), (TITLED, TITLED_QUERY_WEIGHT))
+                  if share and self.index.has_term(field + term)}
+        top = self.index.top(query.weights | fields, self.settings.retrieve, sources)
         if not top:
             return []
         total = self._total(query)
@@ -180,7 +211,10 @@ class Answerer:
                 own = self._coverage(query, held, total)
                 is_label = own > 0 and not typed and self._is_label(query, words, held)
                 coverage = (LABEL_OWN_SHARE if is_label else 1.0) * own \
-                    + context_weight * self._coverage(query, context - held, total)
+                    + context_weight * self._coverage(query, context - held, total) \
+                    + FRAME_WEIGHT * self._coverage(query, frame - held - context, total)
+                if not query.how_to and _is_code(text, words):
+                    coverage *= CODE_SHARE
                 chunk_coverage = max(self._coverage(query, chunk_terms, total), coverage)
                 if label is not None and not is_label and span.start == sentence.start:
                     # Quote the term line with the definition it heads: "-f, --force⏎ ignore…".

@@ -20,7 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.chunking import chunk_counts, windows
+from qa.chunking import chunk_counts, text_length, windows
 from qa.sources import SourceError, load
 from qa.store import AnalysedSource, ChunkRecord, FileState
 
@@ -81,7 +81,7 @@ def analyse(job: Job, max_words: int, max_mb: float) -> AnalysedSource:
         surfaces.update(spellings)
         chunks.append(ChunkRecord(
             paragraph=window.paragraph, start=window.start, end=window.end, text=text,
-            sentences=window.sentences, terms=terms, length=sum(terms.values()),
+            sentences=window.sentences, terms=terms, length=text_length(terms),
             section=window.section, page=window.page, lines=window.lines,
         ))
     metadata = loaded.metadata
