@@ -10,7 +10,6 @@ best passage holds too little of its weight (`Settings.min_coverage`).
 from __future__ import annotations
 
 import re
-import os as _os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,7 +17,6 @@ from qa import analysis
 from qa.answer_span import SPAN_FORMS, find_answer, holds_answer_type
 from qa.chunking import DEFINED, TITLED
 from qa.engine import Retriever
-from qa.formats import SECTION_SEPARATOR
 from qa.models import Answer, Chunk, Citation, Quote, Source, Span
 from qa.question import Query, QuestionReader
 from qa.settings import Settings
@@ -33,33 +31,38 @@ CONTEXT_WEIGHT = 0.25
 # A label (a term line, a heading, an option, a cross-reference) holds the question's words
 # and says nothing beyond them: it counts for this share of its own matches, and the sentence
 # after it, which it heads, takes this share of them.
-LABEL_OWN_SHARE = float(_os.environ.get("X_LABEL_OWN_SHARE", "0.3"))
-LABEL_CONTEXT_WEIGHT = float(_os.environ.get("X_LABEL_CONTEXT_WEIGHT", "0.9"))
+LABEL_OWN_SHARE = 0.3
+LABEL_CONTEXT_WEIGHT = 0.9
 # A sentence adding fewer than this many words of its own to the question's is a label.
 LABEL_MAX_NEW_TERMS = 2
-# The heading above a section's first passage heads its first sentence as a label does.
-HEADING_CONTEXT_WEIGHT = float(_os.environ.get("X_HEADING_CONTEXT_WEIGHT", "0.5"))
 # A label this short that stands right before its sentence is quoted with it.
 LABEL_QUOTED_CHARS = 160
 # A sentence's score: this share from the question words it holds, the rest from its chunk's BM25.
 COVERAGE_SHARE = 0.75
 # Credit for a sentence, or the label heading it, that spells out the option or identifier the
 # question names ("--schema-only", "work_mem"), in proportion to the share it spells.
-LITERAL_BONUS = float(_os.environ.get("X_LITERAL_BONUS", "0.3"))
+LITERAL_BONUS = 0.3
 # How much a question word counts when a passage defines it, or its source's title holds it.
-DEFINED_QUERY_WEIGHT = float(_os.environ.get("X_DEFINED_QUERY_WEIGHT", "1.0"))
-TITLED_QUERY_WEIGHT = float(_os.environ.get("X_TITLED_QUERY_WEIGHT", "0.5"))
+DEFINED_QUERY_WEIGHT = 1.0
+TITLED_QUERY_WEIGHT = 0.5
 # The words of a passage's headings and its source's title count for this share of their
 # weight in each of its sentences: "tar's -z option" is answered by "-z, --gzip⏎ Filter the
 # archive through gzip" under tar's OPTIONS.
-FRAME_WEIGHT = float(_os.environ.get("X_FRAME_WEIGHT", "0.3"))
+FRAME_WEIGHT = 0.3
 # A line of code or a command answers how-to questions only; elsewhere its matches count
 # for this share.
-CODE_SHARE = float(_os.environ.get("X_CODE_SHARE", "0.5"))
+CODE_SHARE = 0.5
 # A sentence is code when this share of its characters are symbols no prose uses so often.
 CODE_SYMBOL_SHARE = 0.06
 _CODE_SYMBOLS = re.compile(r"[()\[\]{}=<>/\\|;$_@#*`~^]")
 _PROMPT = re.compile(r"^\s*(\$|%|>>>|#)\s")
+# For "what is X" and "what does X do": credit for a sentence that opens with X, or follows
+# X's term line, as a definition does; OPENING_WORDS is how soon X must come.
+DEFINITION_BONUS = 0.2
+OPENING_WORDS = 4
+# A word in fewer than about one passage in a thousand: BM25's idf, log((N - n + ½) / (n + ½)),
+# passes this where n / N < 0.001, whatever the library's size.
+PASSING_MENTION_IDF = 6.9
 # A further quote must score at least this share of the best one.
 FURTHER_QUOTE_RATIO = 0.8
 # A common English word no source uses counts for this share of its weight: mostly the
@@ -84,8 +87,7 @@ class Candidate:
     coverage: float
     chunk_coverage: float
     typed: bool
-    support: float = 0.0
-    holds_focus: bool = True
+    holds_rarest: bool = True
     cut_start: bool = False
     cut_end: bool = False
     score: float = 0.0
@@ -93,10 +95,11 @@ class Candidate:
 
 def _share_spelled(literals: list[str], text: str) -> float:
     """The share of the question's literal names (--schema-only, work_mem) that ``text``
-    spells out exactly, as a whole name: analysis splits them into common words."""
+    spells out exactly, as a whole name and in the same case (ssh's -L is not its -l):
+    analysis splits them into common words and folds their case."""
     if not literals:
         return 0.0
-    found = sum(bool(re.search(rf"(?<![\w-]){re.escape(literal)}(?![\w-])", text, re.IGNORECASE))
+    found = sum(bool(re.search(rf"(?<![\w-]){re.escape(literal)}(?![\w-])", text))
                 for literal in literals)
     return found / len(literals)
 
@@ -110,6 +113,13 @@ def _is_code(text: str, words: list[analysis.Word]) -> bool:
     if visible and len(_CODE_SYMBOLS.findall(text)) > CODE_SYMBOL_SHARE * visible:
         return True
     return len(words) >= 4 and not any(w.is_stop for w in words)
+
+
+def _opens_with(words: list[analysis.Word], subject: set[str]) -> bool:
+    """Whether a sentence is about the subject: names it among its first words, the way a
+    definition does ("TRUNCATE quickly removes…", "HTTPie (pronounced…) is a…")."""
+    opening = {analysis.stem(w.norm) for w in words[:OPENING_WORDS] if w.norm}
+    return bool(subject) and subject <= opening and any(w.is_stop for w in words)
 
 
 def _distinct(candidates: list[Candidate]) -> list[Candidate]:
@@ -148,13 +158,7 @@ class Answerer:
             return refusal
         best = candidates[0]
         refusal.coverage = round(best.chunk_coverage, 4)
-        if _os.environ.get("QA_FOCUS_MODE") == "any" and self.settings.require_focus:
-            if not any(c.holds_focus for c in candidates):
-                return refusal
-            if _os.environ.get("QA_FOCUS_RERANK"):
-                candidates.sort(key=lambda c: not c.holds_focus)
-            best = candidates[0]
-        elif best.chunk_coverage < self.settings.min_coverage or not self._supported(best):
+        if best.chunk_coverage < self.settings.min_coverage or self._about_something_else(query, best):
             return refusal
         chosen = [best] + [
             c for c in candidates[1:]
@@ -184,14 +188,17 @@ class Answerer:
     def _candidates(self, query: Query, sources: Collection[str] | None = None) -> list[Candidate]:
         # A passage that defines a word of the question ("Tablespace⏎ A named location...")
         # is looked for beside those that merely use it.
+        # The question's subject (the noun after "what is", an option it names) may be the
+        # very term a passage defines; any of its words may be in a source's title.
+        subject = query.focus or {self._focus(query)} - {None}
         fields = {field + term: share * weight for term, weight in query.weights.items()
                   for field, share in ((DEFINED, DEFINED_QUERY_WEIGHT), (TITLED, TITLED_QUERY_WEIGHT))
-                  if share and self.index.has_term(field + term)}
+                  if share and (field != DEFINED or term in subject) and self.index.has_term(field + term)}
         top = self.index.top(query.weights | fields, self.settings.retrieve, sources)
         if not top:
             return []
         total = self._total(query)
-        focus = self._focus(query)
+        rarest = self._rarest(query)
         best_score = top[0][1]
         candidates = []
         for position, score in top:
@@ -220,17 +227,16 @@ class Answerer:
                     # Quote the term line with the definition it heads: "-f, --force⏎ ignore…".
                     span = Span(start=label.start, end=span.end)
                     text = chunk.text[span.start - chunk.start:span.end - chunk.start]
-                around = held | context | frame
-                if _os.environ.get("QA_FOCUS_SCOPE") == "chunk":
-                    around = around | chunk_terms
                 candidate = Candidate(position, span, text, score, coverage, chunk_coverage, typed,
-                                      support=self._coverage(query, around, total),
-                                      holds_focus=focus is None or focus in around,
+                                      holds_rarest=rarest is None or rarest in chunk_terms | frame,
                                       cut_start=start > 0, cut_end=span.end < sentence.end)
-                heading_text = context_text if context_weight != CONTEXT_WEIGHT else ""
+                heading_text = context_text if context_weight == LABEL_CONTEXT_WEIGHT else ""
+                defines = query.asks_definition and not is_label and (
+                    _opens_with(words, subject) or (context_weight == LABEL_CONTEXT_WEIGHT and subject <= context))
                 candidate.score = (
                     COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * score / best_score + TYPE_BONUS * typed
                     + LITERAL_BONUS * _share_spelled(query.literals, f"{heading_text}\n{text}")
+                    + DEFINITION_BONUS * defines
                 )
                 candidates.append(candidate)
                 context, context_weight = held, LABEL_CONTEXT_WEIGHT if is_label else CONTEXT_WEIGHT
@@ -239,11 +245,19 @@ class Answerer:
         candidates.sort(key=lambda c: -c.score)
         return candidates
 
-    def _supported(self, candidate: Candidate) -> bool:
-        """Whether a quote, read with what frames it (the sentence it follows, its heading,
-        its source's title), holds enough of the question, and its focus."""
-        return candidate.support >= self.settings.min_support and (
-            candidate.holds_focus or not self.settings.require_focus)
+    def _about_something_else(self, query: Query, best: Candidate) -> bool:
+        """Whether the best passage misses what the question names: the question's rarest
+        word in the library is a name ("nginx", "Django", "443") that the library mentions
+        only in passing (in fewer than one passage in a thousand), and neither the passage
+        nor its heading and title hold it: the passage answers a question about something else."""
+        rarest = self._rarest(query)
+        return self.settings.refuse_unnamed and not best.holds_rarest and rarest is not None \
+            and self.index.idf(rarest) >= PASSING_MENTION_IDF and query.names_it(rarest)
+
+    def _rarest(self, query: Query) -> str | None:
+        """The question's word the library has in the fewest passages."""
+        known = [t for t in query.weights if t not in query.missing]
+        return max(known, key=self.index.idf, default=None)
 
     def _focus(self, query: Query) -> str | None:
         """The question's most specific term: what it is about, rather than what it asks."""
@@ -267,15 +281,10 @@ class Answerer:
             and sum(w.is_stop for w in words) <= 1
 
     def _before(self, position: int, query: Query) -> tuple[set[str], float, str]:
-        """What heads a passage's first sentence, and how much it counts: the sentence before
-        it in the same source (a label counts nearly in full), or the heading of the section
-        the passage opens."""
+        """The sentence before a passage's first one, in the same source: its terms, how much
+        they count (a label nearly in full) and its text."""
         chunk, previous = self._chunk(position), self.index.chunk(position - 1)
-        same_source = previous is not None and previous.source == chunk.source
-        if chunk.section and not (same_source and previous.section == chunk.section):
-            heading = chunk.section.rsplit(SECTION_SEPARATOR, 1)[-1]
-            return set(analysis.terms(heading)), HEADING_CONTEXT_WEIGHT, heading
-        if not same_source or not previous.sentences:
+        if previous is None or previous.source != chunk.source or not previous.sentences:
             return set(), CONTEXT_WEIGHT, ""
         last = previous.sentences[-1]
         text = previous.text[last.start - previous.start:last.end - previous.start]

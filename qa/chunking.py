@@ -134,7 +134,7 @@ def chunk_counts(text: str, section: str | None,
     if title:
         for term in analysis.counts(title)[0]:
             terms[TITLED + term] = 1
-    for term in (defined_terms(text) if not __import__("os").environ.get("X_NO_DEFINED") else ()):
+    for term in defined_terms(text):
         terms[DEFINED + term] = 1
     return terms or {"": 1}, spellings
 

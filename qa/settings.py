@@ -32,12 +32,8 @@ class Settings(BaseSettings):
     min_coverage: float = Field(
         default=0.3, ge=0, le=1, description="share of the question's weight a quote must match"
     )
-    min_support: float = Field(
-        default=0.0, ge=0, le=1,
-        description="share of the question's weight the first quote, with its heading and title, must hold",
-    )
-    require_focus: bool = Field(
-        default=False, description="refuse unless the first quote or what frames it holds the question's most specific word"
+    refuse_unnamed: bool = Field(
+        default=True, description="refuse when the best passage, its heading and title miss the name the question asks about"
     )
     max_source_mb: float = Field(
         default=DEFAULT_MAX_SOURCE_MB, gt=0, description="a larger source file is refused"
