@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from qa.answer import Answerer
+from qa.answer import NOT_COVERED, Answerer
 from qa.display import describe_os_error
 from qa.formats.text import decode
 from qa.home import default_folder
@@ -23,6 +23,7 @@ from qa.index import StoredIndex
 from qa.chunking import chunk_counts
 from qa.ingest import Job, Outcome, analyse, analyse_all, file_state
 from qa.models import AddProgress, AddResult, Answer, SearchHit, Source, SourceLayout
+from qa.numbering import without_citations
 from qa.settings import Settings
 from qa.errors import LibraryError
 from qa.sources import SUPPORTED_FORMATS, SUPPORTED_SUFFIXES, SourceError, is_supported, load
@@ -38,6 +39,8 @@ TEXT_CACHE = 16
 # How long a question waits for another process's write before answering without the
 # sources that changed: a reader never waits on a writer for long.
 READER_WAIT = 5.0
+
+SQLITE_FULL = 13  # sqlite3.SQLITE_FULL, without importing sqlite3 here
 
 Progress = Callable[[AddProgress], None]
 
@@ -110,17 +113,22 @@ class Library:
 
     @property
     def sources(self) -> list[Source]:
-        return [self._source(row) for row in self._store.sources()]
+        # Every read takes the lock: the connection is shared, and a read beside a commit in
+        # progress (another thread's) would see rows that may yet be rolled back.
+        with self._lock:
+            return [self._source(row) for row in self._store.sources()]
 
     @property
     def source_count(self) -> int:
         """How many sources there are, without building them (there may be 100,000)."""
-        return self._store.source_count()
+        with self._lock:
+            return self._store.source_count()
 
     @property
     def generation(self) -> int:
         """A number that changes with every commit to the library, by this process or another."""
-        return self._store.statistics().generation
+        with self._lock:
+            return self._store.statistics().generation
 
     def layouts(self, source_ids: Sequence[str]) -> dict[str, SourceLayout]:
         """Pages and sections of these sources (ids), counted from their stored passages.
@@ -161,7 +169,7 @@ class Library:
                 self.refresh(wait=READER_WAIT, reread={c.path.name for c in answer.citations if c.n in stale})
                 answer = self._answer(question.strip(), previous, sources)
                 stale = self._stale_citations(answer)
-            return self._without(answer, stale) if stale else answer
+            return without_citations(answer, stale, NOT_COVERED) if stale else answer
 
     def _answer(self, question: str, previous: Sequence[str], sources: Sequence[str] | None) -> Answer:
         # One read transaction: the chunks and sources an answer cites come from the commit its
@@ -195,16 +203,6 @@ class Library:
                 stale.add(quote.citation)
         return stale
 
-    def _without(self, answer: Answer, stale: set[int]) -> Answer:
-        quotes = [q for q in answer.quotes if q.citation not in stale]
-        if not quotes:
-            from qa.answer import NOT_COVERED
-            return Answer(question=answer.question, answered=False, text=NOT_COVERED,
-                          suggestions=answer.suggestions, interpreted_as=answer.interpreted_as)
-        citations = [c for c in answer.citations if c.n not in stale]
-        text = "\n\n".join(f"{quote.text} [{quote.citation}]" for quote in quotes)
-        return answer.model_copy(update={"quotes": quotes, "citations": citations, "text": text})
-
     def _current_text(self, row: SourceRow) -> str | None:
         """The text a source's offsets index, if its file is still the one indexed."""
         try:
@@ -229,7 +227,8 @@ class Library:
 
     def find(self, reference: str) -> Source:
         """A source by id, file name or path (exactly, or ignoring case when that is unambiguous)."""
-        return self._source(self._resolve(reference))
+        with self._lock:
+            return self._source(self._resolve(reference))
 
     def _resolve(self, reference: str) -> SourceRow:
         row = self._store.source(key=reference) or self._store.source(name=reference)
@@ -253,22 +252,25 @@ class Library:
         if not any(char in pattern for char in "*?["):
             pattern = f"*{pattern}*"
         pattern = pattern.lower()
-        return [self._source(row) for row in self._store.sources()
-                if any(fnmatch.fnmatchcase(value.lower(), pattern) for value in (row.key, row.name, row.title))]
+        with self._lock:
+            return [self._source(row) for row in self._store.sources()
+                    if any(fnmatch.fnmatchcase(value.lower(), pattern) for value in (row.key, row.name, row.title))]
 
     def added_from(self, folder: Path) -> list[Source]:
         """Sources copied or linked from inside ``folder``."""
         root = folder.resolve()
-        return [self._source(row) for row in self._store.sources()
-                if any(origin and Path(origin).is_relative_to(root) for origin in (row.origin, row.link))]
+        with self._lock:
+            return [self._source(row) for row in self._store.sources()
+                    if any(origin and Path(origin).is_relative_to(root) for origin in (row.origin, row.link))]
 
     def text(self, source_id: str) -> str:
         """The whole text of a source, the text citation offsets point into."""
-        row = self._resolve(source_id)
-        stored = self._store.stored_text(row.id)
+        with self._lock:
+            row = self._resolve(source_id)
+            stored = self._store.stored_text(row.id)
         if stored is not None:
             return stored
-        try:
+        try:  # outside the lock: reading a big file must not hold up questions
             return load(self.folder / row.name, self.settings.max_source_mb).text
         except SourceError as error:
             raise LibraryError(str(error)) from None
@@ -381,7 +383,9 @@ class Library:
                                f"{error.strerror or error}.") from None
         except Exception as error:  # sqlite3 reports a full disk or a read-only file as its own errors
             if type(error).__module__ == "sqlite3":
-                raise LibraryError(f"Could not save the index in {self.folder / '.qa'}: {error}.") from None
+                full = getattr(error, "sqlite_errorcode", None) == SQLITE_FULL
+                raise LibraryError(f"Could not save the index in {self.folder / '.qa'}: "
+                                   f"{'the disk is full' if full else error}.") from None
             raise
 
     def add(self, paths: Iterable[Path], progress: Progress | None = None,
@@ -464,7 +468,7 @@ class Library:
         """
         placed: list[Path] = []
         try:
-            for analysed, original in zip(batch, originals):
+            for position, (analysed, original) in enumerate(zip(batch, originals)):
                 target = self._copy_in(original, link)
                 placed.append(target)
                 analysed.name = target.name
@@ -477,7 +481,7 @@ class Library:
                     fresh = analyse(Job(target, target.name), self.settings.chunk_max_words,
                                     self.settings.max_source_mb)
                     fresh.origin = analysed.origin
-                    analysed.__dict__.update(fresh.__dict__)
+                    batch[position] = fresh
         except BaseException:
             for target in placed:
                 target.unlink(missing_ok=True)
