@@ -10,13 +10,15 @@ import fnmatch
 import hashlib
 import os
 import shutil
+import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from qa.answer import NOT_COVERED, Answerer
-from qa.display import describe_os_error
+from qa.display import describe_os_error, valid_unicode
 from qa.formats.text import decode
 from qa.home import default_folder
 from qa.index import StoredIndex
@@ -27,7 +29,7 @@ from qa.numbering import without_citations
 from qa.settings import Settings
 from qa.errors import LibraryError
 from qa.sources import SUPPORTED_FORMATS, SUPPORTED_SUFFIXES, SourceError, is_supported, load
-from qa.store import TEMPORARY_SUFFIX, AnalysedSource, FileState, SourceRow, Store
+from qa.store import TEMPORARY_SUFFIX, AnalysedSource, FileState, SourceRow, Store, is_damage
 
 # A batch is committed (one transaction, one segment) when it holds this many files or chunks.
 BATCH_FILES = 2_000
@@ -40,7 +42,6 @@ TEXT_CACHE = 16
 # sources that changed: a reader never waits on a writer for long.
 READER_WAIT = 5.0
 
-SQLITE_FULL = 13  # sqlite3.SQLITE_FULL, without importing sqlite3 here
 
 Progress = Callable[[AddProgress], None]
 
@@ -80,14 +81,40 @@ class Library:
         self.reread: list[str] = []
         self._lock = threading.RLock()
         self._texts: dict[tuple[str, object], str] = {}
-        self._store = Store(folder, settings.index_fingerprint(), on_wait=waiting)
+        self._waiting = waiting
+        self._open_index()
         if self._store.in_memory:
             self.warnings.append(
                 f"Could not write the index in {folder / '.qa'}; it lives in memory for this run.")
-        self._index = StoredIndex(self._store, settings)
-        self._answerer = Answerer(self._index, _SourcesByKey(self), settings)
         if refresh or self._store.created:
-            self.refresh()
+            try:
+                self.refresh()
+            except sqlite3.DatabaseError as error:
+                if not is_damage(error):
+                    raise
+                # The index is a cache of the folder: a damaged one is made again from the files.
+                self._store.discard()
+                self._open_index()
+                self.refresh()
+
+    def _open_index(self) -> None:
+        self._store = Store(self.folder, self.settings.index_fingerprint(), on_wait=self._waiting)
+        self._index = StoredIndex(self._store, self.settings)
+        self._answerer = Answerer(self._index, _SourcesByKey(self), self.settings)
+
+    @contextmanager
+    def _damage_reported(self) -> Iterator[None]:
+        """SQLite finding the index damaged (a page overwritten) becomes one sentence, and the
+        index is dropped so that the next open makes it again from the files."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            if not is_damage(error):
+                raise
+            self._store.discard()
+            self._open_index()  # empty: the next refresh reads every file again
+            raise LibraryError(f"The index in {self.folder / '.qa'} was damaged; it is made again from "
+                               "the sources at the next start (run the command again).") from None
 
     @classmethod
     def open(cls, folder: Path | None = None, settings: Settings | None = None,
@@ -115,7 +142,7 @@ class Library:
     def sources(self) -> list[Source]:
         # Every read takes the lock: the connection is shared, and a read beside a commit in
         # progress (another thread's) would see rows that may yet be rolled back.
-        with self._lock:
+        with self._lock, self._damage_reported():
             return [self._source(row) for row in self._store.sources()]
 
     @property
@@ -160,7 +187,7 @@ class Library:
         if len(question.strip()) > self.settings.max_question_chars:
             raise LibraryError(f"The question is {len(question.strip()):,} characters long; the limit is "
                                f"{self.settings.max_question_chars:,} (QA_MAX_QUESTION_CHARS).")
-        with self._lock:
+        with self._lock, self._damage_reported():
             answer = self._answer(question.strip(), previous, sources)
             stale = self._stale_citations(answer)
             if stale:
@@ -307,6 +334,10 @@ class Library:
             name = entry.name
             if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUPPORTED_SUFFIXES:
                 continue
+            if valid_unicode(name) != name:  # renaming it would change the user's folder: say so
+                self.warnings.append(f"Skipped {valid_unicode(name)}: its file name is not valid UTF-8; "
+                                     "rename it to add it.")
+                continue
             known = states.pop(name, None)
             unchanged = known is not None and name not in reread  # a file to reread counts as new
             try:
@@ -383,7 +414,7 @@ class Library:
                                f"{error.strerror or error}.") from None
         except Exception as error:  # sqlite3 reports a full disk or a read-only file as its own errors
             if type(error).__module__ == "sqlite3":
-                full = getattr(error, "sqlite_errorcode", None) == SQLITE_FULL
+                full = getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
                 raise LibraryError(f"Could not save the index in {self.folder / '.qa'}: "
                                    f"{'the disk is full' if full else error}.") from None
             raise
@@ -472,10 +503,11 @@ class Library:
                 target = self._copy_in(original, link)
                 placed.append(target)
                 analysed.name = target.name
-                analysed.origin = str(original.resolve())
+                analysed.origin = valid_unicode(str(original.resolve()))
+                analysed.title = valid_unicode(analysed.title)
                 analysed.state = file_state(target)
                 if link:
-                    analysed.link = str(original.resolve())
+                    analysed.link = valid_unicode(str(original.resolve()))
                 elif _sha256(target) != analysed.sha256:
                     # The original changed while it was analysed: index what was copied.
                     fresh = analyse(Job(target, target.name), self.settings.chunk_max_words,
@@ -563,13 +595,13 @@ def _reason(error: Exception, path: Path) -> str:
 
 
 def _visible_name(name: str) -> str:
-    """A name the folder will index: no leading dot."""
-    return name.lstrip(".") or "source.txt"
+    """A name the folder will index: no leading dot, valid UTF-8 (a byte that is not becomes �)."""
+    return valid_unicode(name).lstrip(".") or "source.txt"
 
 
 def _fitting(stem: str, tail: str) -> str:
     """``stem + tail``, the stem shortened until the name fits the file system's NAME_MAX bytes."""
-    while len((stem + tail).encode()) > NAME_MAX and stem:
+    while len(os.fsencode(stem + tail)) > NAME_MAX and stem:
         stem = stem[:-1]
     return stem + tail
 
