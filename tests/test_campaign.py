@@ -120,3 +120,56 @@ def test_qa_text_shows_a_source_inert(tmp_path: Path):
     assert code == 0, err
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "␛]0;owned␇" in out and len(out) == len((library / "trap.txt").read_text())
+
+
+def _epub_with_a_repeated_chapter(path: Path, repeats: int) -> None:
+    import zipfile
+
+    chapter = ("<html xmlns='http://www.w3.org/1999/xhtml'><head><title>c</title></head><body>"
+               + "<p>The river rose by two metres in the night.</p>" * 2_000 + "</body></html>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        book.writestr("META-INF/container.xml",
+                      "<?xml version='1.0'?><container version='1.0' xmlns='urn:oasis:names:tc:opendocument:xmlns:container'>"
+                      "<rootfiles><rootfile full-path='content.opf' media-type='application/oebps-package+xml'/>"
+                      "</rootfiles></container>")
+        book.writestr("content.opf",
+                      "<?xml version='1.0'?><package xmlns='http://www.idpf.org/2007/opf' version='2.0' unique-identifier='id'>"
+                      "<metadata xmlns:dc='http://purl.org/dc/elements/1.1/'><dc:title>Rivers</dc:title>"
+                      "<dc:identifier id='id'>x</dc:identifier><dc:language>en</dc:language></metadata>"
+                      "<manifest><item id='c' href='c.xhtml' media-type='application/xhtml+xml'/>"
+                      "<item id='ncx' href='toc.ncx' media-type='application/x-dtbncx+xml'/></manifest>"
+                      "<spine toc='ncx'>" + "<itemref idref='c'/>" * repeats + "</spine></package>")
+        book.writestr("toc.ncx",
+                      "<?xml version='1.0'?><ncx xmlns='http://www.daisy.org/z3986/2005/ncx/' version='2005-1'>"
+                      "<head/><docTitle><text>Rivers</text></docTitle><navMap><navPoint id='p' playOrder='1'>"
+                      "<navLabel><text>One</text></navLabel><content src='c.xhtml'/></navPoint></navMap></ncx>")
+        book.writestr("c.xhtml", chapter)
+
+
+def test_an_epub_whose_spine_repeats_a_chapter_is_refused_before_it_floods_memory(tmp_path: Path):
+    from qa.sources import load
+
+    small = tmp_path / "rivers.epub"
+    _epub_with_a_repeated_chapter(small, 2)
+    assert "two metres" in load(small).text
+    flood = tmp_path / "flood.epub"
+    _epub_with_a_repeated_chapter(flood, 1_200)  # 1,200 × 100 KB of chapter from a small file
+    assert flood.stat().st_size < 100_000
+    with pytest.raises(SourceError, match="MB of markup"):
+        load(flood)
+
+
+def test_a_word_document_that_unpacks_to_a_flood_of_markup_is_refused(tmp_path: Path):
+    import zipfile
+
+    from qa.sources import load
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as package:
+        with package.open("word/document.xml", "w", force_zip64=True) as document:
+            block = b"<w:p/>" * 100_000
+            for _ in range(180):  # 108 MB of markup, under the 1 GB check that let 7.7 GB through
+                document.write(block)
+    with pytest.raises(SourceError, match="MB of markup"):
+        load(bomb)
