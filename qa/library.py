@@ -439,6 +439,7 @@ class Library:
                 continue
             files += found
             results.update((file, AddResult(path=file, unsupported=True)) for file in unsupported)
+        files = list(dict.fromkeys(files))  # a file named twice is added once, and reported once
         with self._lock, self._store.writing():
             self.reread = []
             # Placeholder names keep two files called x.txt (from different folders) apart.

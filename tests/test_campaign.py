@@ -173,3 +173,18 @@ def test_a_word_document_that_unpacks_to_a_flood_of_markup_is_refused(tmp_path: 
                 document.write(block)
     with pytest.raises(SourceError, match="MB of markup"):
         load(bomb)
+
+
+@pytest.mark.parametrize("value", ["inf", "1e308"])
+def test_a_bm25_parameter_that_is_not_a_finite_number_is_a_usage_error(value: str, sources_dir: Path, monkeypatch):
+    monkeypatch.setenv("QA_K1", value)
+    code, out, err = run("ask", "How many officers has Kenya pledged?", "--sources", str(sources_dir))
+    assert code == 2 and "QA_K1" in err and "Traceback" not in err
+
+
+def test_the_same_file_given_twice_is_added_once_and_reported_once(tmp_path: Path):
+    (tmp_path / "well.txt").write_text("Well report\n\nThe well is 12 metres deep.\n")
+    path = str(tmp_path / "well.txt")
+    code, out, err = run("add", path, path, "--sources", str(tmp_path / "library"))
+    assert code == 0, err
+    assert "Added Well report as" in out and "already" not in out
