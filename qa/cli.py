@@ -191,7 +191,8 @@ def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
         if args.command == "text":
             from qa.library import Library
 
-            sys.stdout.write(Library.open(folder, settings).text(args.source))
+            # Inert like every other source text: one character for one, so offsets still hold.
+            sys.stdout.write(inert(Library.open(folder, settings).text(args.source), multiline=True))
             return EXIT_OK
         if args.command == "eval":
             if args.squad is not None:
