@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
+
+from qa.display import valid_unicode
 
 
 class Span(BaseModel):
@@ -158,6 +160,10 @@ class AddResult(BaseModel):
     error: str | None = Field(default=None, description="why the file was not added")
     unsupported: bool = Field(default=False, description="a folder's file of another format, skipped")
 
+    @field_serializer("path")
+    def _path(self, path: Path) -> str:
+        return valid_unicode(str(path))  # a name that is not UTF-8 would not go into JSON
+
 
 class AddProgress(BaseModel):
     """How far an `add` has got; sent to a progress callback after each file."""
@@ -167,6 +173,10 @@ class AddProgress(BaseModel):
     bytes_done: int
     bytes_total: int
     current: Path | None = None
+
+    @field_serializer("current")
+    def _current(self, current: Path | None) -> str | None:
+        return None if current is None else valid_unicode(str(current))
 
 
 class SearchHit(BaseModel):

@@ -31,7 +31,7 @@ def oracle(corpus: list[list[str]], variant: str, k1: float, b: float):
 def source(name: str, documents: list[list[str]],
            spellings: dict[tuple[str, str], int] | None = None) -> AnalysedSource:
     chunks = [ChunkLayout(paragraph=i + 1, start=0, end=1, text=" ".join(doc), sentences=[(0, 1)],
-                          terms=dict(Counter(doc))) for i, doc in enumerate(documents)]
+                          terms=dict(Counter(doc)), length=len(doc)) for i, doc in enumerate(documents)]
     return analysed(chunks=chunks, spellings=spellings or {}, name=name, title=name, format="txt",
                     sha256=name, state=FileState(1, 1, 1, 1), paragraphs=len(chunks))
 
@@ -43,7 +43,7 @@ def random_corpus(rng: random.Random) -> list[list[list[str]]]:
             for _ in range(rng.randint(1, 12))]
 
 
-def fake_recount(text: str, section: str | None):
+def fake_recount(text: str, section: str | None, title: str | None):
     return Counter(text.split()), Counter()
 
 
