@@ -1,18 +1,21 @@
-"""The `qa` command, run as a user runs it: a subprocess, its output and exit code."""
+"""The `qa` command as a user runs it: its output and exit code.
+
+`qa` runs in this process (`conftest.run_qa`: its own environment, folder and pipes); only the
+checks of what a fresh interpreter imports start one.
+"""
 
 import json
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PLEDGE, REPO
+import pytest
+
+from conftest import PLEDGE, REPO, Run, run_qa
 
 
-def qa(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "qa", *args], input=stdin, capture_output=True, text=True,
-        cwd=cwd or REPO, env={"PATH": "", "PYTHONPATH": str(REPO), "NO_COLOR": "1"}, timeout=60,
-    )
+def qa(*args: str, stdin: str = "", cwd: Path = REPO) -> Run:
+    return run_qa(*args, stdin=stdin, cwd=cwd)
 
 
 def test_ask_json_contract_and_offsets_check_out(sources_dir: Path):
@@ -115,6 +118,7 @@ def test_eval_reports_scores_and_exits_1_only_for_broken_input(sources_dir: Path
     assert failed.returncode == 1 and "line 1" in failed.stderr
 
 
+@pytest.mark.slow
 def test_the_console_script_keeps_textual_out_of_ask(sources_dir: Path):
     code = (
         "import sys, tui.launcher\n"
@@ -151,6 +155,7 @@ def test_an_over_long_sentence_is_quoted_as_a_verbatim_window(tmp_path: Path):
     assert "“…word" in plain.stdout and "more…”" in plain.stdout
 
 
+@pytest.mark.slow
 def test_answering_never_loads_scipy_through_nltk():
     # nltk imports SciPy's sparse matrices and statistics when SciPy is installed: over half a
     # second at every start.
