@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from qa.display import describe_os_error, inert, plural
 from qa.home import default_folder
 from qa.library import Library, LibraryError
-from qa.models import AddProgress, Answer
+from qa.models import AddProgress, Answer, Source
 from qa.settings import Settings
 from qa.sources import SourceError
 
@@ -117,6 +117,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="an id, file name, path or *glob* (see `qa sources`)")
     remove.add_argument("--all-from", type=Path, metavar="FOLDER",
                         help="every source that was added from FOLDER")
+    remove.add_argument("--yes", "-y", action="store_true",
+                        help="no question on a terminal before removing several sources or a glob's")
     text = commands.add_parser("text", parents=[common], help="print a source's text, as citations index it")
     text.add_argument("source", help="its id, file name or path")
     evaluate = commands.add_parser("eval", parents=[common], help="score answers against a question set")
@@ -170,7 +172,7 @@ def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
         if args.command == "remove":
             if not args.references and args.all_from is None:
                 parser.error("remove needs a SOURCE or --all-from FOLDER")
-            return _remove(folder, settings, args.references, args.all_from)
+            return _remove(folder, settings, args.references, args.all_from, args.yes)
         if args.command == "text":
             sys.stdout.write(Library.open(folder, settings).text(args.source))
             return EXIT_OK
@@ -338,13 +340,16 @@ class AddProgressBar:
             self._progress.stop()
 
 
-def _remove(folder: Path, settings: Settings, references: list[str], all_from: Path | None) -> int:
+def _remove(folder: Path, settings: Settings, references: list[str], all_from: Path | None,
+            yes: bool) -> int:
     library = Library.open(folder, settings, refresh=False)
     # id → what to pass to `remove`, which resolves it again under the writer lock: the name
     # the user typed, so that a source another process removes meanwhile is named as typed.
     chosen: dict[str, str] = {}
+    sweeping = all_from is not None  # a glob or a folder: the user may not know all it matches
     for reference in references:
         if any(c in reference for c in "*?["):
+            sweeping = True
             matches = library.matching(reference)
             if not matches:
                 raise LibraryError(f"No source matches {reference!r} (see `qa sources`).")
@@ -356,12 +361,38 @@ def _remove(folder: Path, settings: Settings, references: list[str], all_from: P
         if not matches:
             raise LibraryError(f"No source was added from {all_from}.")
         chosen.update((source.id, source.id) for source in matches)
+    # Only a person at a terminal is asked: a script's stdin is not one, and it gets what it
+    # asked for, as before.
+    if (sweeping or len(chosen) > 1) and not yes and sys.stdin.isatty():
+        shown = [library.find(source_id) for source_id in list(chosen)[:REMOVALS_SHOWN]]
+        if not _confirm_removal(shown, len(chosen)):
+            fail("nothing was removed.")
+            return EXIT_FAILURE
     for source in library.remove(list(chosen.values())):
         if source.link:
             say(f"Removed {source.title}: deleted the link {source.path}; {source.link} is untouched.")
         else:
             say(f"Removed {source.title} ({source.path}).")
     return EXIT_OK
+
+
+# How many sources a removal's question names before it says "and N more".
+REMOVALS_SHOWN = 10
+
+
+def _confirm_removal(shown: list[Source], count: int) -> bool:
+    """Name the first of the ``count`` sources that would go and ask; only "y" or "yes" says
+    yes (end of input says no)."""
+    for source in shown:
+        print(f"  {inert(source.id)}  {inert(source.title)}", file=sys.stderr)
+    if count > len(shown):
+        print(f"  … and {count - len(shown):,} more", file=sys.stderr)
+    print(f"Remove {'this source' if count == 1 else f'these {count:,} sources'}? [y/N] ",
+          end="", file=sys.stderr, flush=True)
+    reply = sys.stdin.readline()
+    if not reply.endswith("\n"):  # ctrl+D: the terminal echoed no new line
+        print(file=sys.stderr)
+    return reply.strip().lower() in ("y", "yes")
 
 
 def _sources(folder: Path, settings: Settings, pattern: str | None, as_json: bool) -> int:

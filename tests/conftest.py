@@ -10,7 +10,7 @@ import sys
 import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TextIO
 
 import pytest
 
@@ -55,13 +55,14 @@ class Timeout(Exception):
     pass
 
 
-def run_qa(*args: str, stdin: str = "", cwd: Path = REPO, env: Mapping[str, str] = QUIET_ENV,
+def run_qa(*args: str, stdin: str | TextIO = "", cwd: Path = REPO, env: Mapping[str, str] = QUIET_ENV,
            timeout: float = 120) -> Run:
     """`qa ARGS` as the console script runs it, in this process: the same `main`, without an
     interpreter's start-up.
 
     The environment is exactly ``env`` (as `subprocess.run(env=...)` gives it), the current
-    folder ``cwd``, stdin ``stdin``; stdout and stderr are pipes, not terminals. Warnings and
+    folder ``cwd``, stdin ``stdin`` (a string, or an open file such as a terminal's); stdout
+    and stderr are pipes, not terminals. Warnings and
     log records nobody handles reach stderr, as they would in a process of its own, not
     pytest's capture. The environment, folder, streams, signal handlers and logging set-up are
     restored afterwards, so one run cannot leak into the next; a run over ``timeout`` seconds
@@ -70,7 +71,7 @@ def run_qa(*args: str, stdin: str = "", cwd: Path = REPO, env: Mapping[str, str]
     """
     streams = [io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors=errors, write_through=True)
                for errors in ("strict", "backslashreplace")]  # what Python gives a process's pipes
-    inbound = io.TextIOWrapper(io.BytesIO(stdin.encode()), encoding="utf-8")
+    inbound = io.TextIOWrapper(io.BytesIO(stdin.encode()), encoding="utf-8") if isinstance(stdin, str) else stdin
     saved_env, saved_cwd = dict(os.environ), os.getcwd()
     saved_streams = sys.stdin, sys.stdout, sys.stderr
     handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGALRM)}

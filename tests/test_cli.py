@@ -4,14 +4,19 @@
 checks of what a fresh interpreter imports start one.
 """
 
+import contextlib
 import json
+import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 
-from conftest import PLEDGE, REPO, Run, run_qa
+from conftest import PLEDGE, REPO, VISIT, Run, run_qa
 
 
 def qa(*args: str, stdin: str = "", cwd: Path = REPO) -> Run:
@@ -162,3 +167,48 @@ def test_answering_never_loads_scipy_through_nltk():
     probe = "import sys, qa.cli; print(any(name.startswith('scipy') for name in sys.modules))"
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False"
+
+
+@contextlib.contextmanager
+def terminal(typed: str) -> Iterator[TextIO]:
+    """A pseudo-terminal to use as stdin, with ``typed`` already typed into it."""
+    controller, reader = os.openpty()
+    try:
+        os.write(controller, typed.encode())
+        with open(reader, encoding="utf-8") as stdin:
+            assert stdin.isatty()
+            yield stdin
+    finally:
+        os.close(controller)
+
+
+def test_removing_several_sources_or_a_glob_asks_first_on_a_terminal(sources_dir: Path):
+    s = ("--sources", str(sources_dir))
+    with terminal("n\n") as stdin:
+        declined = run_qa("remove", "*haiti*", *s, stdin=stdin, timeout=20)
+    assert declined.returncode == 1 and declined.stdout == ""
+    assert "Remove these 2 sources? [y/N] qa: nothing was removed.\n" in declined.stderr
+    assert "kenya-pledges-600-more-officers-to-haiti  Kenya pledges 600 more officers to Haiti" in declined.stderr
+    assert sorted(p.name for p in sources_dir.glob("*.txt")) == sorted([PLEDGE, VISIT])
+
+    with terminal("") as stdin:  # one source named exactly: nothing to ask (a question would wait here)
+        assert run_qa("remove", PLEDGE, *s, stdin=stdin, timeout=20).returncode == 0
+    with terminal("y\n") as stdin:
+        accepted = run_qa("remove", "ruto-*", *s, stdin=stdin, timeout=20)
+    assert accepted.returncode == 0 and "Remove this source? [y/N] " in accepted.stderr
+    assert accepted.stdout.startswith("Removed Kenyan Ruto arrives in Haiti")
+    assert list(sources_dir.glob("*.txt")) == []
+
+
+def test_yes_or_no_terminal_removes_without_asking(sources_dir: Path):
+    s = ("--sources", str(sources_dir))
+    scripted = run_qa("remove", "*", *s, stdin="n\n")  # stdin is not a terminal: a script's
+    assert scripted.returncode == 0 and scripted.stderr == "" and scripted.stdout.count("Removed ") == 2
+    assert list(sources_dir.glob("*.txt")) == []
+    for name in (PLEDGE, VISIT):
+        shutil.copy2(REPO / "sources" / name, sources_dir / name)
+    assert run_qa("sources", *s).stdout.count("\n") == 6
+    with terminal("") as stdin:  # a question would wait for a reply that never comes
+        run = run_qa("remove", "--yes", PLEDGE, "*ruto*", *s, stdin=stdin, timeout=20)
+    assert run.returncode == 0 and run.stderr == "" and run.stdout.count("Removed ") == 2
+    assert list(sources_dir.glob("*.txt")) == []
