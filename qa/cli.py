@@ -120,7 +120,9 @@ def _parser() -> argparse.ArgumentParser:
     remove.add_argument("--yes", "-y", action="store_true",
                         help="no question on a terminal before removing several sources or a glob's")
     text = commands.add_parser("text", parents=[common], help="print a source's text, as citations index it")
-    text.add_argument("source", help="its id, file name or path")
+    text.add_argument("source", metavar="SOURCE",
+                      help="its id, file name or path, or a PATTERN as `qa sources` takes (a word or a *glob*): "
+                           "each source it matches, under a ==> header <== when there are several")
     evaluate = commands.add_parser("eval", parents=[common], help="score answers against a question set")
     evaluate.add_argument("questions", type=Path, nargs="?", metavar="QUESTIONS.jsonl")
     evaluate.add_argument("--squad", type=Path, metavar="FILE.json", help="a SQuAD 2.0 file instead")
@@ -174,8 +176,7 @@ def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
                 parser.error("remove needs a SOURCE or --all-from FOLDER")
             return _remove(folder, settings, args.references, args.all_from, args.yes)
         if args.command == "text":
-            sys.stdout.write(Library.open(folder, settings).text(args.source))
-            return EXIT_OK
+            return _text(folder, settings, args.source)
         if args.command == "eval":
             if args.squad is not None:
                 return _eval_squad(settings, args.squad, args.json, args.per_article)
@@ -410,6 +411,30 @@ def _sources(folder: Path, settings: Settings, pattern: str | None, as_json: boo
         say(f"  {source.title}")
         say(f"  {plural(source.paragraphs, 'paragraph')}, {plural(source.chunks, 'chunk')}: {source.path}"
             + (f" → {source.link}" if source.link else ""))
+    return EXIT_OK
+
+
+def _text(folder: Path, settings: Settings, reference: str) -> int:
+    """The text of the source ``reference`` names, or of each source it matches as a pattern."""
+    library = Library.open(folder, settings)
+    sources: list[Source] = []
+    if not any(c in reference for c in "*?["):
+        try:
+            sources = [library.find(reference)]
+        except LibraryError:  # not one source's name: read it as `qa sources` reads a pattern
+            pass
+    if not sources:
+        sources = library.matching(reference)
+        if not sources:
+            raise LibraryError(f"No source matches {reference!r} (see `qa sources`).")
+    ended_line = True
+    for number, source in enumerate(sources):
+        if len(sources) > 1:  # as `head` shows several files
+            sys.stdout.write(("" if ended_line else "\n") + ("\n" if number else ""))  # a blank line between
+            say(f"==> {source.id}: {source.path} <==")
+        text = library.text(source.id)
+        sys.stdout.write(text)
+        ended_line = text.endswith("\n")
     return EXIT_OK
 
 

@@ -212,3 +212,17 @@ def test_yes_or_no_terminal_removes_without_asking(sources_dir: Path):
         run = run_qa("remove", "--yes", PLEDGE, "*ruto*", *s, stdin=stdin, timeout=20)
     assert run.returncode == 0 and run.stderr == "" and run.stdout.count("Removed ") == 2
     assert list(sources_dir.glob("*.txt")) == []
+
+
+def test_text_takes_a_name_or_a_pattern_as_sources_does(sources_dir: Path):
+    s = ("--sources", str(sources_dir))
+    pledge, visit = ((sources_dir / name).read_text(encoding="utf-8") for name in (PLEDGE, VISIT))
+    assert run_qa("text", PLEDGE, *s).stdout == pledge
+    assert run_qa("text", "Ruto", *s).stdout == visit, "a word of the title, as `qa sources Ruto` finds it"
+    both = run_qa("text", "*haiti*", *s)
+    assert both.returncode == 0
+    between = "\n" if pledge.endswith("\n") else "\n\n"
+    assert both.stdout == (f"==> {PLEDGE[:-4]}: {sources_dir / PLEDGE} <==\n{pledge}{between}"
+                           f"==> {VISIT[:-4]}: {sources_dir / VISIT} <==\n{visit}")
+    missing = run_qa("text", "*floods*", *s)
+    assert missing.returncode == 1 and missing.stderr == "qa: No source matches '*floods*' (see `qa sources`).\n"
