@@ -164,7 +164,7 @@ def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
     try:
         if args.command is None:
             return _open_ui(parser, explicit, settings, open_ui)
-        folder = default_folder(explicit)
+        folder = default_folder(explicit, created=_say_created)
         if args.command == "ask":
             return _ask(folder, settings, args.question, args.json, args.conversation)
         if args.command == "add":
@@ -208,7 +208,15 @@ def _open_ui(parser: argparse.ArgumentParser, explicit: Path | None, settings: S
         parser.print_help()
         fail("the terminal UI needs a terminal; give a command, such as `qa ask QUESTION`.")
         return EXIT_USAGE
-    return open_ui(default_folder(explicit), settings)  # the UI opens the library itself, in a worker
+    # The UI opens the library itself, in a worker. A library made here is announced on the
+    # terminal before the UI covers it: the line is there again when the UI closes.
+    return open_ui(default_folder(explicit, created=_say_created), settings)
+
+
+def _say_created(folder: Path) -> None:
+    # On stderr: stdout may be JSON for a script.
+    print(f"qa: made your library in {inert(str(folder))}, with two example articles; "
+          "add your own with `qa add PATH`.", file=sys.stderr)
 
 
 def _ask(folder: Path, settings: Settings, question: str, as_json: bool, conversation: bool = False) -> int:

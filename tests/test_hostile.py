@@ -230,8 +230,12 @@ def test_without_sources_here_the_user_library_starts_with_the_bundled_articles(
     assert f": {library / PLEDGE}" in run.stdout
     assert names(library) == [PLEDGE, VISIT]
     assert all((library / n).read_bytes() == (BUNDLED / n).read_bytes() for n in (PLEDGE, VISIT))
+    assert run.stderr == (f"qa: made your library in {library}, with two example articles; "
+                          "add your own with `qa add PATH`.\n")
     (library / VISIT).unlink()
-    assert "ruto" not in qa("sources", home=home).stdout, "a removed article stays removed"
+    listing = qa("sources", home=home)
+    assert "ruto" not in listing.stdout, "a removed article stays removed"
+    assert listing.stderr == "", "the library's place is said once, when it is made"
 
 
 def test_a_sources_folder_here_is_the_library(sources_dir: Path):
