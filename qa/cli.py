@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
@@ -26,6 +26,9 @@ from qa.library import Library, LibraryError
 from qa.models import AddProgress, Answer, Source
 from qa.settings import Settings
 from qa.sources import SourceError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what the shell reports for a tool its reader stopped reading
@@ -315,23 +318,28 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
 
 
 class AddProgressBar:
-    """A progress bar on a terminal (files, MB, elapsed, rate); nothing otherwise."""
+    """A progress bar on a terminal: files done of all, MB done of all, rate, elapsed and the file
+    in hand; nothing otherwise. The bar itself moves with the bytes, which is where the time goes."""
 
-    def __init__(self, enabled: bool) -> None:
+    NAME_WIDTH = 40  # characters of the current file's name shown, its end kept
+
+    def __init__(self, enabled: bool, console: Console | None = None) -> None:
         self.enabled = enabled
+        self._console = console
         self._progress = None
         self._task = None
 
     def __enter__(self) -> AddProgressBar:
         if self.enabled:
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                       TimeElapsedColumn, TransferSpeedColumn)
             from rich.console import Console
+            from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
+                                       TimeElapsedColumn, TransferSpeedColumn)
 
             self._progress = Progress(
-                TextColumn("Adding"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
-                TransferSpeedColumn(), TimeElapsedColumn(), console=Console(stderr=True),
-                transient=True,
+                TextColumn("Adding"), BarColumn(bar_width=24), TextColumn("{task.fields[files]}"),
+                DownloadColumn(), TransferSpeedColumn(), TimeElapsedColumn(),
+                TextColumn("{task.fields[current]}", markup=False),  # a file name is not markup
+                console=self._console or Console(stderr=True), transient=True,
             )
             self._progress.start()
         return self
@@ -339,10 +347,13 @@ class AddProgressBar:
     def update(self, progress: AddProgress) -> None:
         if self._progress is None:
             return
+        files = f"{progress.files_done:,}/{plural(progress.files_total, 'file')}"
+        name = inert(progress.current.name) if progress.current else ""
+        if len(name) > self.NAME_WIDTH:
+            name = "…" + name[-(self.NAME_WIDTH - 1):]
         if self._task is None:
-            self._task = self._progress.add_task("add", total=progress.bytes_total)
-        self._progress.update(self._task, completed=progress.bytes_done)
-        self._progress.columns[2].text_format = f"{progress.files_done}/{progress.files_total}"
+            self._task = self._progress.add_task("add", total=progress.bytes_total, files=files, current=name)
+        self._progress.update(self._task, completed=progress.bytes_done, files=files, current=name)
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:

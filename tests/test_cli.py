@@ -5,8 +5,10 @@ checks of what a fresh interpreter imports start one.
 """
 
 import contextlib
+import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -226,3 +228,22 @@ def test_text_takes_a_name_or_a_pattern_as_sources_does(sources_dir: Path):
                            f"==> {VISIT[:-4]}: {sources_dir / VISIT} <==\n{visit}")
     missing = run_qa("text", "*floods*", *s)
     assert missing.returncode == 1 and missing.stderr == "qa: No source matches '*floods*' (see `qa sources`).\n"
+
+
+def test_the_add_progress_bar_counts_files_and_megabytes_apart_and_names_the_file():
+    from rich.console import Console
+
+    from qa.cli import AddProgressBar
+    from qa.models import AddProgress
+
+    screen = io.StringIO()
+    with AddProgressBar(True, Console(file=screen, force_terminal=True, width=150)) as bar:
+        bar.update(AddProgress(files_done=3, files_total=1200, bytes_done=2_711_133, bytes_total=122_364_542,
+                               current=Path("docs/backup-and-restore-of-a-whole-library-step-by-step.html")))
+    shown = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen.getvalue()).split("\r")[-2]
+    assert " 3/1,200 files 2.7/122.4 MB " in shown
+    assert shown.rstrip().endswith(" …re-of-a-whole-library-step-by-step.html")  # its last 40 characters
+    with AddProgressBar(False, Console(file=screen)) as bar:  # not a terminal: no bar at all
+        screen.truncate(0)
+        bar.update(AddProgress(files_done=1, files_total=1, bytes_done=10, bytes_total=10))
+    assert screen.getvalue() == ""
