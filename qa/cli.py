@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
-from qa.display import describe_os_error, inert, plural
+from qa.display import describe_os_error, hidden_skipped, inert, plural
 from qa.home import default_folder
 from qa.library import Library, LibraryError
-from qa.models import AddProgress, Answer, Source
+from qa.models import AddProgress, AddResult, Answer, Source
 from qa.settings import Settings
 from qa.sources import SourceError
 
@@ -108,6 +108,8 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     add.add_argument("--link", action="store_true",
                      help="put symbolic links in the sources folder instead of copies")
+    add.add_argument("--hidden", action="store_true",
+                     help="also a folder's hidden files and folders (names starting with a dot)")
     add.add_argument("--verbose", "-v", action="store_true", help="a line for every file")
     add.add_argument("--json", action="store_true", help="print one JSON object per file")
     add.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)  # the UI's child: qa.background
@@ -277,11 +279,12 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
         return serve(folder, settings, args.paths, args.link)
     library = Library.open(folder, settings, create=True, refresh=False)
     with AddProgressBar(enabled=sys.stderr.isatty() and not args.json) as bar:
-        results = library.add(args.paths, progress=bar.update, link=args.link)
+        results = library.add(args.paths, progress=bar.update, link=args.link, hidden=args.hidden)
     added = [r for r in results if r.source]
     duplicates = [r for r in results if r.duplicate_of]
     failed = [r for r in results if r.error]
-    unsupported = [r for r in results if r.unsupported]
+    hidden = [r for r in results if r.hidden is not None]
+    unsupported = [r for r in results if r.unsupported and r.hidden is None]
     for result in results:
         if args.json:
             print(result.model_dump_json())
@@ -296,6 +299,10 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
                     f"({plural(result.source.paragraphs, 'paragraph')}, {plural(result.source.chunks, 'chunk')})")
             elif result.duplicate_of:
                 say(f"{result.path}: already in the sources as {result.duplicate_of}")
+            elif result.hidden is not None:
+                say(f"{result.path}: hidden, skipped")
+            elif result.unsupported:
+                say(f"{result.path}: another format, skipped")
     if not args.json and len(results) == 1 and (added or duplicates):
         result = results[0]
         if result.source:
@@ -313,6 +320,8 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
             parts.append(f"{len(failed):,} could not be added")
         if unsupported:
             parts.append(f"{plural(len(unsupported), 'file')} of other formats skipped")
+        if hidden:
+            parts.append(hidden_skipped(hidden, hint="use --hidden"))
         say(", ".join(parts) + ".")
     return EXIT_FAILURE if failed else EXIT_OK
 

@@ -247,3 +247,65 @@ def test_the_add_progress_bar_counts_files_and_megabytes_apart_and_names_the_fil
         screen.truncate(0)
         bar.update(AddProgress(files_done=1, files_total=1, bytes_done=10, bytes_total=10))
     assert screen.getvalue() == ""
+
+
+def note(path: Path, title: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"# {title}\n\nThe {title.lower()} notes say the river froze in January.\n")
+
+
+def test_hidden_files_are_skipped_counted_and_named_and_hidden_adds_them(tmp_path: Path):
+    folder, library = tmp_path / "notes", tmp_path / "library"
+    note(folder / "river.md", "River")
+    note(folder / ".github" / "guide.md", "Guide")
+    note(folder / ".github" / "more" / "howto.md", "Howto")
+    note(folder / ".draft.md", "Draft")
+    note(folder / "sub" / ".obsidian" / "cache.md", "Cache")
+    note(folder / "sub" / ".trash" / "old.md", "Old")
+    (folder / ".DS_Store").write_bytes(b"\0\1")
+    s = ("--sources", str(library))
+    run = run_qa("add", str(folder), *s)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == (f"Added 1 source (1 chunk) to {library}, 6 hidden files skipped "
+                          "(.DS_Store, .draft.md, .github and 2 more): use --hidden.\n")
+    assert sorted(p.name for p in library.glob("*.md")) == ["river.md"]
+    verbose = run_qa("add", "-v", str(folder), *s)
+    assert f"{folder / '.github' / 'more' / 'howto.md'}: hidden, skipped\n" in verbose.stdout
+
+    everything = run_qa("add", "--hidden", str(folder), *s)
+    assert everything.returncode == 0, everything.stderr
+    assert everything.stdout == (f"Added 5 sources (5 chunks) to {library}, 1 already there, "
+                                 "1 file of other formats skipped.\n")
+    assert sorted(p.name for p in library.glob("*.md")) == [
+        "cache.md", "draft.md", "guide.md", "howto.md", "old.md", "river.md"]
+
+
+def test_a_folder_with_nothing_to_add_says_what_it_holds(tmp_path: Path):
+    folder, library = tmp_path / "repo", tmp_path / "library"
+    for n in range(3):
+        (folder / f"table-{n}.csv").parent.mkdir(parents=True, exist_ok=True)
+        (folder / f"table-{n}.csv").write_text("a,b\n")
+    (folder / "Makefile").write_text("all:\n")
+    note(folder / ".github" / "guide.md", "Guide")
+    run = run_qa("add", str(folder), "--sources", str(library))
+    assert run.returncode == 1
+    assert run.stderr.startswith(f"qa: {folder} holds no supported files (.")
+    assert run.stderr.endswith("), only 3 .csv files, 1 file without an extension and 1 hidden file; "
+                               "--hidden adds the hidden ones.\n")
+    (folder / ".github" / "guide.md").unlink()
+    assert run_qa("add", str(folder / ".github"), "--sources", str(library)).stderr == \
+        f"qa: {folder / '.github'} holds no files.\n"
+
+
+def test_a_linked_folder_is_followed_once_even_in_a_loop(tmp_path: Path):
+    folder, elsewhere, library = tmp_path / "notes", tmp_path / "elsewhere", tmp_path / "library"
+    note(folder / "river.md", "River")
+    note(elsewhere / "lake.md", "Lake")
+    (folder / "linked").symlink_to(elsewhere)
+    (folder / "again").symlink_to(elsewhere)  # the same folder twice
+    (elsewhere / "back").symlink_to(folder)  # a loop: notes → linked → back → notes …
+    run = run_qa("add", "-v", str(folder), "--sources", str(library))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.endswith(f"Added 2 sources (2 chunks) to {library}.\n")
+    assert len(run.stdout.splitlines()) == 3, "one line per file, each file once"
+    assert sorted(p.name for p in library.glob("*.md")) == ["lake.md", "river.md"]
