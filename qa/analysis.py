@@ -1,50 +1,24 @@
 """Text → normalised, stemmed terms, and text → sentence spans.
 
-Only NLTK's code is used (Punkt with our own parameters, the Snowball stemmer): nothing here
-needs ``nltk_data``.
+Sentences are split by NLTK's Punkt with our own parameters (`qa.punkt`, loaded on first
+use: answering a question never needs it); words are stemmed by the Snowball project's English stemmer in C (PyStemmer).
 """
 
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+import Stemmer
 
 from qa.models import Span
 
 
-def _import_nltk_without_scipy() -> None:
-    """nltk's package imports modules we never call (its parsers, metrics, collocations)
-    that import SciPy's sparse matrices and statistics when SciPy is installed: 0.5–1.4 s
-    added to every `qa` start. nltk guards each of those imports with ``except ImportError``,
-    so SciPy is kept out while nltk loads."""
-    blocked = "scipy" not in sys.modules
-    if blocked:
-        sys.modules["scipy"] = None  # type: ignore[assignment]
-    try:
-        import nltk.stem.snowball  # noqa: F401
-        import nltk.tokenize.punkt  # noqa: F401
-    finally:
-        if blocked and sys.modules.get("scipy", 0) is None:
-            del sys.modules["scipy"]
-
-
-_import_nltk_without_scipy()
-from nltk.stem.snowball import SnowballStemmer
-from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer, PunktToken
 from qa.stopwords import STOP_WORDS
-
-# Lower case, without the final full stop, as Punkt wants them.
-ABBREVIATIONS = frozenset(
-    """u.n u.s u.k u.s.a e.u dr mr mrs ms st mt prof rev gen lt col capt cmdr sgt maj
-    gov sen rep pres jr sr co corp inc ltd dept est approx fig no vs etc e.g i.e
-    jan feb mar apr jun jul aug sep sept oct nov dec""".split()
-)
 
 _QUOTE_FOLD = str.maketrans(
     {"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "\u2032": "'", "`": "'",
@@ -108,7 +82,10 @@ def words(text: str) -> Iterator[Word]:
             yield Word(match.start(), match.end(), surface, norm, is_acronym)
 
 
-_stemmer = SnowballStemmer("english")
+# The same Snowball algorithm as NLTK's pure-Python SnowballStemmer("english"), 10-20× faster;
+# PyStemmer 2.2 stems 5 of 32,673 words of our test collections differently (docs/quality.md).
+# Its own cache is off (0): `stem` caches, and a second cache of 10,000 words only churns.
+_stemmer = Stemmer.Stemmer("english", 0)
 
 
 @lru_cache(maxsize=200_000)
@@ -116,7 +93,7 @@ def stem(word: str) -> str:
     """Snowball stem of a normalised word; cached because the same words recur endlessly."""
     if word[:1].isdigit():
         return word
-    return _stemmer.stem(word)
+    return _stemmer.stemWord(word)
 
 
 def term(surface: str) -> str:
@@ -201,60 +178,6 @@ def _word_term(surface: str) -> str | None:
     return stem(norm)
 
 
-class _StdlibPunktVars(PunktLanguageVars):
-    """Punkt's own English patterns, compiled with the standard ``re``.
-
-    nltk 3.10 compiles every pattern with the ``regex`` engine under a timeout, its guard
-    against patterns a caller supplies. These are nltk's fixed patterns (linear on any text,
-    and our pieces are at most MAX_PIECE_CHARS), and the guard made sentence splitting 4×
-    slower: most of the time of indexing. The spans are the same (tests/test_analysis.py).
-    """
-
-    re_boundary_realignment = re.compile(PunktLanguageVars.re_boundary_realignment.pattern, re.MULTILINE)
-
-    def _word_tokenizer_re(self) -> re.Pattern[str]:
-        try:
-            return self._re_word_tokenizer
-        except AttributeError:
-            self._re_word_tokenizer = re.compile(self._word_tokenize_fmt % {
-                "NonWord": self._re_non_word_chars, "MultiChar": self._re_multi_char_punct,
-                "WordStart": self._re_word_start,
-            }, re.UNICODE | re.VERBOSE)
-            return self._re_word_tokenizer
-
-    def period_context_re(self) -> re.Pattern[str]:
-        try:
-            return self._re_period_context
-        except AttributeError:
-            self._re_period_context = re.compile(self._period_context_fmt % {
-                "NonWord": self._re_non_word_chars, "SentEndChars": self._re_sent_end_chars,
-            }, re.UNICODE | re.VERBOSE)
-            return self._re_period_context
-
-
-_NON_PUNCT = re.compile(r"[^\W\d]")
-
-
-class _StdlibPunktToken(PunktToken):
-    """Punkt's token tests with the same patterns in the standard ``re`` (see above)."""
-
-    _RE_ELLIPSIS = re.compile(r"\.\.+$")
-    _RE_NUMERIC = re.compile(r"^-?[\.,]?\d[\d,\.-]*\.?$")
-    _RE_INITIAL = re.compile(r"[^\W\d]\.$")
-    _RE_ALPHA = re.compile(r"[^\W\d]+$")
-
-    @property
-    def is_non_punct(self) -> bool:
-        return _NON_PUNCT.search(self.type) is not None
-
-
-def _punkt() -> PunktSentenceTokenizer:
-    parameters = PunktParameters()
-    parameters.abbrev_types = set(ABBREVIATIONS)
-    return PunktSentenceTokenizer(parameters, lang_vars=_StdlibPunktVars(), token_cls=_StdlibPunktToken)
-
-
-_sentence_tokenizer = _punkt()
 
 
 # A line of at most this many words with no closing punctuation, followed by a line that
@@ -294,8 +217,10 @@ def sentences(text: str, offset: int = 0) -> list[Span]:
     As a reader sees them: a quotation with its attribution (“It ends. Now,” she said.) is
     one sentence, and a heading is a sentence of its own.
     """
+    from qa.punkt import sentence_tokenizer  # nltk loads only when text is analysed: 0.9 s
+
     pieces: list[tuple[int, int]] = []
-    for start, end in _sentence_tokenizer.span_tokenize(text):
+    for start, end in sentence_tokenizer.span_tokenize(text):
         cuts = [start, *_heading_breaks(text, start, end), end]
         pieces += [(a, b) for a, b in zip(cuts, cuts[1:])]
     merged: list[tuple[int, int]] = []

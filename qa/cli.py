@@ -18,17 +18,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from pydantic import ValidationError
-
 from qa.display import describe_os_error, hidden_skipped, inert, plural
+from qa.errors import LibraryError, SourceError
 from qa.home import default_folder
-from qa.library import Library, LibraryError
-from qa.models import AddProgress, AddResult, Answer, Source
-from qa.settings import Settings
-from qa.sources import SourceError
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from qa.library import Library
+    from qa.models import AddProgress, AddResult, Answer, Source
+    from qa.settings import Settings
+
+# The engine (`qa.library` and what it imports: NumPy, pydantic, the analysis) and the
+# settings are imported by the commands that use them, after the arguments are parsed:
+# `qa --help` and usage errors answer at once.
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what the shell reports for a tool its reader stopped reading
@@ -137,7 +140,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-OpenUI = Callable[[Path, Settings], int]  # the folder and settings in, an exit code out
+OpenUI = Callable[[Path, "Settings"], int]  # the folder and settings in, an exit code out
 
 
 def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> int:
@@ -158,6 +161,10 @@ def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> in
 def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    from pydantic import ValidationError
+
+    from qa.settings import Settings
+
     try:
         settings = Settings()
     except ValidationError as error:
@@ -225,6 +232,8 @@ def _say_created(folder: Path) -> None:
 
 
 def _ask(folder: Path, settings: Settings, question: str, as_json: bool, conversation: bool = False) -> int:
+    from qa.library import Library
+
     library = Library.open(folder, settings)
     for warning in library.warnings:  # a file skipped, an index kept in memory...
         warn(warning)
@@ -277,6 +286,8 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
         from qa.background import serve
 
         return serve(folder, settings, args.paths, args.link)
+    from qa.library import Library
+
     library = Library.open(folder, settings, create=True, refresh=False)
     with AddProgressBar(enabled=sys.stderr.isatty() and not args.json) as bar:
         results = library.add(args.paths, progress=bar.update, link=args.link, hidden=args.hidden)
@@ -371,6 +382,8 @@ class AddProgressBar:
 
 def _remove(folder: Path, settings: Settings, references: list[str], all_from: Path | None,
             yes: bool) -> int:
+    from qa.library import Library
+
     library = Library.open(folder, settings, refresh=False)
     # id → what to pass to `remove`, which resolves it again under the writer lock: the name
     # the user typed, so that a source another process removes meanwhile is named as typed.
@@ -425,6 +438,8 @@ def _confirm_removal(shown: list[Source], count: int) -> bool:
 
 
 def _sources(folder: Path, settings: Settings, pattern: str | None, as_json: bool) -> int:
+    from qa.library import Library
+
     library = Library.open(folder, settings)
     for warning in library.warnings:
         warn(warning)
@@ -444,6 +459,8 @@ def _sources(folder: Path, settings: Settings, pattern: str | None, as_json: boo
 
 def _text(folder: Path, settings: Settings, reference: str) -> int:
     """The text of the source ``reference`` names, or of each source it matches as a pattern."""
+    from qa.library import Library
+
     library = Library.open(folder, settings)
     sources: list[Source] = []
     if not any(c in reference for c in "*?["):
@@ -468,6 +485,7 @@ def _text(folder: Path, settings: Settings, reference: str) -> int:
 
 def _eval(folder: Path, settings: Settings, questions: Path, as_json: bool) -> int:
     from qa.evaluation import evaluate, format_report, load_items
+    from qa.library import Library
 
     items = load_items(questions)
     report = evaluate(Library.open(folder, settings), items)

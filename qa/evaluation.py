@@ -1,8 +1,12 @@
 """Score answers against a question set: passage@1, passage@3, answer, abstention, verbatim.
 
 Each line of a question set is ``{"id", "question", "passage": [...], "answer": [...]}`` or
-``{"id", "question", "answerable": false}``. An answer group may list alternatives split by
-`` | ``. Comparison ignores case, curly quotes and runs of whitespace.
+``{"id", "question", "answerable": false}``, optionally with a ``"kind"`` (the kind of file
+that holds the answer: html, man, pdf...) for a breakdown by kind. ``passage`` lists
+alternative snippets, one of which the cited passage must hold; each ``answer`` group must
+appear in the quotes, and may list alternatives split by `` | ``. The answer is scored twice:
+in all the quotes, and in the first quote alone (what a reader sees first). Comparison
+ignores case, curly quotes and runs of whitespace.
 """
 
 from __future__ import annotations
@@ -24,30 +28,43 @@ class EvalItem(BaseModel):
     passage: list[str] = []
     answer: list[str] = []
     answerable: bool = True
+    kind: str | None = None
 
 
 class ItemResult(BaseModel):
     id: str
     question: str
+    kind: str | None = None
     answerable: bool
     answered: bool
     passage_at_1: bool
     passage_at_3: bool
     answer: bool
+    answer_in_first_quote: bool
     verbatim_errors: list[str]
     quotes: list[str]
 
 
-class Report(BaseModel):
-    items: list[ItemResult]
+class Summary(BaseModel):
+    """The scores of a set of results: the whole question set, or the questions of one kind."""
     answerable: int
     unanswerable: int
     passage_at_1: float
     passage_at_3: float
     answer: float
+    answer_in_first_quote: float
     refused_unanswerable: int
     false_refusals: int
+
+
+class KindSummary(Summary):
+    kind: str
+
+
+class Report(Summary):
+    items: list[ItemResult]
     verbatim_errors: int
+    kinds: list[KindSummary] = []
 
 
 def share(flags: list[bool]) -> float:
@@ -95,21 +112,40 @@ def verbatim_errors(answer: Answer, texts: dict[str, str], library: Library) -> 
 
 def score(item: EvalItem, answer: Answer, errors: list[str]) -> ItemResult:
     passages = [comparable(c.passage) for c in answer.citations]
-    quoted = comparable(" ".join(q.text for q in answer.quotes))
 
     def has_passage(found: list[str]) -> bool:
         return any(comparable(p) in text for p in item.passage for text in found)
 
-    answer_ok = answer.answered and all(
-        any(comparable(alternative) in quoted for alternative in group.split(" | "))
-        for group in item.answer
-    )
+    def holds_answer(quotes: list[str]) -> bool:
+        quoted = comparable(" ".join(quotes))
+        return answer.answered and all(
+            any(comparable(alternative) in quoted for alternative in group.split(" | "))
+            for group in item.answer
+        )
+
+    quotes = [q.text for q in answer.quotes]
     return ItemResult(
-        id=item.id, question=item.question, answerable=item.answerable, answered=answer.answered,
+        id=item.id, question=item.question, kind=item.kind, answerable=item.answerable,
+        answered=answer.answered,
         passage_at_1=item.answerable and answer.answered and has_passage(passages[:1]),
         passage_at_3=item.answerable and answer.answered and has_passage(passages[:3]),
-        answer=answer_ok if item.answerable else not answer.answered,
-        verbatim_errors=errors, quotes=[q.text for q in answer.quotes],
+        answer=holds_answer(quotes) if item.answerable else not answer.answered,
+        answer_in_first_quote=holds_answer(quotes[:1]) if item.answerable else not answer.answered,
+        verbatim_errors=errors, quotes=quotes,
+    )
+
+
+def summarise(results: list[ItemResult]) -> Summary:
+    answerable = [r for r in results if r.answerable]
+    unanswerable = [r for r in results if not r.answerable]
+    return Summary(
+        answerable=len(answerable), unanswerable=len(unanswerable),
+        passage_at_1=share([r.passage_at_1 for r in answerable]),
+        passage_at_3=share([r.passage_at_3 for r in answerable]),
+        answer=share([r.answer for r in answerable]),
+        answer_in_first_quote=share([r.answer_in_first_quote for r in answerable]),
+        refused_unanswerable=sum(not r.answered for r in unanswerable),
+        false_refusals=sum(not r.answered for r in answerable),
     )
 
 
@@ -119,17 +155,11 @@ def evaluate(library: Library, items: list[EvalItem]) -> Report:
     for item in items:
         answer = library.ask(item.question)
         results.append(score(item, answer, verbatim_errors(answer, texts, library)))
-    answerable = [r for r in results if r.answerable]
-    unanswerable = [r for r in results if not r.answerable]
-
+    kinds = sorted({r.kind for r in results if r.kind is not None})
     return Report(
-        items=results, answerable=len(answerable), unanswerable=len(unanswerable),
-        passage_at_1=share([r.passage_at_1 for r in answerable]),
-        passage_at_3=share([r.passage_at_3 for r in answerable]),
-        answer=share([r.answer for r in answerable]),
-        refused_unanswerable=sum(not r.answered for r in unanswerable),
-        false_refusals=sum(not r.answered for r in answerable),
+        items=results, **summarise(results).model_dump(),
         verbatim_errors=sum(len(r.verbatim_errors) for r in results),
+        kinds=[KindSummary(kind=kind, **summarise([r for r in results if r.kind == kind]).model_dump()) for kind in kinds],
     )
 
 
@@ -138,7 +168,8 @@ def format_report(report: Report) -> str:
     for r in report.items:
         marks = ("refused ok" if not r.answered else "ANSWERED") if not r.answerable else (
             f"p@1 {'y' if r.passage_at_1 else 'n'}  p@3 {'y' if r.passage_at_3 else 'n'}  "
-            f"answer {'y' if r.answer else 'n'}" + ("" if r.answered else "  REFUSED"))
+            f"answer {'y' if r.answer else 'n'}  first {'y' if r.answer_in_first_quote else 'n'}"
+            + ("" if r.answered else "  REFUSED"))
         errors = f"  verbatim errors: {len(r.verbatim_errors)}" if r.verbatim_errors else ""
         lines.append(f"{inert(r.id):<12} {marks}{errors}  {inert(r.question)}")
     lines += [
@@ -146,9 +177,18 @@ def format_report(report: Report) -> str:
         f"answerable questions   {report.answerable}",
         f"passage@1              {report.passage_at_1:.3f}",
         f"passage@3              {report.passage_at_3:.3f}",
-        f"answer                 {report.answer:.3f}",
+        f"answer in the quotes   {report.answer:.3f}",
+        f"answer in first quote  {report.answer_in_first_quote:.3f}",
         f"false refusals         {report.false_refusals}",
         f"unanswerable refused   {report.refused_unanswerable}/{report.unanswerable}",
         f"verbatim errors        {report.verbatim_errors}",
     ]
+    if report.kinds:
+        lines += ["", "kind        questions  passage@1  in quotes  first quote  false refusals  refused"]
+        lines += [
+            f"{inert(k.kind):<11} {k.answerable:>9}  {k.passage_at_1:>9.3f}  {k.answer:>9.3f}  "
+            f"{k.answer_in_first_quote:>11.3f}  {k.false_refusals:>14}  "
+            f"{k.refused_unanswerable}/{k.unanswerable}"
+            for k in report.kinds
+        ]
     return "\n".join(lines)

@@ -12,7 +12,6 @@ from collections import OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
 
 from qa import bm25
 from qa.engine import Hit, Spelling
@@ -64,6 +63,8 @@ class StoredVocabulary:
             variants |= {word[:i] + letter + word[i:] for word in list(growing)
                          for i in range(len(word) + 1) for letter in _LETTERS}
         candidates = self._store.words_sharing_deletions(variants)
+        from rapidfuzz.distance import Levenshtein  # loaded on the first "did you mean", not at start
+
         return sorted(
             word for word in candidates
             if word != norm and Levenshtein.distance(norm, word, score_cutoff=max_distance) <= max_distance

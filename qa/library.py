@@ -24,6 +24,7 @@ from qa.chunking import chunk_counts
 from qa.ingest import Job, Outcome, analyse, analyse_all, file_state
 from qa.models import AddProgress, AddResult, Answer, SearchHit, Source, SourceLayout
 from qa.settings import Settings
+from qa.errors import LibraryError
 from qa.sources import SUPPORTED_FORMATS, SUPPORTED_SUFFIXES, SourceError, is_supported, load
 from qa.store import TEMPORARY_SUFFIX, AnalysedSource, FileState, SourceRow, Store
 
@@ -36,10 +37,6 @@ NAME_MAX = 255
 TEXT_CACHE = 16
 
 Progress = Callable[[AddProgress], None]
-
-
-class LibraryError(Exception):
-    """Something the user asked for that cannot be done; the message is one sentence."""
 
 
 class _SourcesByKey(Mapping[str, Source]):

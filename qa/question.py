@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
-
 from qa import analysis
 from qa.engine import Retriever, Spelling
 
@@ -202,4 +200,6 @@ class QuestionReader:
         ]
         if not candidates:
             return None
+        from rapidfuzz.distance import Levenshtein  # loaded on the first "did you mean", not at start
+
         return min(candidates, key=lambda c: (Levenshtein.distance(norm, c[0]), -c[1].count))

@@ -3,7 +3,7 @@ from hypothesis import given, strategies as st
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from conftest import BUNDLED
-from qa import analysis
+from qa import analysis, punkt
 
 
 def sentence_texts(text: str) -> list[str]:
@@ -87,15 +87,29 @@ def test_sentence_boundaries_are_nltk_punkts_own(text):
     """Punkt runs with its patterns compiled by the standard `re` (for speed); every boundary
     must be where nltk's Punkt, with the same abbreviations, puts it."""
     parameters = PunktParameters()
-    parameters.abbrev_types = set(analysis.ABBREVIATIONS)
+    parameters.abbrev_types = set(punkt.ABBREVIATIONS)
     reference = PunktSentenceTokenizer(parameters)
-    assert list(analysis._sentence_tokenizer.span_tokenize(text)) == list(reference.span_tokenize(text))
+    assert list(punkt.sentence_tokenizer.span_tokenize(text)) == list(reference.span_tokenize(text))
 
 
 def test_sentence_boundaries_of_the_bundled_articles_are_nltk_punkts_own():
     parameters = PunktParameters()
-    parameters.abbrev_types = set(analysis.ABBREVIATIONS)
+    parameters.abbrev_types = set(punkt.ABBREVIATIONS)
     reference = PunktSentenceTokenizer(parameters)
     for path in sorted(BUNDLED.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        assert list(analysis._sentence_tokenizer.span_tokenize(text)) == list(reference.span_tokenize(text))
+        assert list(punkt.sentence_tokenizer.span_tokenize(text)) == list(reference.span_tokenize(text))
+
+
+def test_stems_are_snowball_englishs_as_nltk_stems_them():
+    """The C stemmer must stem the articles' words as NLTK's Snowball does, or answers would
+    change with the stemmer (PyStemmer 3.x stems "added" as "add", NLTK as "ad")."""
+    from nltk.stem.snowball import SnowballStemmer
+
+    reference = SnowballStemmer("english")
+    vocabulary = {word.norm for path in BUNDLED.glob("*.txt")
+                  for word in analysis.words(path.read_text(encoding="utf-8"))
+                  if word.norm and not word.norm[0].isdigit()}
+    assert len(vocabulary) > 300
+    assert {word: analysis.stem(word) for word in vocabulary} == \
+        {word: reference.stem(word) for word in vocabulary}

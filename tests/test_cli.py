@@ -162,13 +162,36 @@ def test_an_over_long_sentence_is_quoted_as_a_verbatim_window(tmp_path: Path):
     assert "“…word" in plain.stdout and "more…”" in plain.stdout
 
 
+def _modules_loaded(code: str) -> set[str]:
+    """The top-level packages a fresh interpreter has loaded after running ``code``."""
+    probe = f"import sys\n{code}\nprint(*{{name.split('.')[0] for name in sys.modules}}, file=sys.stderr)"
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         cwd=REPO, env={"PATH": "", "PYTHONPATH": str(REPO)})
+    return set(run.stderr.split())
+
+
 @pytest.mark.slow
-def test_answering_never_loads_scipy_through_nltk():
+def test_analysing_text_never_loads_scipy_through_nltk():
     # nltk imports SciPy's sparse matrices and statistics when SciPy is installed: over half a
-    # second at every start.
-    probe = "import sys, qa.cli; print(any(name.startswith('scipy') for name in sys.modules))"
-    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert run.stdout.strip() == "False"
+    # second for every process that analyses a file.
+    loaded = _modules_loaded("from qa import analysis; analysis.sentences('It ends. Now it starts.')")
+    assert "nltk" in loaded and "scipy" not in loaded
+
+
+@pytest.mark.slow
+def test_a_question_to_an_existing_library_loads_neither_nltk_nor_the_ui(sources_dir: Path):
+    # nltk takes most of a second to import, and only reading files needs it.
+    assert qa("ask", "Who leads the mission?", "--sources", str(sources_dir)).returncode == 0
+    loaded = _modules_loaded(
+        f"from qa.cli import main\nmain(['ask', 'How many officers has Kenya pledged?', '--sources', {str(sources_dir)!r}])")
+    assert "qa" in loaded and not loaded & {"nltk", "scipy", "textual", "tui"}
+
+
+@pytest.mark.slow
+def test_help_answers_without_loading_the_engine():
+    loaded = _modules_loaded("from tui.launcher import main\nimport sys\nsys.argv = ['qa', '--help']\n"
+                             "try:\n    main()\nexcept SystemExit:\n    pass")
+    assert "qa" in loaded and not loaded & {"numpy", "pydantic", "nltk", "sqlite3", "textual"}
 
 
 @contextlib.contextmanager

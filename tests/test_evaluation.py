@@ -4,10 +4,12 @@ from pathlib import Path
 import pytest
 
 from qa import Library, LibraryError
-from qa.evaluation import evaluate, load_items
+from qa.evaluation import EvalItem, evaluate, format_report, load_items, score
+from qa.models import Answer, Citation, Quote
 from conftest import REPO
 
 OWN_QUESTIONS = REPO / "eval" / "questions.jsonl"
+DOCS_QUESTIONS = REPO / "eval" / "docs-questions.jsonl"
 
 
 def test_project_question_set_meets_its_targets(library: Library):
@@ -31,6 +33,60 @@ def test_scoring_notices_a_wrong_answer_and_a_wrong_refusal(library: Library, tm
     report = evaluate(library, load_items(items))
     assert [r.passage_at_1 for r in report.items] == [True, False]
     assert [r.answer for r in report.items] == [False, False]
+
+
+def two_quote_answer(first: str, second: str) -> Answer:
+    passage = f"{first} {second}"
+    citation = Citation(n=1, source="s", title="S", path=Path("s.txt"), paragraph=1, start=0,
+                        end=len(passage), passage=passage, score=1.0)
+    return Answer(question="q", answered=True, text=passage, citations=[citation], quotes=[
+        Quote(text=first, citation=1, start=0, end=len(first)),
+        Quote(text=second, citation=1, start=len(first) + 1, end=len(passage)),
+    ])
+
+
+def test_answer_in_the_first_quote_is_scored_apart_from_the_other_quotes():
+    item = EvalItem(id="x", question="How many officers?", passage=["officers"], answer=["600"])
+    late = score(item, two_quote_answer("Kenya sent officers.", "It pledged 600 more."), [])
+    early = score(item, two_quote_answer("It pledged 600 more officers.", "Kenya sent them."), [])
+    assert (late.answer, late.answer_in_first_quote) == (True, False)
+    assert (early.answer, early.answer_in_first_quote) == (True, True)
+
+
+def test_report_gives_the_first_quote_score_and_a_line_per_kind(library: Library, tmp_path: Path):
+    items = tmp_path / "q.jsonl"
+    items.write_text("\n".join(json.dumps(x) for x in [
+        {"id": "a", "kind": "news", "question": "How many officers has Kenya pledged to send?",
+         "passage": ["600 more police officers"], "answer": ["600"]},
+        {"id": "b", "kind": "recipes", "question": "What is the recipe for banana bread?", "answerable": False},
+    ]))
+    report = evaluate(library, load_items(items))
+    assert [(k.kind, k.answerable, k.unanswerable) for k in report.kinds] == [("news", 1, 0), ("recipes", 0, 1)]
+    assert report.kinds[0].answer_in_first_quote == report.answer_in_first_quote
+    text = format_report(report)
+    assert "answer in first quote" in text
+    assert any(line.startswith("news ") for line in text.splitlines())
+
+
+def test_documentation_question_set_is_well_formed():
+    """Every answerable item says where its answer is; the set spans every kind of file."""
+    items = load_items(DOCS_QUESTIONS)
+    answerable = [item for item in items if item.answerable]
+    assert len(answerable) >= 60 and len(items) - len(answerable) >= 15
+    assert all(item.passage and item.answer for item in answerable)
+    assert len({item.id for item in items}) == len(items)
+    assert {item.kind for item in items} == {"html", "sphinx", "man", "pdf", "markdown"}
+
+
+def test_documentation_library_never_uses_the_held_out_packages():
+    from bench import debian_docs
+
+    held_out = {"python3-doc", "git-doc", "vim-runtime", "gnuplot-doc", "bash-doc", "r-doc-pdf",
+                "asymptote-doc", "libtasn1-doc", "nodejs-doc", "npm"}
+    assert not held_out & set(debian_docs.PACKAGES)
+    chosen = [str(path) for _, _, path in debian_docs.copied_files()] + [
+        str(path) for path in [*debian_docs.SPHINX.values(), *debian_docs.PDFS.values(), *debian_docs.MARKDOWN.values()]]
+    assert not [path for path in chosen if any(name in path for name in held_out)]
 
 
 def test_broken_question_set_names_the_line(tmp_path: Path):

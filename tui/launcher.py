@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.cli import main as cli_main
-from qa.settings import Settings
+
+if TYPE_CHECKING:
+    from qa.settings import Settings
 
 
 def open_ui(folder: Path, settings: Settings) -> int:

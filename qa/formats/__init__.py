@@ -12,14 +12,11 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from qa.errors import SourceError
 from qa.models import Metadata, Paragraph
 
 SECTION_SEPARATOR = " › "
 MAX_UNZIPPED_BYTES = 1_000_000_000
-
-
-class SourceError(Exception):
-    """A file that cannot be a source; the message is one sentence for the user."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,93 @@
+"""NLTK's Punkt sentence splitter with our abbreviations and its patterns in the standard ``re``.
+
+A module of its own because importing nltk takes 0.9 s: only analysing a file needs it
+(`qa.analysis.sentences` imports this on first use), never answering a question. Nothing here
+needs ``nltk_data``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+
+def _import_nltk_without_scipy() -> None:
+    """nltk's package imports modules we never call (its parsers, metrics, collocations)
+    that import SciPy's sparse matrices and statistics when SciPy is installed: 0.5–1.4 s
+    added to every process that analyses a file. nltk guards each of those imports with ``except ImportError``,
+    so SciPy is kept out while nltk loads."""
+    blocked = "scipy" not in sys.modules
+    if blocked:
+        sys.modules["scipy"] = None  # type: ignore[assignment]
+    try:
+        import nltk.tokenize.punkt  # noqa: F401
+    finally:
+        if blocked and sys.modules.get("scipy", 0) is None:
+            del sys.modules["scipy"]
+
+
+_import_nltk_without_scipy()
+from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer, PunktToken
+
+# Lower case, without the final full stop, as Punkt wants them.
+ABBREVIATIONS = frozenset(
+    """u.n u.s u.k u.s.a e.u dr mr mrs ms st mt prof rev gen lt col capt cmdr sgt maj
+    gov sen rep pres jr sr co corp inc ltd dept est approx fig no vs etc e.g i.e
+    jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
+
+
+class _StdlibPunktVars(PunktLanguageVars):
+    """Punkt's own English patterns, compiled with the standard ``re``.
+
+    nltk 3.10 compiles every pattern with the ``regex`` engine under a timeout, its guard
+    against patterns a caller supplies. These are nltk's fixed patterns (linear on any text,
+    and our pieces are at most MAX_PIECE_CHARS), and the guard made sentence splitting 4×
+    slower: most of the time of indexing. The spans are the same (tests/test_analysis.py).
+    """
+
+    re_boundary_realignment = re.compile(PunktLanguageVars.re_boundary_realignment.pattern, re.MULTILINE)
+
+    def _word_tokenizer_re(self) -> re.Pattern[str]:
+        try:
+            return self._re_word_tokenizer
+        except AttributeError:
+            self._re_word_tokenizer = re.compile(self._word_tokenize_fmt % {
+                "NonWord": self._re_non_word_chars, "MultiChar": self._re_multi_char_punct,
+                "WordStart": self._re_word_start,
+            }, re.UNICODE | re.VERBOSE)
+            return self._re_word_tokenizer
+
+    def period_context_re(self) -> re.Pattern[str]:
+        try:
+            return self._re_period_context
+        except AttributeError:
+            self._re_period_context = re.compile(self._period_context_fmt % {
+                "NonWord": self._re_non_word_chars, "SentEndChars": self._re_sent_end_chars,
+            }, re.UNICODE | re.VERBOSE)
+            return self._re_period_context
+
+
+_NON_PUNCT = re.compile(r"[^\W\d]")
+
+
+class _StdlibPunktToken(PunktToken):
+    """Punkt's token tests with the same patterns in the standard ``re`` (see above)."""
+
+    _RE_ELLIPSIS = re.compile(r"\.\.+$")
+    _RE_NUMERIC = re.compile(r"^-?[\.,]?\d[\d,\.-]*\.?$")
+    _RE_INITIAL = re.compile(r"[^\W\d]\.$")
+    _RE_ALPHA = re.compile(r"[^\W\d]+$")
+
+    @property
+    def is_non_punct(self) -> bool:
+        return _NON_PUNCT.search(self.type) is not None
+
+
+def _punkt() -> PunktSentenceTokenizer:
+    parameters = PunktParameters()
+    parameters.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(parameters, lang_vars=_StdlibPunktVars(), token_cls=_StdlibPunktToken)
+
+
+sentence_tokenizer = _punkt()
