@@ -1,6 +1,6 @@
 """Build the documentation library for `eval/docs-questions.jsonl` from Debian packages.
 
-    python -m bench.debian_docs DIR [--no-index]
+    python -m bench.debian_docs DIR [--no-install] [--no-index]
 
 Run as root, it installs the packages with apt-get; otherwise it prints the apt-get line and
 uses what is installed. It copies the chosen files into DIR flat, each name prefixed with its

@@ -91,6 +91,12 @@ def fail(message: str) -> None:
     print(f"qa: {inert(message)}", file=sys.stderr)
 
 
+def say_waiting() -> None:
+    """For a write that waits for another process's (the wait may be long: a big add)."""
+    print("qa: another qa process is updating this library; waiting for it to finish "
+          "(Ctrl+C stops).", file=sys.stderr, flush=True)
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--sources", type=Path, default=argparse.SUPPRESS, metavar="DIR",
@@ -288,7 +294,7 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
         return serve(folder, settings, args.paths, args.link)
     from qa.library import Library
 
-    library = Library.open(folder, settings, create=True, refresh=False)
+    library = Library.open(folder, settings, create=True, refresh=False, waiting=say_waiting)
     with AddProgressBar(enabled=sys.stderr.isatty() and not args.json) as bar:
         results = library.add(args.paths, progress=bar.update, link=args.link, hidden=args.hidden)
     added = [r for r in results if r.source]
@@ -384,7 +390,7 @@ def _remove(folder: Path, settings: Settings, references: list[str], all_from: P
             yes: bool) -> int:
     from qa.library import Library
 
-    library = Library.open(folder, settings, refresh=False)
+    library = Library.open(folder, settings, refresh=False, waiting=say_waiting)
     # id → what to pass to `remove`, which resolves it again under the writer lock: the name
     # the user typed, so that a source another process removes meanwhile is named as typed.
     chosen: dict[str, str] = {}

@@ -7,17 +7,20 @@ batches.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import multiprocessing
 import os
 import signal
 import stat as stat_module
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from qa.chunking import chunk_counts, windows
@@ -31,6 +34,7 @@ PARALLEL_MIN_BYTES = 2_000_000
 # committed (seconds for 2,000 files), bounded in bytes so that big files never pile up.
 IN_FLIGHT_PER_WORKER = 64
 IN_FLIGHT_BYTES = 24_000_000
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -103,9 +107,38 @@ def _analyse_outcome(job: Job, max_words: int, max_mb: float) -> Outcome:
         return Outcome(job, error=f"{job.path.name} could not be read as a source ({type(error).__name__}).")
 
 
-def _quiet_worker() -> None:
+def _start_worker(parent_alive: Connection, parent_end: Connection) -> None:
+    """A worker ends with the process that started it, however that one ends (``kill -9``
+    included): a worker left behind would keep analysing for nobody, for as long as it lives.
+
+    ``parent_alive`` is the reading end of a pipe whose writing end only the parent holds:
+    end-of-file on it means the parent is gone. Linux also sends SIGKILL at that moment
+    (``PR_SET_PDEATHSIG``), which reaches a worker busy in C code that never lets the watching
+    thread run; the pipe covers other systems and the parent dying before the call.
+    """
     # Ctrl+C is the parent's to handle: a worker that also got it would print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent_end.close()  # this worker's copy (inherited by fork, or passed): else EOF never comes
+    _kill_me_with_my_parent()
+    threading.Thread(target=_exit_at_eof, args=(parent_alive,), daemon=True).start()
+
+
+def _kill_me_with_my_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # no prctl: the pipe alone
+
+
+def _exit_at_eof(parent_alive: Connection) -> None:
+    try:
+        parent_alive.recv_bytes()  # nothing is ever sent: this returns or raises at end-of-file
+    except (EOFError, OSError):
+        pass
+    os._exit(1)
 
 
 def _size(job: Job) -> int:
@@ -144,7 +177,20 @@ def _analyse_in_workers(jobs: Sequence[Job], max_words: int, max_mb: float,
     # Forking a process that runs other threads (the UI's) is unsafe: then a fork server.
     method = "fork" if threading.active_count() == 1 else "forkserver"
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker) as pool:
+    parent_alive, parent_end = context.Pipe(duplex=False)
+    try:
+        yield from _run_pool(jobs, max_words, max_mb, cancelled, workers, context,
+                             (parent_alive, parent_end))
+    finally:
+        parent_alive.close()
+        parent_end.close()
+
+
+def _run_pool(jobs: Sequence[Job], max_words: int, max_mb: float, cancelled: Callable[[], bool],
+              workers: int, context: multiprocessing.context.BaseContext,
+              pipe: tuple[Connection, Connection]) -> Iterator[Outcome]:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=pipe) as pool:
         waiting = iter(jobs)
         running: dict[Future[Outcome], int] = {}  # → the file's size
         in_flight = 0

@@ -35,6 +35,9 @@ BATCH_CHUNKS = 50_000
 NAME_MAX = 255
 # Plain-text sources whose text is kept in memory for checking quotes, by (name, state).
 TEXT_CACHE = 16
+# How long a question waits for another process's write before answering without the
+# sources that changed: a reader never waits on a writer for long.
+READER_WAIT = 5.0
 
 Progress = Callable[[AddProgress], None]
 
@@ -65,14 +68,16 @@ class Library:
     processes (writers take the store's lock; readers see the last committed state).
     """
 
-    def __init__(self, folder: Path, settings: Settings, refresh: bool = True) -> None:
+    def __init__(self, folder: Path, settings: Settings, refresh: bool = True,
+                 waiting: Callable[[], None] | None = None) -> None:
+        """``waiting`` is called when adding or removing has to wait for another process."""
         self.folder = folder
         self.settings = settings
         self.warnings: list[str] = []
         self.reread: list[str] = []
         self._lock = threading.RLock()
         self._texts: dict[tuple[str, object], str] = {}
-        self._store = Store(folder, settings.index_fingerprint())
+        self._store = Store(folder, settings.index_fingerprint(), on_wait=waiting)
         if self._store.in_memory:
             self.warnings.append(
                 f"Could not write the index in {folder / '.qa'}; it lives in memory for this run.")
@@ -83,7 +88,8 @@ class Library:
 
     @classmethod
     def open(cls, folder: Path | None = None, settings: Settings | None = None,
-             create: bool = False, refresh: bool = True) -> Library:
+             create: bool = False, refresh: bool = True,
+             waiting: Callable[[], None] | None = None) -> Library:
         """Open (and bring up to date) a sources folder; ``create`` makes it when missing.
 
         Without ``refresh`` the folder is not scanned for changed files (one stat per file: a
@@ -98,7 +104,7 @@ class Library:
             folder.mkdir(parents=True)
         elif not folder.is_dir():
             raise LibraryError(f"{folder} is not a folder.")
-        return cls(folder, settings, refresh)
+        return cls(folder, settings, refresh, waiting)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -152,7 +158,7 @@ class Library:
             if stale:
                 # Re-read the cited files even if their size and times look unchanged: the
                 # index disagrees with them (an edit within the clock's tick, or a damaged index).
-                self.refresh(blocking=True, reread={c.path.name for c in answer.citations if c.n in stale})
+                self.refresh(wait=READER_WAIT, reread={c.path.name for c in answer.citations if c.n in stale})
                 answer = self._answer(question.strip(), previous, sources)
                 stale = self._stale_citations(answer)
             return self._without(answer, stale) if stale else answer
@@ -269,14 +275,15 @@ class Library:
 
     # -- changing --------------------------------------------------------------------------
 
-    def refresh(self, blocking: bool = False, reread: Collection[str] = ()) -> None:
+    def refresh(self, wait: float | None = 0, reread: Collection[str] = ()) -> None:
         """Bring the index up to date with the folder, re-reading only changed files (and the
         files named in ``reread``, whatever their state).
 
-        Without ``blocking``, a library another process is writing is left as it was
-        committed: answers stay consistent, and every quote is still checked against its file.
+        A library another process is writing (for longer than ``wait`` seconds; ``None``: wait
+        until it is done) is left as it was committed: answers stay consistent, and every quote
+        is still checked against its file.
         """
-        with self._lock, self._store.writing(blocking) as held:
+        with self._lock, self._store.writing(wait) as held:
             if held:
                 self._sync(reread)
             else:
@@ -398,7 +405,7 @@ class Library:
                 continue
             files += found
             results.update((result.path, result) for result in skipped)
-        with self._lock, self._store.writing(blocking=True):
+        with self._lock, self._store.writing():
             self.reread = []
             # Placeholder names keep two files called x.txt (from different folders) apart.
             jobs = [Job(file, f"{number}:{file.name}") for number, file in enumerate(files)]
@@ -518,7 +525,7 @@ class Library:
         """
         if isinstance(references, str):
             references = [references]
-        with self._lock, self._store.writing(blocking=True):
+        with self._lock, self._store.writing():
             rows = {row.id: row for row in map(self._resolve, references)}
             gone: list[SourceRow] = []
             failure: OSError | None = None

@@ -17,7 +17,6 @@ transactions.
 
 from __future__ import annotations
 
-import fcntl
 import itertools
 import os
 import sqlite3
@@ -30,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.locking import writer_lock
 from qa.sources import is_supported
 
 SCHEMA_VERSION = 6
@@ -250,12 +250,13 @@ def deletion_variants(word: str) -> set[str]:
 class Store:
     """One library's database; a connection per `Store`, shared by threads under its lock."""
 
-    def __init__(self, folder: Path, fingerprint: str) -> None:
+    def __init__(self, folder: Path, fingerprint: str, on_wait: Callable[[], None] | None = None) -> None:
+        """``on_wait`` is called when a write has to wait for another process's."""
         self.folder = folder
         self.fingerprint = fingerprint
         self.in_memory = False
         self.created = False  # a new, empty index (a new folder, or a new schema or settings)
-        self._lock_file: int | None = None
+        self._on_wait = on_wait
         directory = folder / INDEX_DIR
         try:
             directory.mkdir(exist_ok=True)
@@ -347,29 +348,21 @@ class Store:
             self._connection.execute("COMMIT")
 
     @contextmanager
-    def _writer_lock(self, path: Path | None, blocking: bool = True) -> Iterator[bool]:
+    def _writer_lock(self, path: Path | None, wait: float | None = None) -> Iterator[bool]:
         if path is None:
             yield True
             return
-        handle = os.open(path.parent / "lock", os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-            except BlockingIOError:
-                yield False
-                return
-            yield True
-        finally:
-            os.close(handle)  # closing releases the lock
+        with writer_lock(path.parent / "lock", wait, self._on_wait) as held:
+            yield held
 
     @contextmanager
-    def writing(self, blocking: bool = True) -> Iterator[bool]:
+    def writing(self, wait: float | None = None) -> Iterator[bool]:
         """Hold the library's writer lock (one writer at a time, across processes).
 
-        Yields False when ``blocking`` is off and another process is writing.
+        ``wait``: seconds to wait for another process's write (``None``: until it ends, ``0``:
+        not at all); yields False when the lock was not taken in that time.
         """
-        with self._writer_lock(None if self.in_memory else database_path(self.folder),
-                               blocking) as held:
+        with self._writer_lock(None if self.in_memory else database_path(self.folder), wait) as held:
             if held:
                 self._remove_stale_temporaries()
             yield held
