@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -52,15 +52,18 @@ class BackgroundAdd:
     """One add of ``paths`` into the library in ``folder``, run by a child process.
 
     `run` starts the child and follows it to its end (call it from a worker thread); `cancel`
-    and `progress` may be used from any thread meanwhile.
+    and `progress` may be used from any thread meanwhile. ``on_progress`` is called with each
+    progress line, on the thread that runs `run`.
     """
 
-    def __init__(self, folder: Path, settings: Settings, paths: Sequence[Path], link: bool = False) -> None:
+    def __init__(self, folder: Path, settings: Settings, paths: Sequence[Path], link: bool = False,
+                 on_progress: Callable[[AddProgress], None] | None = None) -> None:
         self.folder = folder
         self.settings = settings
         self.paths = list(paths)
         self.link = link
         self.progress: AddProgress | None = None  # replaced whole, so a reader never sees half
+        self.on_progress = on_progress
         self._cancelled = threading.Event()
         self._signal = threading.Lock()
         self._process: subprocess.Popen[str] | None = None
@@ -117,6 +120,11 @@ class BackgroundAdd:
                 raise AddFailed(_reason(code, errors))
             return results
 
+    def progressed(self, progress: AddProgress) -> None:
+        self.progress = progress
+        if self.on_progress is not None:
+            self.on_progress(progress)
+
     def _follow(self, process: subprocess.Popen[str]) -> list[AddResult]:
         results: list[AddResult] = []
         assert process.stdout is not None
@@ -129,7 +137,7 @@ class BackgroundAdd:
                 if isinstance(line, ResultLine):
                     results.append(line.result)
                     continue
-                self.progress = line.progress
+                self.progressed(line.progress)
                 if not self._ready:
                     with self._signal:
                         self._ready = True

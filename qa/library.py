@@ -262,6 +262,10 @@ class Library:
         return [self._source(row) for row in self._store.sources()
                 if any(origin and Path(origin).is_relative_to(root) for origin in (row.origin, row.link))]
 
+    def holds(self, source_id: str) -> bool:
+        """Whether the library has a source with this id (one cited earlier may have been removed)."""
+        return self._store.source(key=source_id) is not None
+
     def text(self, source_id: str) -> str:
         """The whole text of a source, the text citation offsets point into."""
         row = self._resolve(source_id)

@@ -1,7 +1,9 @@
-"""A conversation as Markdown: questions, answers as `>` quotes, citations as a numbered list.
+"""A conversation as Markdown: questions, answers as `>` quotes, citations with their places.
 
 A citation is named as everywhere else, by its place: title, section and page of a PDF, or
-paragraph and lines of a text file, so a reader of the exported file can find the passage.
+paragraph and lines of a text file, then its path, so a reader of the exported file can find
+the passage. What shaped an answer is kept with it: the sources it was asked within, the
+question it was read as a follow-up to, and the spellings it suggested.
 """
 
 from __future__ import annotations
@@ -11,16 +13,28 @@ from collections.abc import Sequence
 from qa.models import Answer
 
 
-def to_markdown(answers: Sequence[Answer], title: str = "Conversation") -> str:
+def to_markdown(answers: Sequence[Answer], title: str = "Conversation",
+                within: Sequence[Sequence[str]] = ()) -> str:
+    """``within[i]`` names the sources answer ``i`` was restricted to (missing or empty: all)."""
     lines = [f"# {title}", ""]
-    for answer in answers:
+    for index, answer in enumerate(answers):
         lines += [f"## {answer.question}", ""]
+        scope = within[index] if index < len(within) else ()
+        if scope:
+            lines += ["*Asked within: " + "; ".join(scope) + "*", ""]
+        if answer.interpreted_as:
+            earlier = answer.interpreted_as.split(" → ")[0]
+            lines += [f"*Read as a follow-up to: {earlier}*", ""]
+        if answer.suggestions:
+            lines += [f"*Did you mean: {', '.join(answer.suggestions)}?*", ""]
         if not answer.answered:
             lines += [f"*{answer.text}*", ""]
             continue
         for quote in answer.quotes:
-            lines += [f"> {quote.text} [{quote.citation}]", ""]
-        for citation in answer.citations:
-            lines.append(f"{citation.n}. {citation.place}: `{citation.path}`")
+            text = " ".join(quote.text.split())  # a quote with line breaks stays one quoted paragraph
+            lines += [f"> {'…' if quote.cut_start else ''}{text}{'…' if quote.cut_end else ''} [{quote.citation}]",
+                      ""]
+        # "[n]", not a numbered list: a title that starts with a number would read "1. 1. …".
+        lines += [f"[{citation.n}] {citation.place}: `{citation.path}`  " for citation in answer.citations]
         lines.append("")
     return "\n".join(lines)

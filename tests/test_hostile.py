@@ -111,10 +111,9 @@ async def test_the_ui_shows_hostile_text_inert(sources_dir: Path, tmp_path: Path
     from textual.widgets import Input, Static
 
     from qa import Library
-    from tests.tui_pilot import ask, make_app, notifications, ready, rendered, wait_until
+    from tests.tui_pilot import ask, make_app, notifications, on_screen, open_viewer, ready, rendered, wait_until
     from tui.browser import SourcesScreen
     from tui.source_list import SourceList
-    from tui.viewer import PassageScreen
     from tui.widgets import CitationLine, QuestionView, QuoteLine
 
     def rows(listing: SourceList) -> list[str]:
@@ -129,6 +128,7 @@ async def test_the_ui_shows_hostile_text_inert(sources_dir: Path, tmp_path: Path
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(app, pilot)
         await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: app.screen.query(Input), "the add dialog")
         app.screen.query_one(Input).value = str(incoming)
         await pilot.press("enter")
         await wait_until(pilot, lambda: any(m.startswith("Added") for m in notifications(app)), "the add")
@@ -140,9 +140,9 @@ async def test_the_ui_shows_hostile_text_inert(sources_dir: Path, tmp_path: Path
                  rendered(app.query(QuestionView).last()), *rows(app.query_one(".panel-list", SourceList))]
         assert "␛[2J crossed the" in shown[0] and "Zebra ␛]0;owned␇crossing" in shown[1]
         view.focus()
-        await pilot.press("1")
-        await wait_until(pilot, lambda: isinstance(app.screen, PassageScreen), "the viewer")
-        shown += [rendered(line) for line in app.screen.query(Static)]
+        text = await open_viewer(app, pilot, "1")
+        shown += [rendered(line) for line in app.screen.query(Static)] + on_screen(text)
+        assert any("The zebra ␛[2J crossed" in row for row in on_screen(text))
         await pilot.press("escape", "f2")
         await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen), "the browser")
         shown += rows(app.screen.query_one(SourceList))

@@ -80,5 +80,5 @@ def test_an_exported_answer_names_the_page_and_section(library: Library):
     answer = library.ask("How many spawning redds did the Kennet survey count?")
     exported = to_markdown([answer], title="Answer")
     assert f"> {REDDS} [1]" in exported
-    assert f"1. River report › Spawning survey, p. 2: `{answer.citations[0].path}`" in exported
+    assert f"[1] River report › Spawning survey, p. 2: `{answer.citations[0].path}`" in exported
     assert "paragraph" not in exported

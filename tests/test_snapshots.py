@@ -37,7 +37,7 @@ async def ask(pilot, question: str) -> None:
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
 def test_start_up_while_the_library_opens(snap_compare, library: Library, tmp_path: Path, size):
     gate = threading.Event()
-    app = QaApp(library.folder, lambda: gate.wait(10) and library, export_dir=tmp_path, cursor_blink=False)
+    app = make_app(lambda: gate.wait(10) and library, tmp_path)
     leave = app.exit
 
     def release_then_exit(*args, **kwargs):  # after the snapshot: let the opening worker finish
@@ -54,12 +54,12 @@ def test_start_up_while_the_library_opens(snap_compare, library: Library, tmp_pa
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
 def test_indexing_progress(snap_compare, app: QaApp, library: Library, tmp_path: Path, size, monkeypatch):
     gate, reported = threading.Event(), threading.Event()
-    monkeypatch.setattr("tui.app.BackgroundAdd", gated_add(gate, reported))
+    monkeypatch.setattr("qa.background.BackgroundAdd", gated_add(gate, reported))
 
     async def run_before(pilot) -> None:
         await opened(pilot)
-        app.start_add([tmp_path])
-        await wait_until(pilot, lambda: app.add_progress is not None, "progress")
+        app.start_adding([tmp_path])
+        await wait_until(pilot, lambda: app.adding is not None and app.adding.progress is not None, "progress")
 
     try:
         assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -12,7 +12,8 @@ from textual.widgets import Static
 from qa import Library
 from qa import history as saved
 from qa.models import AnswerSpan
-from tests.tui_pilot import ask, make_app, ready, rendered, wait_until
+from tests.tui_pilot import (ask, cited, make_app, on_screen, open_viewer, ready, rendered, styled, viewer,
+                              wait_until)
 from tui.app import QaApp
 from tui.dialogs import HelpScreen
 from tui.finder import FindBar
@@ -102,39 +103,82 @@ async def test_citations_open_step_and_close_back_to_the_question_box(library: L
     async with app.run_test(size=(100, 40)) as pilot:
         view = await ask(app, pilot, "How many people have been displaced?")
         view.focus()
-        await pilot.press("2")
+        text = await open_viewer(app, pilot, "2")
+        assert "578,000 Haitians had been internally displaced" in "".join(styled(text, "reverse"))
+        assert "578,000" in cited(text)
         screen = app.screen
-        assert isinstance(screen, PassageScreen)
-        text = screen.query_one(".cited", Static).render()
-        highlighted = [str(text)[span.start:span.end] for span in text.spans
-                       if getattr(span.style, "reverse", False)]
-        assert highlighted and "578,000 Haitians had been internally displaced" in highlighted[0]
         count = len(view.answer.citations)
         assert f"[2] of {count}" in rendered(screen.query_one("#passage-title", Static))
         for _ in range(count - 1):  # round the others, back to the first
             await pilot.press("n")
         assert f"[1] of {count}" in rendered(screen.query_one("#passage-title", Static))
-        assert "700,000" in rendered(screen.query_one(".cited", Static))
+        await wait_until(pilot, lambda: "700,000" in cited(viewer(app)), "the first citation's passage")
         await pilot.press("p", "n", "n")
-        assert "578,000" in rendered(screen.query_one(".cited", Static))
-        await pilot.press("escape")
+        await wait_until(pilot, lambda: "578,000" in cited(viewer(app)), "the second citation's passage")
+        await pilot.press("q")
         assert not isinstance(app.screen, PassageScreen)
         assert app.focused is app.query_one(QuestionInput)
         await pilot.click(view.query(QuoteLine).first())
         assert isinstance(app.screen, PassageScreen)
+        await pilot.press("escape")
+        assert app.focused is app.query_one(QuestionInput)
 
 
-async def test_search_within_a_source(library: Library, tmp_path: Path):
+async def test_search_within_a_source_as_you_type_then_n_and_escape_clears_it(library: Library, tmp_path: Path):
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
         view = await ask(app, pilot, "How many people have been displaced?")
         view.focus()
-        await pilot.press("1", "slash")
-        await pilot.press(*"drones", "enter")
-        found = app.screen.query(".found")
-        assert len(found) == 1 and "drones" in rendered(found.first())
-        await pilot.press("escape", "escape")
+        text = await open_viewer(app, pilot, "1")
+        help_line = app.screen.query_one("#passage-help", Static)
+        await pilot.press("slash", *"gang")
+        total = len(text.matches)
+        first = text.current + 1  # the first match from the top of the screen, as in less
+        assert total > 2 and f"match {first} of {total}" in rendered(help_line)
+        assert styled(text, "underline") and all("gang" in run.lower() for run in styled(text, "underline"))
+        await pilot.press("enter", "n")
+        assert f"match {first % total + 1} of {total}" in rendered(help_line)
+        await pilot.press("N", "N")
+        assert f"match {(first - 2) % total + 1} of {total}" in rendered(help_line)
+        await pilot.press("slash", *"zzzq")
+        assert "no match for “zzzq”" in rendered(help_line) and not styled(text, "underline")
+        await pilot.press("escape")  # ends the search: no stale status, no highlight
+        assert "match" not in rendered(help_line) and not text.matches
+        assert isinstance(app.screen, PassageScreen)
+        await pilot.press("escape")
         assert app.focused is app.query_one(QuestionInput)
+
+
+async def test_pager_keys_move_through_the_source(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f2", *"ruto", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PassageScreen) and app.screen.ready, "the viewer")
+        text = viewer(app)
+        assert text.scroll_y == 0 and text.max_scroll_y > 0
+        await pilot.press("j", "j")
+        assert text.scroll_y == 2
+        await pilot.press("k")
+        assert text.scroll_y == 1
+        await pilot.press("G")
+        assert text.scroll_y == text.max_scroll_y
+        await pilot.press("g")
+        assert text.scroll_y == 0
+
+
+async def test_a_resize_keeps_the_passage_in_view(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(200, 60)) as pilot:
+        view = await ask(app, pilot, "How many people have been displaced?")
+        view.focus()
+        text = await open_viewer(app, pilot, "2")
+        assert "578,000" in cited(text)
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: text.text_width < 70, "the text to be wrapped again")
+        await pilot.pause()
+        assert "578,000" in " ".join(on_screen(text)) or "578,000" in cited(text)
+        assert any(row.startswith("▌") for row in on_screen(text))
 
 
 async def test_e_opens_the_source_in_the_editor_at_the_passage(library: Library, tmp_path: Path,
@@ -147,7 +191,8 @@ async def test_e_opens_the_source_in_the_editor_at_the_passage(library: Library,
     async with app.run_test(size=(100, 40)) as pilot:
         view = await ask(app, pilot, "How many people have been displaced?")
         view.focus()
-        await pilot.press("1", "e")
+        await open_viewer(app, pilot, "1")
+        await pilot.press("e")
     citation = view.answer.citations[0]
     line = library.text(citation.source)[:citation.start].count("\n") + 1
     assert runs == [["myeditor", "--wait", f"+{line}", str(citation.path)]]
@@ -225,8 +270,9 @@ async def test_markup_in_a_source_is_shown_literally(sources_dir: Path, tmp_path
         quote = view.query(QuoteLine).first()
         assert "[@click=app.quit]quit[/] and [bold red]x[/]" in rendered(quote)
         await pilot.click(quote)
-        assert app.is_running and isinstance(app.screen, PassageScreen)
-        assert "[bold red]x[/]" in rendered(app.screen.query_one(".cited", Static))
+        await wait_until(pilot, lambda: isinstance(app.screen, PassageScreen) and app.screen.ready, "the viewer")
+        assert app.is_running
+        assert "[bold red]x[/]" in cited(viewer(app))
 
 
 async def test_help_returns_focus_and_the_sidebar_hides(library: Library, tmp_path: Path):
@@ -252,3 +298,162 @@ async def test_the_sidebar_is_a_share_of_the_width(library: Library, tmp_path: P
         async with app.run_test(size=(width, 30)) as pilot:
             await pilot.pause()
             assert app.query_one("#sources-panel").outer_size.width == expected
+
+
+# -- every keystroke lands ---------------------------------------------------------------------
+
+async def test_typing_on_a_selected_answer_goes_on_to_the_question_box(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = await ask(app, pilot, "How many people have been displaced?")
+        box = app.query_one(QuestionInput)
+        view.focus()
+        await pilot.press(*"Who leads?")  # none of these is the answer's own key (1-9, c)
+        assert box.value == "Who leads?" and app.focused is box
+        view.focus()
+        await pilot.press("c")  # its own key still works
+        assert "## How many people have been displaced?" in app.clipboard and box.value == "Who leads?"
+
+
+async def test_a_refusal_hands_digits_to_the_question_box_and_hints_only_its_keys(library: Library,
+                                                                                   tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = await ask(app, pilot, "Who won the 2022 World Cup?")
+        view.focus()
+        await pilot.pause()
+        assert view.border_subtitle == "c copy"
+        await pilot.press("1")
+        assert app.query_one(QuestionInput).value == "1" and not isinstance(app.screen, PassageScreen)
+
+
+async def test_keys_typed_as_the_viewer_opens_go_to_the_viewer(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = await ask(app, pilot, "How many people have been displaced?")
+        view.focus()
+        await pilot.press("1", "escape", *"xyz")  # escape reaches the viewer, however slowly it opens
+        assert not isinstance(app.screen, PassageScreen)
+        assert app.query_one(QuestionInput).value == "xyz"
+
+
+async def test_an_answer_is_shown_as_on_its_way_until_it_lands(library: Library, tmp_path: Path, monkeypatch):
+    import threading
+
+    from tui.conversation import Busy
+
+    release = threading.Event()
+    answer = library.ask
+
+    def slow_ask(*args, **kwargs):
+        release.wait(10)
+        return answer(*args, **kwargs)
+
+    monkeypatch.setattr(library, "ask", slow_ask)
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press(*"When was the MSS authorized?", "enter")
+        await wait_until(pilot, lambda: app.query(Busy), "the busy indicator")
+        assert "Finding the passages" in rendered(app.query_one(".busy-label", Static))
+        release.set()
+        await wait_until(pilot, lambda: app.query(AnswerView), "the answer")
+        assert not app.query(Busy)
+
+
+async def test_a_refused_question_says_why_in_the_conversation(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        app.query_one(QuestionInput).value = "How many officers " * 60
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.query(".ask-error"), "the error")
+        assert "the limit is 1,000" in rendered(app.query_one(".ask-error", Static))
+
+
+# -- no dead ends ------------------------------------------------------------------------------
+
+async def test_clear_can_be_undone_until_the_next_question(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ask(app, pilot, "When was the MSS authorized?")
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: not app.query(AnswerView), "the clear")
+        assert saved.load(library.folder).answers == []
+        assert any("ctrl+z brings it back" in n.message for n in app._notifications)
+        await pilot.press("ctrl+z")
+        await wait_until(pilot, lambda: app.query(AnswerView), "the undo")
+        assert [a.question for a in saved.load(library.folder).answers] == ["When was the MSS authorized?"]
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: not app.query(AnswerView), "the second clear")
+        await ask(app, pilot, "Who is the main sponsor?")
+        await pilot.press("ctrl+z")  # a new conversation has begun: the old one is gone
+        await pilot.pause()
+        assert [v.answer.question for v in app.query(AnswerView)] == ["Who is the main sponsor?"]
+
+
+async def test_a_removed_source_s_citation_says_so_and_asks_again(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = await ask(app, pilot, "How many people have been displaced?")
+        gone = view.answer.citations[0]
+        library.remove([gone.source])
+        view.focus()
+        await open_viewer(app, pilot, "1")
+        note = rendered(app.screen.query_one("#passage-note", Static))
+        assert f"{gone.title} was removed from the library" in note and "press a to ask" in note
+        await pilot.press("a")
+        await wait_until(pilot, lambda: len(app.query(AnswerView)) == 2, "the question asked again")
+        assert {c.source for c in app.query(AnswerView).last().answer.citations} == {
+            c.source for c in view.answer.citations} - {gone.source}
+
+
+async def test_export_and_copy_keep_scope_interpretation_and_full_citations(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        ruto = next(s for s in library.sources if s.title.startswith("Kenyan Ruto"))
+        app.ask_within([ruto])
+        await ask(app, pilot, "Who won the 2022 World Cup?")
+        await pilot.press("escape")  # all sources again
+        await ask(app, pilot, "How many Kenyan officers are patrolling in Haiti?")
+        follow_up = await ask(app, pilot, "And how many are still in training?")
+        await pilot.press("ctrl+s")
+        [exported] = tmp_path.glob("qa-conversation-*.md")
+        text = exported.read_text()
+        assert f"*Asked within: {ruto.title}*" in text
+        assert "*The sources don't cover this question.*" in text
+        assert "*Read as a follow-up to: How many Kenyan officers are patrolling in Haiti?*" in text
+        citation = follow_up.answer.citations[0]
+        assert f"[1] {citation.place}: `{citation.path}`" in text
+        await pilot.press("ctrl+y")
+        assert "Read as a follow-up to" in app.clipboard and "World Cup" not in app.clipboard
+
+
+async def test_the_theme_is_kept_for_the_next_session(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.theme = "nord"
+        await pilot.pause()
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        assert app.theme == "nord"
+
+
+async def test_help_is_a_table_of_every_key_that_fits_80_columns(library: Library, tmp_path: Path):
+    from rich.console import Console
+
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#help-table", Static)
+        assert table.outer_size.width <= 76
+        console = Console(width=table.size.width, record=True, file=open("/dev/null", "w"))
+        console.print(app.screen.table())
+        lines = console.export_text().splitlines()
+        assert all(len(line.rstrip()) <= table.size.width for line in lines)
+        shown = "\n".join(lines)
+        # From the bindings: the viewer's pager keys and the app's own, each with what it does.
+        assert "the end of the source" in shown and "bring back the conversation" in shown
+        assert "^z" in shown and "G" in shown

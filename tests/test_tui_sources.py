@@ -15,9 +15,9 @@ from bench.documents import paragraphs, report_pdf
 from qa import Library, LibraryError
 from tests.tui_pilot import (another_writer, ask, gated_add, make_app, many_sources, notifications, ready, rendered,
                               wait_until)
-from tui.app import QaApp
+from tui.conversation import Busy
 from tui.browser import SourcesScreen
-from tui.dialogs import AddSourceScreen, ConfirmScreen
+from tui.dialogs import AddPathScreen, AddProgressScreen, ConfirmScreen
 from tui.indexing import IndexingStatus
 from tui.source_list import SourceList
 from tui.text import size
@@ -38,16 +38,16 @@ async def test_typing_is_accepted_while_the_library_opens(library: Library, tmp_
         opened.wait(10)
         return library
 
-    app = QaApp(library.folder, slow_open, export_dir=tmp_path, cursor_blink=False)
+    app = make_app(slow_open, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         assert "Opening the library" in rendered(app.query_one(".welcome", Static))
         assert app.focused is app.query_one(QuestionInput)
         await pilot.press(*"When was the MSS authorized?", "enter")
-        assert app.query(".pending") and not app.query(AnswerView)
+        assert "still opening" in rendered(app.query_one(".busy-label", Static)) and not app.query(AnswerView)
         opened.set()
         await wait_until(pilot, lambda: app.query(AnswerView), "the waiting question's answer")
-        assert not app.query(".pending")
+        assert not app.query(Busy)
         assert "2 sources" in rendered(app.query_one(".welcome", Static))
 
 
@@ -55,31 +55,34 @@ async def test_a_library_that_cannot_open_ends_the_app_with_the_reason(tmp_path:
     def failing_open() -> Library:
         raise LibraryError(f"{tmp_path / 'x'} is not a folder.")
 
-    app = QaApp(tmp_path, failing_open, cursor_blink=False)
+    app = make_app(failing_open, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
         await wait_until(pilot, lambda: not app.is_running, "the app to exit")
     assert app.return_code == 1
 
 
-async def test_adding_shows_progress_can_be_hidden_and_still_reports(library: Library, tmp_path: Path,
-                                                                     monkeypatch):
+async def test_adding_shows_progress_escape_hides_it_and_typing_lands_in_the_question_box(
+        library: Library, tmp_path: Path, monkeypatch):
     new = tmp_path / "new"
     new.mkdir()
     article(new, "eruption.txt", "Volcano erupts near Grindavik", "The volcano near Grindavik erupted on Tuesday night.")
     article(new, "flood.txt", "River floods the valley", "The river flooded the valley on Monday.")
     (new / "empty.txt").write_text("")
     gate, reported = threading.Event(), threading.Event()
-    monkeypatch.setattr("tui.app.BackgroundAdd", gated_add(gate, reported))
+    monkeypatch.setattr("qa.background.BackgroundAdd", gated_add(gate, reported))
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(app, pilot)
         await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: isinstance(app.screen, AddPathScreen), "the add dialog")
         app.screen.query_one(Input).value = str(new)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: "1 of 3 files · 25% · second-report.txt"
+        await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen) and "1 of 3 files · 25% · second-report.txt"
                          in rendered(app.screen.query_one(".indexing-label", Static)), "progress in the dialog")
-        await pilot.click("#add-hide")
-        assert not isinstance(app.screen, AddSourceScreen) and app.focused is app.query_one(QuestionInput)
+        await pilot.press("escape", *"When did")  # escape hides; the add goes on
+        box = app.query_one(QuestionInput)
+        assert not isinstance(app.screen, AddProgressScreen) and app.focused is box
+        assert box.value == "When did" and app.adding is not None and not app.adding.cancelled
         sidebar = app.query_one(SourcesPanel).query_one(IndexingStatus)
         assert sidebar.display and "25%" in rendered(sidebar.query_one(".indexing-label", Static))
         gate.set()
@@ -92,24 +95,55 @@ async def test_adding_shows_progress_can_be_hidden_and_still_reports(library: Li
         assert "Tuesday night" in rendered(view.query(QuoteLine).first())
 
 
-async def test_questions_are_answered_while_an_add_waits_and_escape_cancels_it(library: Library,
-                                                                              tmp_path: Path):
+async def test_hide_by_keyboard_then_cancel_from_the_dialog_or_the_sidebar(library: Library, tmp_path: Path,
+                                                                           monkeypatch):
+    gate, reported = threading.Event(), threading.Event()
+    monkeypatch.setattr("qa.background.BackgroundAdd", gated_add(gate, reported))
+    app = make_app(library, tmp_path)
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await ready(app, pilot)
+            app.start_adding([tmp_path])
+            await pilot.press("ctrl+o")
+            await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen), "the progress dialog")
+            await pilot.press("enter")  # Hide has the focus
+            assert not isinstance(app.screen, AddProgressScreen) and app.focused is app.query_one(QuestionInput)
+            await pilot.click(".indexing-cancel")  # the sidebar's button cancels; no dialog comes back
+            await wait_until(pilot, lambda: app.adding is None, "the add to stop")
+            assert not isinstance(app.screen, AddProgressScreen)
+            assert any(m.startswith("Cancelled.") for m in notifications(app))
+            app.start_adding([tmp_path])
+            await pilot.press("ctrl+o")
+            await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen), "the progress dialog")
+            await pilot.press("c")
+            await wait_until(pilot, lambda: app.adding is None, "the second add to stop")
+            assert app.focused is app.query_one(QuestionInput)
+    finally:
+        gate.set()
+
+
+async def test_questions_are_answered_while_an_add_waits(library: Library, tmp_path: Path):
     source = article(tmp_path, "eruption.txt", "Volcano erupts", "The volcano erupted on Tuesday night.")
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(app, pilot)
         with another_writer(library.folder):  # the add's child process waits for its turn to write
             await pilot.press("ctrl+o")
+            await wait_until(pilot, lambda: isinstance(app.screen, AddPathScreen), "the add dialog")
             app.screen.query_one(Input).value = str(source)
             await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen), "the progress dialog")
             label = app.screen.query_one(".indexing-label", Static)
             await wait_until(pilot, lambda: "Looking for files" in rendered(label), "the child to start")
             await pilot.click("#add-hide")
             view = await ask(app, pilot, "How many officers has Kenya pledged to send?")
             assert "600 more police officers" in rendered(view.query(QuoteLine).first())
             assert app.adding is not None
-            await pilot.press("ctrl+o", "escape")
-            assert "Cancelling" in rendered(app.screen.query_one(".indexing-label", Static))
+            await pilot.press("ctrl+o")
+            await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen), "the progress dialog")
+            await pilot.click("#add-cancel")
+            sidebar = app.query_one(SourcesPanel).query_one(IndexingStatus)
+            assert "Cancelling" in rendered(sidebar.query_one(".indexing-label", Static))
         await wait_until(pilot, lambda: app.adding is None, "the add to stop")
         assert any(m.startswith("Cancelled. Added 0 sources") for m in notifications(app))
         assert not (library.folder / "eruption.txt").exists()
@@ -124,11 +158,14 @@ async def test_a_bad_path_shows_the_error_in_the_dialog(library: Library, tmp_pa
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(app, pilot)
         await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: isinstance(app.screen, AddPathScreen), "the add dialog")
         app.screen.query_one(Input).value = str(bad)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: "not a supported format" in rendered(app.screen.query_one("#add-error", Static)),
-                         "the error")
-        assert isinstance(app.screen, AddSourceScreen) and app.screen.query_one(Input).display
+        await wait_until(pilot, lambda: isinstance(app.screen, AddPathScreen) and "not a supported format"
+                         in rendered(app.screen.query_one("#add-error", Static)), "the error")
+        assert app.screen.query_one(Input).value == str(bad)
+        await pilot.press("escape")
+        assert app.focused is app.query_one(QuestionInput)
 
 
 async def test_the_browser_filters_ten_thousand_sources_as_you_type(library: Library, tmp_path: Path):
@@ -249,8 +286,8 @@ opened = []
 show = tui.app.QaApp._opened
 
 
-def opened_then_quit(app, library, sources):
-    show(app, library, sources)
+def opened_then_quit(app, library, sources, past):
+    show(app, library, sources, past)
     opened.append(len(sources))
     app.exit()
 
@@ -272,3 +309,21 @@ def test_new_files_found_at_start_are_analysed_in_worker_processes_from_inside_t
     run = subprocess.run([sys.executable, "-c", OPEN_IN_THE_UI, str(folder)], capture_output=True, text=True,
                          timeout=60)
     assert run.stdout.strip() == "exit 0, opened [4]", run.stderr[-2000:]
+
+
+async def test_marks_are_counted_across_filters(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        app.push_screen(SourcesScreen(many_sources(100)))
+        await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen), "the browser")
+        count = app.screen.query_one("#browser-count", Static)
+        await pilot.press(*"number 12", "tab")
+        await wait_until(pilot, lambda: app.focused is app.screen.listing, "the list to have focus")
+        await pilot.press("space")
+        await pilot.press(*"3")  # typing in the list goes on filtering: "number 123" shows nothing
+        await pilot.press("backspace", "backspace", "backspace", *"5")
+        await wait_until(pilot, lambda: app.screen.listing.rows and app.screen.listing.rows[0].id == "report-5",
+                         "the other filter")
+        await pilot.press("tab", "space")
+        assert "2 marked (1 not shown)" in rendered(count)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,12 +12,18 @@ from textual.widgets import Static
 from qa import Library
 from qa.background import BackgroundAdd
 from qa.models import AddProgress, AddResult, Source
-from tui.app import QaApp
+from tui.app import QaApp, build
+from tui.passage_text import PassageText
+from tui.viewer import PassageScreen
 from tui.widgets import AnswerView, QuestionInput
 
 
-def make_app(library: Library, export_dir: Path) -> QaApp:
-    return QaApp(library.folder, lambda: library, export_dir=export_dir, cursor_blink=False)
+def make_app(library: Library | Callable[[], Library], export_dir: Path) -> QaApp:
+    """The app as `qa` builds it, over ``library`` (or what a slow opener returns), writing
+    exports and preferences under ``export_dir``."""
+    opener = library if callable(library) else lambda: library
+    return build(opener, export_dir=export_dir, preferences_path=export_dir / "preferences.json",
+                 cursor_blink=False)
 
 
 async def wait_until(pilot, condition, what: str) -> None:
@@ -50,6 +56,38 @@ def rendered(widget: Static) -> str:
     return str(widget.render())
 
 
+def viewer(app: QaApp) -> PassageText:
+    assert isinstance(app.screen, PassageScreen), app.screen
+    return app.screen.query_one(PassageText)
+
+
+async def open_viewer(app: QaApp, pilot, *keys: str) -> PassageText:
+    """Press ``keys`` (that open the viewer) and wait for its text to be laid out and marked."""
+    await pilot.press(*keys)
+    await wait_until(pilot, lambda: isinstance(app.screen, PassageScreen) and app.screen.ready, "the viewer's text")
+    return viewer(app)
+
+
+def on_screen(text: PassageText) -> list[str]:
+    """The viewer's rows as shown."""
+    return [text.render_line(y).text for y in range(text.scrollable_content_region.height)]
+
+
+def cited(text: PassageText) -> str:
+    """The rows of the cited paragraph on screen (marked ▌), joined."""
+    return "".join(row[2:] for row in on_screen(text) if row.startswith("▌")).strip()
+
+
+def styled(text: PassageText, attribute: str) -> list[str]:
+    """Runs of text on screen drawn with ``attribute`` (reverse: the quotes; underline: the current match)."""
+    runs: list[str] = []
+    for y in range(text.scrollable_content_region.height):
+        for segment in text.render_line(y):
+            if segment.style is not None and getattr(segment.style, attribute) and segment.text.strip():
+                runs.append(segment.text)
+    return runs
+
+
 def notifications(app: QaApp) -> list[str]:
     return [notification.message for notification in app._notifications]
 
@@ -60,8 +98,8 @@ def gated_add(gate: threading.Event, reported: threading.Event) -> type[Backgrou
 
     class GatedAdd(BackgroundAdd):
         def run(self) -> list[AddResult]:
-            self.progress = AddProgress(files_done=1, files_total=3, bytes_done=100, bytes_total=400,
-                                        current=Path("second-report.txt"))
+            self.progressed(AddProgress(files_done=1, files_total=3, bytes_done=100, bytes_total=400,
+                                        current=Path("second-report.txt")))
             reported.set()
             while not gate.wait(0.01):
                 if self.cancelled:

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
-from textual import events, on
+from typing import TYPE_CHECKING
+
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 
 from qa.display import inert, plural
-from qa.models import Source
 from tui.dialogs import ConfirmScreen
 from tui.source_list import CountLayouts, SourceList
 from tui.text import shown, size
+
+if TYPE_CHECKING:
+    from qa.models import Source
 
 # A removal names at most this many sources in its confirmation, then says how many more.
 NAMED_IN_CONFIRMATION = 8
@@ -31,23 +36,50 @@ def matches(haystack: str, terms: Sequence[str]) -> bool:
     return all(term in haystack for term in terms)
 
 
-class SourcesScreen(ModalScreen[None]):
-    """Every source, filtered as you type: title and file name both match."""
+class RemoveSources(Message):
+    """The reader confirmed deleting these sources."""
+
+    def __init__(self, sources: list[Source]) -> None:
+        super().__init__()
+        self.sources = sources
+
+
+class OpenSource(Message):
+    """The reader chose a source to read in the viewer."""
+
+    def __init__(self, source: Source) -> None:
+        super().__init__()
+        self.source = source
+
+
+class SourcesScreen(ModalScreen[list["Source"] | None]):
+    """Every source, filtered as you type: title and file name both match.
+
+    Dismissed with the sources to ask within (ctrl+a), or None. Enter posts `OpenSource` (the
+    viewer opens above the browser); a confirmed ctrl+r posts `RemoveSources`.
+    """
 
     BINDINGS = [
-        Binding("escape", "dismiss", "Close"),
+        Binding("escape", "dismiss(None)", "Close"),
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("ctrl+a", "ask_within", "Ask within", priority=True),
-        Binding("ctrl+r", "remove", "Remove", priority=True),
+        Binding("ctrl+a", "ask_within", "Ask within", priority=True,
+                tooltip="ask the next questions within the marked sources (or the one under the cursor)"),
+        Binding("ctrl+r", "remove", "Remove", priority=True,
+                tooltip="delete the marked sources (or the one under the cursor), after you confirm"),
     ]
 
-    def __init__(self, sources: Sequence[Source], count_layouts: CountLayouts | None = None) -> None:
+    def __init__(self, sources: Sequence[Source] | Callable[[], list[Source]],
+                 count_layouts: CountLayouts | None = None, adding: Callable[[], bool] = lambda: False) -> None:
+        """``sources``, or how to list them (then in a worker, while the screen takes keys)."""
         super().__init__()
+        self.adding = adding
         self.count_layouts = count_layouts
-        self.sources = list(sources)
+        self.list_sources = sources if callable(sources) else None
+        self._open_when_listed = False  # enter pressed before the list was there
+        self.sources = [] if callable(sources) else list(sources)
         self.haystacks = [haystack(s) for s in self.sources]
 
     def compose(self) -> ComposeResult:
@@ -55,13 +87,30 @@ class SourcesScreen(ModalScreen[None]):
             yield Static(id="browser-count")
             yield Input(placeholder="type to filter by title or file name", id="browser-filter")
             yield SourceList(id="browser-list", count_layouts=self.count_layouts)
-            yield Static(Text("enter opens · tab, then space marks · ctrl+a asks within the marked "
-                              "(or this one) · ctrl+r removes · escape closes", style="dim"),
+            yield Static(Text("type to filter · enter opens · tab, then space marks", style="dim"),
                          id="browser-help")
+        yield Footer()
 
     def on_mount(self) -> None:
-        self.filter("")
         self.query_one("#browser-filter").focus()
+        if self.list_sources is not None:
+            self.query_one("#browser-count", Static).update(Text("Sources: listing…", style="bold"))
+            self._list(self.list_sources)
+        else:
+            self.filter("")
+
+    @work(thread=True, group="listing")
+    def _list(self, list_sources: Callable[[], list[Source]]) -> None:
+        sources = list_sources()
+        haystacks = [haystack(s) for s in sources]
+        self.app.call_from_thread(self._listed, sources, haystacks)
+
+    def _listed(self, sources: list[Source], haystacks: list[str]) -> None:
+        self.sources, self.haystacks = sources, haystacks
+        self.list_sources = None
+        self.filter(self.query_one("#browser-filter", Input).value)  # what was typed meanwhile
+        if self._open_when_listed:
+            self.listing.action_open()
 
     @property
     def listing(self) -> SourceList:
@@ -82,7 +131,9 @@ class SourcesScreen(ModalScreen[None]):
         listing = self.listing
         total = plural(len(self.sources), "source")
         count = total if len(listing.rows) == len(self.sources) else f"{len(listing.rows):,} of {total}"
-        marked = f" · {len(listing.marked):,} marked" if listing.marked else ""
+        hidden = len(listing.marked - {s.id for s in listing.rows}) if listing.marked else 0
+        marked = f" · {len(listing.marked):,} marked" + (f" ({hidden:,} not shown)" if hidden else "") \
+            if listing.marked else ""
         volume = size(sum(s.size for s in listing.rows))
         self.query_one("#browser-count", Static).update(Text.assemble((f"Sources: {count}", "bold"),
                                                                       (f" · {volume}{marked}", "dim")))
@@ -95,11 +146,21 @@ class SourcesScreen(ModalScreen[None]):
 
     @on(Input.Submitted, "#browser-filter")
     def open_current(self) -> None:
-        self.listing.action_open()
+        if self.list_sources is not None:
+            self._open_when_listed = True
+        else:
+            self.listing.action_open()
 
     @on(SourceList.Opened)
     def opened(self, event: SourceList.Opened) -> None:
-        self.app.open_source(event.source)
+        # Passed on as the screen's own: the list's message stops here when this screen sent it
+        # (Textual ends a message's bubbling at the pump that posted it).
+        event.stop()
+        self.post_message(OpenSource(event.source))
+
+    @on(SourceList.MarksChanged)
+    def marks_changed(self) -> None:
+        self._count()
 
     def on_key(self, event: events.Key) -> None:
         # Typing in the list goes on filtering: the reader never has to find the box first.
@@ -108,8 +169,6 @@ class SourcesScreen(ModalScreen[None]):
             box.focus()
             box.insert_text_at_cursor(event.character)
             event.stop()
-        elif event.key == "space":
-            self.call_after_refresh(self._count)
 
     def chosen(self) -> list[Source]:
         """The marked sources, or the one under the cursor when none is marked."""
@@ -121,14 +180,14 @@ class SourcesScreen(ModalScreen[None]):
     def action_ask_within(self) -> None:
         sources = self.chosen()
         if sources:
-            self.app.ask_within(sources)
-            self.dismiss()
+            self.dismiss(sources)
 
-    def action_remove(self) -> None:
+    @work(exclusive=True, group="remove")
+    async def action_remove(self) -> None:
         sources = self.chosen()
         if not sources:
             return
-        if self.app.adding is not None:  # the add holds the library's writer lock until it ends
+        if self.adding():  # the add holds the library's writer lock until it ends
             self.notify("Sources can be removed once the add in progress has finished.", severity="warning")
             return
         names = [f"  • {inert(s.title)} ({inert(s.path.name)})" for s in sources[:NAMED_IN_CONFIRMATION]]
@@ -139,14 +198,11 @@ class SourcesScreen(ModalScreen[None]):
                        f"{inert(str(sources[0].path.parent))}; originals you added them from are not touched.",
                        multiline=True)
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.app.remove_sources(sources)
-                gone = {s.id for s in sources}
-                self.sources = [s for s in self.sources if s.id not in gone]
-                self.haystacks = [haystack(s) for s in self.sources]
-                self.listing.marked -= gone
-                self.filter(self.query_one("#browser-filter", Input).value)
-
-        self.app.push_screen(ConfirmScreen(question, detail, yes=f"Delete {plural(len(sources), 'file')}"),
-                             confirmed)
+        if await self.app.push_screen_wait(ConfirmScreen(question, detail,
+                                                         yes=f"Delete {plural(len(sources), 'file')}")):
+            self.post_message(RemoveSources(sources))
+            gone = {s.id for s in sources}
+            self.sources = [s for s in self.sources if s.id not in gone]
+            self.haystacks = [haystack(s) for s in self.sources]
+            self.listing.marked -= gone
+            self.filter(self.query_one("#browser-filter", Input).value)

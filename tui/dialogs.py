@@ -1,21 +1,29 @@
-"""Dialogs: adding a source (with its progress), confirming, help."""
+"""Dialogs, each a `ModalScreen` dismissed with its answer: a path to add, an add's progress, yes or no, help."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Footer, Input, Static
 
 from tui.indexing import IndexingStatus
 from tui.text import shown
+
+if TYPE_CHECKING:
+    from qa.models import AddProgress
 
 
 class PathSuggester(Suggester):
@@ -37,65 +45,90 @@ class PathSuggester(Suggester):
         return value + names[0][len(stem):] if names else None
 
 
-class AddSourceScreen(ModalScreen[None]):
-    """Ask for a path, then show the add's progress. The app runs the add, so it outlives this.
+class AddPathScreen(ModalScreen[Path | None]):
+    """Ask for a file or folder to add; dismissed with its path, or None (escape)."""
 
-    Escape before starting closes; while adding it cancels. "Hide" leaves the add running,
-    its progress in the sidebar.
-    """
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close", tooltip="close without adding")]
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    def __init__(self, value: str = "", error: str = "") -> None:
+        super().__init__()
+        self.value, self.error = value, error
 
     def compose(self) -> ComposeResult:
         with Vertical(id="add-dialog", classes="dialog"):
             yield Static(Text("Add sources", style="bold"))
             yield Static(Text("A file, or a folder of them (→ completes a name). "
                               "They are copied into the sources folder.", style="dim"))
-            yield Input(placeholder="path/to/article.txt or a folder", suggester=PathSuggester(),
+            yield Input(self.value, placeholder="path/to/article.txt or a folder", suggester=PathSuggester(),
                         id="add-path")
-            yield Static("", id="add-error")
-            yield IndexingStatus(id="add-progress", classes="indexing")
+            yield Static(shown(self.error), id="add-error")
             with Horizontal(classes="buttons"):
                 yield Button("Add", variant="primary", id="add-button")
-                yield Button("Hide", id="add-hide")
-
-    def on_mount(self) -> None:
-        self.running(self.app.adding is not None)
-
-    def running(self, adding: bool) -> None:
-        """Show the path box (waiting for a path) or the progress (adding)."""
-        self.query_one("#add-path").display = not adding
-        self.query_one("#add-button").display = not adding
-        self.query_one("#add-progress").display = adding
-        self.query_one("#add-hide").display = adding
-        if not adding:
-            self.query_one("#add-path").focus()
-
-    def failed(self, message: str) -> None:
-        self.running(False)
-        self.query_one("#add-error", Static).update(shown(message))
+                yield Button("Close", id="add-close")
+        yield Footer()
 
     @on(Input.Submitted, "#add-path")
     @on(Button.Pressed, "#add-button")
     def submit(self) -> None:
         value = self.query_one("#add-path", Input).value.strip()
-        error = self.query_one("#add-error", Static)
         if not value:
-            error.update(Text("Type the path of a file or folder."))
+            self.query_one("#add-error", Static).update(Text("Type the path of a file or folder."))
             return
-        error.update("")
-        self.running(True)
-        self.app.start_add([Path(os.path.expanduser(value))])
+        self.dismiss(Path(os.path.expanduser(value)))
+
+    @on(Button.Pressed, "#add-close")
+    def close(self) -> None:
+        self.dismiss(None)
+
+
+class AddChoice(str, Enum):
+    HIDE = "hide"
+    CANCEL = "cancel"
+    ENDED = "ended"
+
+
+class AddProgressScreen(ModalScreen[AddChoice]):
+    """An add's progress. Escape (or Hide) leaves it running, shown in the sidebar; c cancels it.
+
+    The app runs the add, so it outlives this dialog; the app dismisses it with ENDED when the
+    add ends while it is open.
+    """
+
+    BINDINGS = [
+        Binding("escape", "hide", "Hide", tooltip="hide the add's progress; it goes on in the sidebar"),
+        Binding("c", "cancel", "Cancel the add",
+                tooltip="stop adding after the file in hand (what was read is kept)"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="add-dialog", classes="dialog"):
+            yield Static(Text("Adding sources", style="bold"))
+            yield IndexingStatus(id="add-progress", classes="indexing")
+            with Horizontal(classes="buttons"):
+                yield Button("Hide", variant="primary", id="add-hide")
+                yield Button("Cancel the add", variant="error", id="add-cancel")
+        yield Footer()
+
+    def __init__(self, progress: AddProgress | None, cancelling: bool) -> None:
+        super().__init__()
+        self.progress, self.cancelling = progress, cancelling
+
+    def on_mount(self) -> None:
+        self.query_one(IndexingStatus).show(self.progress, self.cancelling)
+        self.query_one("#add-hide").focus()
 
     @on(Button.Pressed, "#add-hide")
-    def hide(self) -> None:
-        self.dismiss()
+    def action_hide(self) -> None:
+        self.dismiss(AddChoice.HIDE)
 
+    @on(Button.Pressed, "#add-cancel")
     def action_cancel(self) -> None:
-        if self.app.adding is not None:
-            self.app.cancel_add()
-        else:
-            self.dismiss()
+        self.dismiss(AddChoice.CANCEL)
+
+    @on(IndexingStatus.CancelPressed)
+    def cancel_pressed(self, event: IndexingStatus.CancelPressed) -> None:
+        event.stop()
+        self.dismiss(AddChoice.CANCEL)
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -104,9 +137,9 @@ class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "dismiss(False)", "No"), Binding("y", "dismiss(True)", "Yes"),
                 Binding("n", "dismiss(False)", "No")]
 
-    def __init__(self, question: Text, detail: Text, yes: str) -> None:
+    def __init__(self, question: Text, detail: Text, yes: str, no: str = "Keep them") -> None:
         super().__init__()
-        self.question, self.detail, self.yes = question, detail, yes
+        self.question, self.detail, self.yes, self.no = question, detail, yes, no
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
@@ -115,7 +148,8 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Static(self.detail)
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, variant="error", id="confirm-yes")
-                yield Button("Keep them", id="confirm-no")
+                yield Button(self.no, id="confirm-no")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no").focus()
@@ -125,34 +159,45 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "confirm-yes")
 
 
-HELP = """\
-Type a question and press enter. Answers are quotes from the sources, with [n] markers.
-
-In the question box
-  enter            ask                       up / down    earlier and later questions
-  pageup/pagedown  scroll the conversation   escape       ask all sources again (after "ask within")
-  tab / shift+tab  select an answer          ctrl+f       find in the conversation
-
-On a selected answer (a ring marks it)
-  1-9   open citation [n] (or click a quote or a source)
-  c     copy the answer (Markdown)           r            ask it on its own, not as a follow-up
-
-In the passage viewer
-  n / p  next / previous citation    /  search the source    e  open in $EDITOR (a PDF: its viewer)
-
-Everywhere
-  f2 / ctrl+r  browse sources: type to filter, enter opens, space marks,
-               ctrl+a asks within the marked, ctrl+r removes them (after you confirm)
-  ctrl+o  add sources        ctrl+b  show or hide the sidebar       ctrl+g  re-ask the last question alone
-  ctrl+s  export to Markdown ctrl+y  copy the last answer           ctrl+l  clear the conversation
-  ctrl+p  command palette    f1      this help                      ctrl+q  quit
-"""
-
-
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("f1", "dismiss", "Close")]
+    """Every key, in a table made from the bindings themselves (their tooltips say what they do)."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("f1", "dismiss", "Close"),
+                Binding("q", "dismiss", "Close")]
+
+    def __init__(self, sections: Sequence[tuple[str, Sequence[Binding]]]) -> None:
+        super().__init__()
+        self.sections = sections
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Static(Text("Keys", style="bold"))
-            yield Static(Text(HELP))
+            yield Static(Text("Type a question and press enter: answers are quotes from the sources, "
+                              "with [n] citations that open to the passage.", style="dim"))
+            yield Static(self.table(), id="help-table")
+        yield Footer()
+
+    def table(self) -> Group:
+        """A table per section, its keys in a narrow column, what they do wrapped beside them."""
+        tables = []
+        for title, bindings in self.sections:
+            table = Table(box=None, show_header=False, expand=True, padding=(0, 1, 0, 0), title=title,
+                          title_justify="left", title_style="bold underline")
+            table.add_column("key", style="bold", no_wrap=True, width=KEY_WIDTH)
+            table.add_column("does", ratio=1)
+            for keys, tooltip in described(bindings, self.app):
+                table.add_row(keys, tooltip)
+            tables += [Text(""), table]
+        return Group(*tables)
+
+
+KEY_WIDTH = 12
+
+
+def described(bindings: Sequence[Binding], app: App) -> list[tuple[str, str]]:
+    """(keys, what they do) for each binding with a tooltip; one row for keys doing the same."""
+    rows: dict[str, list[str]] = {}
+    for binding in bindings:
+        if binding.tooltip:
+            rows.setdefault(binding.tooltip, []).append(binding.key_display or app.get_key_display(binding))
+    return [(" / ".join(dict.fromkeys(keys)), tooltip) for tooltip, keys in rows.items()]

@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.widgets import Button, ProgressBar, Static
 
-from qa.background import BackgroundAdd
-from qa.display import hidden_skipped, plural
-from qa.models import AddProgress, AddResult
+from qa.display import hidden_skipped, inert, plural
 from tui.text import shown
+
+if TYPE_CHECKING:
+    from qa import Library
+    from qa.background import BackgroundAdd
+    from qa.models import AddProgress, AddResult
 
 # How many reasons a summary names before it says "and N more".
 REASONS_SHOWN = 2
+
+
+class AddProgressed(Message):
+    """A file of the add is done (sent from the thread that follows the child process)."""
+
+    def __init__(self, job: BackgroundAdd, progress: AddProgress) -> None:
+        super().__init__()
+        self.job = job
+        self.progress = progress
 
 
 class AddEnded(Message):
@@ -28,12 +44,36 @@ class AddEnded(Message):
         self.error = error
 
 
+def start_add(library: Library, paths: Sequence[Path], listener: MessagePump) -> BackgroundAdd:
+    """Start adding ``paths`` in a child process; ``listener`` gets `AddProgressed`, then `AddEnded`."""
+    from qa.background import BackgroundAdd
+
+    job = BackgroundAdd(library.folder, library.settings, paths,
+                        on_progress=lambda progress: listener.post_message(AddProgressed(job, progress)))
+    # A daemon thread, not a worker: quitting must not wait for the child, which finishes
+    # the file in hand and commits what it analysed on its own.
+    threading.Thread(target=_follow, args=(job, listener), name="qa-add", daemon=True).start()
+    return job
+
+
+def _follow(job: BackgroundAdd, listener: MessagePump) -> None:
+    """Follow the child process to its end (this thread only reads its lines)."""
+    from qa.background import AddFailed
+
+    try:
+        listener.post_message(AddEnded(job, job.run(), None))
+    except AddFailed as error:
+        listener.post_message(AddEnded(job, [], inert(str(error))))
+
+
 def describe(progress: AddProgress | None) -> str:
     """``12 of 200 files · 6% · report.txt``."""
     if progress is None or progress.files_total == 0:
         return "Looking for files…"
     share = (progress.bytes_done / progress.bytes_total if progress.bytes_total
              else progress.files_done / progress.files_total)
+    if progress.files_done == progress.files_total:
+        return f"All {plural(progress.files_total, 'file')} read · saving them to the library…"
     current = f" · {progress.current.name}" if progress.current else ""
     return f"{progress.files_done:,} of {plural(progress.files_total, 'file')} · {share:.0%}{current}"
 
@@ -69,7 +109,7 @@ def summary(results: Sequence[AddResult], cancelled: bool) -> tuple[str, bool]:
 
 
 class IndexingStatus(Vertical):
-    """A progress bar, files done, percentage and the current file, and a Cancel button."""
+    """A progress bar, files done, percentage and the current file, and a Cancel button (the sidebar's)."""
 
     class CancelPressed(Message):
         """The reader wants the add to stop."""
@@ -78,7 +118,7 @@ class IndexingStatus(Vertical):
         yield ProgressBar(show_eta=False, show_percentage=False)
         yield Static(classes="indexing-label")
         with Horizontal(classes="indexing-buttons"):
-            yield Button("Cancel", variant="error", compact=True, classes="indexing-cancel")
+            yield Button("Cancel the add", variant="error", compact=True, classes="indexing-cancel")
 
     def show(self, progress: AddProgress | None, cancelling: bool) -> None:
         bar = self.query_one(ProgressBar)

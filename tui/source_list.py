@@ -9,6 +9,7 @@ nothing but the filter itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -20,11 +21,13 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from qa.models import Source, SourceLayout
 from tui.text import shown, size
 
+if TYPE_CHECKING:
+    from qa.models import Source, SourceLayout
+
 # Pages and sections of sources by id (`Library.layouts`): slow for many, so asked for the rows drawn.
-CountLayouts = Callable[[list[str]], dict[str, SourceLayout]]
+CountLayouts = Callable[[list[str]], "dict[str, SourceLayout]"]
 
 
 def details(source: Source, layout: SourceLayout | None = None) -> str:
@@ -80,6 +83,9 @@ class SourceList(ScrollView, can_focus=True):
         def control(self) -> SourceList:
             return self.source_list
 
+    class MarksChanged(Message):
+        """A source was marked or unmarked."""
+
     def __init__(self, detailed: bool = True, markable: bool = True, count_layouts: CountLayouts | None = None,
                  **kwargs) -> None:
         super().__init__(**kwargs)
@@ -132,6 +138,7 @@ class SourceList(ScrollView, can_focus=True):
         self.marked.symmetric_difference_update({source.id})
         self.cursor += 1
         self.refresh()
+        self.post_message(self.MarksChanged())
 
     def on_click(self, event: events.Click) -> None:
         index = event.y + self.scroll_offset.y
@@ -155,7 +162,7 @@ class SourceList(ScrollView, can_focus=True):
         if self.detailed and self._count_layouts is not None and source.id not in self._asked:
             self._want(source.id)
         title_width = max(0, width - cell_len("".join(s.text for s in segments)) - cell_len(right))
-        title = shown(" ".join(source.title.split()))
+        title = shown(" ".join(source.title.split()))  # tabs and line breaks as spaces
         title.truncate(title_width, overflow="ellipsis", pad=True)
         segments.append(Segment(title.plain, style))
         if right:

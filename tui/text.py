@@ -19,6 +19,14 @@ def shown(text: str, style: str = "", multiline: bool = False) -> Text:
     return Text(inert(text, multiline=multiline), style=style)
 
 
+def flat(text: str, style: str = "") -> Text:
+    """``text`` on one line: each line break or tab becomes a space (one for one: offsets hold)."""
+    return shown(text.translate(_FLAT), style)
+
+
+_FLAT = str.maketrans("\n\r\t\v\f", "     ")
+
+
 def size(count: int) -> str:
     """Bytes as a person reads them: ``812 B``, ``14 KB``, ``3.2 MB``."""
     value, unit = float(count), "B"

@@ -1,7 +1,8 @@
 """The passage viewer: a whole source, scrolled to a cited passage with its quotes highlighted.
 
-n and p step through the answer's citations, / searches the source, e opens the file outside
-(in $VISUAL or $EDITOR at the passage's line; a PDF or other document in the system's viewer).
+n and p step through the answer's citations, / searches the source as you type (then n / N),
+e opens the file outside (in $VISUAL or $EDITOR at the passage's line; a PDF or other document
+in the system's viewer); j/k, g/G, space/b and q as in a pager.
 """
 
 from __future__ import annotations
@@ -10,21 +11,24 @@ import os
 import shlex
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 
-from qa import LibraryError
-from qa.display import inert, plural
-from qa.models import Answer, Citation, Source
-from tui.text import shown
+from qa.display import inert
+from tui.passage_text import PassageText, Span, paragraphs
+from tui.text import flat
+
+if TYPE_CHECKING:
+    from qa.models import Answer, Citation, Source
 
 # Formats an editor shows as they are stored, so a line number in the text is one in the file.
 EDITABLE = {"txt", "md", "markdown", "text"}
@@ -58,120 +62,211 @@ class Place:
         return cls(source.id, source.title, source.path, None)
 
 
-class PassageScreen(ModalScreen[None]):
-    """One place at a time; ``read`` gives a source's text (raises to say it cannot)."""
+class Reader(Protocol):
+    """What the viewer needs of the library."""
+
+    def text(self, source_id: str) -> str: ...
+
+    def holds(self, source_id: str) -> bool: ...
+
+
+HELP = "/ search · e editor · q closes"
+
+
+class PassageScreen(ModalScreen[str | None]):
+    """One place at a time, its source's text loaded in a worker; stepping within a source scrolls.
+
+    Dismissed with a question to ask again (the source was removed since the answer), or None.
+    """
 
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("n", "step(1)", "Next citation"),
-        Binding("p", "step(-1)", "Previous citation"),
-        Binding("slash", "search", "Search"),
-        Binding("e", "edit", "Open in editor"),
+        Binding("escape", "close", "Close", tooltip="end the search, or close the viewer"),
+        Binding("q", "close", "Close", show=False, tooltip="close the viewer"),
+        Binding("n", "next(1)", "Next", tooltip="next citation of the answer (next match while searching)"),
+        Binding("p", "step(-1)", "Previous citation", tooltip="previous citation of the answer"),
+        Binding("N", "next(-1)", "Previous match", show=False, tooltip="previous match while searching"),
+        Binding("slash", "search", "Search", tooltip="search the source as you type; enter, then n / N"),
+        Binding("e", "edit", "Editor", tooltip="open the source in $EDITOR at the passage (a PDF in its viewer)"),
+        Binding("a", "ask_again", "Ask again", tooltip="ask the question again (its source was removed)"),
     ]
 
-    def __init__(self, read: Callable[[str], str], answer: Answer | None, place: Place) -> None:
+    def __init__(self, library: Reader, answer: Answer | None, place: Place) -> None:
         super().__init__()
-        self.read = read
+        self.library = library
         self.answer = answer
         self.place = place
-        self.found: list[int] = []  # line numbers matching the search, and where we are in them
-        self.found_at = -1
+        self.texts: dict[str, tuple[str, list[Span]]] = {}
+        self.loaded: str | None = None  # the source whose text is shown
+        self.removed = False
+        self._show_when_wrapped = False
 
     def compose(self) -> ComposeResult:
-        place, citation = self.place, self.place.citation
-        try:
-            text = self.read(place.source_id)
-        except LibraryError as error:
-            text = ""
-            self.notify(inert(str(error)), severity="error", markup=False)
-        heading = citation.place if citation else place.title  # title › section, page or lines
-        where = [f"[{citation.n}] of {len(self.answer.citations)}"] if citation and self.answer else []
-        where.append(place.path.name)
-        stale = citation is not None and text[citation.start:citation.end] != citation.passage
         with Vertical(id="passage-dialog"):
-            yield Static(Text.assemble(shown(heading, "bold"), "\n", shown(" · ".join(where), "dim")),
-                         id="passage-title")
-            if stale:
-                yield Static("The source has changed since this answer; its passage may have moved.",
-                             classes="note")
-            with VerticalScroll(id="passage-text"):
-                yield from self._lines(text, citation)
-            yield Input(placeholder="search this source (enter: next match, escape: done)",
-                        id="passage-search")
-            # Short enough for one line of an 80-column screen: the help line is one row high.
-            keys = ("n/p next/prev citation · " if self.answer else "") + "/ search · e editor · escape closes"
-            yield Static(Text(keys, style="dim"), id="passage-help")
+            yield Static(id="passage-title")
+            yield Static("", id="passage-note", classes="note")
+            yield PassageText(id="passage-text")
+            yield Input(placeholder="search this source (enter: done, then n / N)", id="passage-search")
+            yield Static(id="passage-help")
+        yield Footer()
 
-    def _lines(self, text: str, citation: Citation | None):
-        quotes = [(q.start, q.end) for q in self.answer.quotes if citation and q.citation == citation.n] \
-            if self.answer else []
-        offset = 0
-        for line in text.split("\n"):
-            start, end = offset, offset + len(line)
-            offset = end + 1
-            if not line.strip():
-                continue
-            cited = citation is not None and start < citation.end and end > citation.start
-            styled = shown(line, multiline=True)  # a line: only its tabs are kept
-            for quote_start, quote_end in quotes:
-                a, b = max(quote_start - start, 0), min(quote_end - start, len(line))
-                if a < b:
-                    styled.stylize("bold reverse", a, b)
-            yield Static(styled, classes="line cited" if cited else "line")
+    @property
+    def text_view(self) -> PassageText:
+        return self.query_one(PassageText)
 
     def on_mount(self) -> None:
         self.query_one("#passage-search").display = False
-        self._scroll_to_citation()
+        self.text_view.focus()
+        self._go(self.place)
 
-    def _scroll_to_citation(self) -> None:
-        cited = self.query(".cited")
-        if cited:
-            self.call_after_refresh(self.query_one("#passage-text").scroll_to_widget,
-                                    cited.first(), animate=False, top=True)
+    def _go(self, place: Place) -> None:
+        self.place = place
+        citation = place.citation
+        heading = citation.place if citation else place.title  # title › section, page or lines
+        where = [f"[{citation.n}] of {len(self.answer.citations)}"] if citation and self.answer else []
+        where.append(place.path.name)
+        self.query_one("#passage-title", Static).update(
+            Text.assemble(flat(heading, "bold"), "\n", flat(" · ".join(where), "dim")))
+        self._status()
+        if self.loaded == place.source_id:
+            self._mark()
+        elif place.source_id in self.texts:
+            self._load(place.source_id, *self.texts[place.source_id])
+        else:
+            self._note(Text("Opening the source…", style="dim italic"))
+            self._read(place.source_id)
+
+    @work(thread=True, exclusive=True, group="read")
+    def _read(self, source_id: str) -> None:
+        from qa.library import LibraryError
+
+        try:
+            text = self.library.text(source_id)
+        except LibraryError as error:
+            removed = not self.library.holds(source_id)
+            self.app.call_from_thread(self._unreadable, source_id, str(error), removed)
+            return
+        self.app.call_from_thread(self._load, source_id, text, paragraphs(text))
+
+    def _load(self, source_id: str, text: str, spans: list[Span]) -> None:
+        if source_id != self.place.source_id:
+            return  # read for a place left meanwhile
+        self.texts[source_id] = (text, spans)
+        self.loaded, self.removed = source_id, False
+        self._show_when_wrapped = True
+        self.text_view.load(text, spans)
+        if self.text_view.laid_out:
+            self._mark()
+
+    @property
+    def ready(self) -> bool:
+        """The place's text is shown, laid out, with its passage marked (or it cannot be read)."""
+        return (self.loaded == self.place.source_id or self.removed) and not self._show_when_wrapped
+
+    @on(PassageText.Wrapped)
+    def wrapped(self) -> None:
+        if self._show_when_wrapped:
+            self._mark()
+
+    def _mark(self) -> None:
+        """The cited passage marked and scrolled to (the whole source: its top)."""
+        self._show_when_wrapped = False
+        citation = self.place.citation
+        text, _ = self.texts[self.place.source_id]
+        quotes = [Span(q.start, q.end) for q in self.answer.quotes if citation and q.citation == citation.n] \
+            if self.answer else []
+        stale = citation is not None and text[citation.start:citation.end] != citation.passage
+        self._note(Text("The source has changed since this answer; its passage may have moved.")
+                   if stale else Text(""))
+        self.text_view.show(Span(citation.start, citation.end) if citation else None, quotes)
+        if citation is None:
+            self.text_view.scroll_home(animate=False, immediate=True)
+
+    def _unreadable(self, source_id: str, error: str, removed: bool) -> None:
+        if source_id != self.place.source_id:
+            return
+        self.loaded, self.removed = None, removed
+        self._show_when_wrapped = False
+        self.text_view.load("")
+        if removed:
+            self._note(Text.assemble(flat(self.place.title, "bold"), " was removed from the library after this "
+                                     "answer; press a to ask the question again."))
+        else:
+            self._note(Text(inert(error)))
+        self.refresh_bindings()
+
+    def _note(self, text: Text) -> None:
+        note = self.query_one("#passage-note", Static)
+        note.update(text)
+        note.display = bool(text.plain)
+
+    def _status(self, said: str | None = None) -> None:
+        keys = ("n/p next/prev citation · " if self.answer else "") + HELP
+        self.query_one("#passage-help", Static).update(Text(said or keys, style="dim"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "ask_again":
+            return self.removed and self.answer is not None
+        if action == "step":
+            return self.answer is not None and len(self.answer.citations) > 1
+        if action == "next":  # n: the next match while searching, else the next citation
+            return bool(self.text_view.matches) or (self.answer is not None and len(self.answer.citations) > 1)
+        if action == "edit":
+            return not self.removed
+        return True
+
+    # -- keys ------------------------------------------------------------------------------
 
     def action_close(self) -> None:
         search = self.query_one("#passage-search", Input)
-        if search.display:
+        if search.display or self.text_view.matches:
             search.display = False
-            self.query_one("#passage-text").focus()
+            search.value = ""
+            self.text_view.clear_search()
+            self.text_view.focus()
+            self._status()
+            self.refresh_bindings()
             return
-        self.dismiss()
+        self.dismiss(None)
 
-    async def action_step(self, step: int) -> None:
-        if self.answer is None or self.place.citation is None:
+    def action_ask_again(self) -> None:
+        if self.answer is not None:
+            self.dismiss(self.answer.question)
+
+    def action_next(self, step: int) -> None:
+        if self.text_view.matches:
+            self._found(*self.text_view.search("", step))
+        elif step > 0:
+            self.action_step(1)
+
+    def action_step(self, step: int) -> None:
+        if self.answer is None or self.place.citation is None or not self.answer.citations:
             return
-        count = len(self.answer.citations)
-        n = (self.place.citation.n - 1 + step) % count
-        self.place = Place.of_citation(self.answer.citations[n])
-        await self.recompose()
-        self.on_mount()
+        n = (self.place.citation.n - 1 + step) % len(self.answer.citations)
+        self._go(Place.of_citation(self.answer.citations[n]))
 
     def action_search(self) -> None:
         search = self.query_one("#passage-search", Input)
         search.display = True
         search.focus()
 
+    @on(Input.Changed, "#passage-search")
+    def searching(self, event: Input.Changed) -> None:
+        self._found(*self.text_view.search(event.value.strip()))
+
     @on(Input.Submitted, "#passage-search")
-    def next_match(self, event: Input.Submitted) -> None:
-        query = event.value.strip().casefold()
-        lines = list(self.query(".line").results(Static))
-        for line in lines:
-            line.remove_class("found")
+    def searched(self) -> None:
+        self.query_one("#passage-search").display = False
+        self.text_view.focus()
+
+    def _found(self, current: int, count: int) -> None:
+        self.refresh_bindings()
+        query = self.query_one("#passage-search", Input).value.strip()
         if not query:
-            return
-        found = [i for i, line in enumerate(lines) if query in str(line.render()).casefold()]
-        if found != self.found:
-            self.found, self.found_at = found, -1
-        if not found:
-            self.notify(inert(f"Not in this source: {event.value.strip()}"), markup=False)
-            return
-        self.found_at = (self.found_at + 1) % len(found)
-        line = lines[found[self.found_at]]
-        line.add_class("found")
-        self.query_one("#passage-text").scroll_to_widget(line, animate=False, top=True)
-        self.query_one("#passage-help", Static).update(Text(
-            f"match {self.found_at + 1} of {plural(len(found), 'line')} · enter: next · escape: done",
-            style="dim"))
+            self._status()
+        elif not count:
+            self._status(f"no match for “{inert(query)}” · escape: done")
+        else:
+            self._status(f"match {current + 1} of {count:,} · n / N next / previous · escape: done")
 
     def action_edit(self) -> None:
         path, citation = self.place.path, self.place.citation
@@ -182,7 +277,7 @@ class PassageScreen(ModalScreen[None]):
         line = None
         if citation is not None:  # a citation saved before lines were recorded: count them in the text
             line = citation.lines[0] if citation.lines else \
-                self.read(self.place.source_id)[:citation.start].count("\n") + 1
+                self.text_view.text[:citation.start].count("\n") + 1
         command = editor_command(path, line, os.environ)
         if command is None:
             self.notify("Set $VISUAL or $EDITOR to open sources in your editor.")

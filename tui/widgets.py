@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Protocol, cast
+
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from qa.display import plural
-from qa.models import Answer, Citation, Source
-from qa.transcript import to_markdown
 from tui.indexing import IndexingStatus
 from tui.source_list import SourceList
-from tui.text import shown
+from tui.text import flat, shown
+
+if TYPE_CHECKING:
+    from qa.models import Answer, Citation, Source
 
 
 class QuestionInput(Input):
@@ -49,15 +53,6 @@ class QuestionInput(Input):
         self.cursor_position = len(self.value)
 
 
-class OpenCitation(Message):
-    """A reader asked to see a citation's passage."""
-
-    def __init__(self, answer: Answer, citation: Citation) -> None:
-        super().__init__()
-        self.answer = answer
-        self.citation = citation
-
-
 class AskAgain(Message):
     """A reader wants a question answered on its own, not as a follow-up."""
 
@@ -66,10 +61,22 @@ class AskAgain(Message):
         self.question = question
 
 
+class CitationOpener(Protocol):
+    """The app, as the answers see it: it opens a citation at once, before any key typed next."""
+
+    def open_citation(self, answer: Answer, citation: Citation) -> None: ...
+
+
+def open_citation(widget: Widget, answer: Answer, citation: Citation) -> None:
+    # A call, not a message: a message would reach the app after keys already queued (an
+    # escape typed right after "1" would land on the chat and the viewer open after it).
+    cast(CitationOpener, widget.app).open_citation(answer, citation)
+
+
 def citation_text(citation: Citation) -> Text:
     """[n] Title › Section, p. 14: the title plain, where in it dim (the place starts with the title)."""
-    return Text.assemble((f"[{citation.n}] ", "bold"), shown(citation.title),
-                         shown(citation.place.removeprefix(citation.title), "dim"))
+    return Text.assemble((f"[{citation.n}] ", "bold"), flat(citation.title),
+                         flat(citation.place.removeprefix(citation.title), "dim"))
 
 
 def quote_text(answer: Answer, index: int) -> Text:
@@ -78,7 +85,7 @@ def quote_text(answer: Answer, index: int) -> Text:
     A quote cut from an over-long sentence shows "…" where words were left out.
     """
     quote = answer.quotes[index]
-    body = shown(quote.text, multiline=True)  # inert keeps every offset, so the span still fits
+    body = flat(quote.text)  # one for one: the answer's span still fits
     span = answer.answer
     if span is not None and span.quote == index:
         body.stylize("bold underline", span.start, span.end)
@@ -97,7 +104,7 @@ class QuoteLine(Static):
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
-        self.post_message(OpenCitation(self.answer, self.citation))
+        open_citation(self, self.answer, self.citation)
 
 
 class CitationLine(Static):
@@ -110,7 +117,7 @@ class CitationLine(Static):
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
-        self.post_message(OpenCitation(self.answer, self.citation))
+        open_citation(self, self.answer, self.citation)
 
 
 class QuestionView(Static):
@@ -120,27 +127,36 @@ class QuestionView(Static):
 
 
 class AnswerView(Vertical):
-    """An answer: quotes, then its cited sources. Select it to open, copy or re-ask it by key."""
+    """An answer: quotes, then its cited sources. Select it to open, copy or re-ask it by key.
+
+    Only its own keys stop here: any other printable key goes on to the question box, so a
+    question typed with an answer selected is never lost.
+    """
 
     can_focus = True
     BINDINGS = [
-        Binding("1", "open(1)", "Open [n]", key_display="1-9"),
+        Binding("1", "open(1)", "Open [n]", key_display="1-9",
+                tooltip="open citation [n] of the selected answer (or click a quote or a source)"),
         *[Binding(str(n), f"open({n})", f"Open [{n}]", show=False) for n in range(2, 10)],
-        Binding("c", "copy", "Copy"),
-        Binding("r", "ask_again", "Ask on its own", show=False),
+        Binding("c", "copy", "Copy", tooltip="copy the selected answer, with its citations (Markdown)"),
+        Binding("r", "ask_again", "Ask on its own", tooltip="ask a follow-up again on its own"),
     ]
 
-    def __init__(self, answer: Answer) -> None:
+    def __init__(self, answer: Answer, within: tuple[str, ...] = ()) -> None:
         super().__init__(classes="answer" if answer.answered else "answer not-covered")
         self.answer = answer
+        self.within = within
 
     def compose(self) -> ComposeResult:
         answer = self.answer
+        if self.within:
+            more = f" and {len(self.within) - 1} more" if len(self.within) > 1 else ""
+            yield Static(Text.assemble("Asked within ", flat(self.within[0]), more), classes="note")
         if answer.suggestions:
-            yield Static(Text.assemble("Did you mean: ", shown(", ".join(answer.suggestions)), "?"), classes="note")
+            yield Static(Text.assemble("Did you mean: ", flat(", ".join(answer.suggestions)), "?"), classes="note")
         if answer.interpreted_as:
             earlier = answer.interpreted_as.split(" → ")[0]
-            yield Static(Text.assemble("Read as a follow-up to: ", shown(earlier),
+            yield Static(Text.assemble("Read as a follow-up to: ", flat(earlier),
                                        (" (r asks it on its own)", "dim")), classes="note")
         if not answer.answered:
             yield Static(shown(answer.text, multiline=True), classes="refusal")
@@ -150,13 +166,30 @@ class AnswerView(Vertical):
         for citation in answer.citations:
             yield CitationLine(answer, citation)
 
+    def own_keys(self) -> set[str]:
+        keys = {str(n) for n in range(1, min(9, len(self.answer.citations)) + 1)} | {"c"}
+        return keys | {"r"} if self.answer.interpreted_as else keys
+
     def on_focus(self) -> None:
-        self.border_subtitle = "1-9 open · c copy" + (" · r on its own" if self.answer.interpreted_as else "")
+        hints = [f"1-{len(self.answer.citations)} open" if len(self.answer.citations) > 1
+                 else "1 opens" if self.answer.citations else "", "c copy",
+                 "r on its own" if self.answer.interpreted_as else ""]
+        self.border_subtitle = " · ".join(hint for hint in hints if hint)
 
     def on_blur(self) -> None:
         self.border_subtitle = ""
 
+    def on_key(self, event: events.Key) -> None:
+        if event.character and event.is_printable and event.key not in self.own_keys():
+            event.stop()
+            event.prevent_default()
+            box = self.screen.query_one(QuestionInput)
+            self.screen.set_focus(box)  # at once, so the next key goes there too
+            box.insert_text_at_cursor(event.character)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":
+            return 1 <= int(str(parameters[0])) <= len(self.answer.citations)
         if action == "ask_again":
             return self.answer.interpreted_as is not None
         return True
@@ -167,10 +200,12 @@ class AnswerView(Vertical):
 
     def action_open(self, n: int) -> None:
         if 1 <= n <= len(self.answer.citations):
-            self.post_message(OpenCitation(self.answer, self.answer.citations[n - 1]))
+            open_citation(self, self.answer, self.answer.citations[n - 1])
 
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard(to_markdown([self.answer], title="Answer"))
+        from qa.transcript import to_markdown
+
+        self.app.copy_to_clipboard(to_markdown([self.answer], title="Answer", within=[self.within]))
         self.notify("The answer is on the clipboard, as Markdown.")
 
     def action_ask_again(self) -> None:
@@ -207,7 +242,7 @@ def welcome(sources: list[Source] | None) -> Text:
         text.append(f"{plural(len(sources), 'source')}", style="bold")
         text.append(", including:\n" if len(sources) > 3 else ":\n")
         for source in sources[:3]:
-            text.append("  • ").append_text(shown(" ".join(source.title.split()))).append("\n")
+            text.append("  • ").append_text(flat(" ".join(source.title.split()))).append("\n")
         text.append("f2 browses them; there you can also ask within chosen ones.\n")
     else:
         text.append("No sources yet: press ctrl+o to add a file or folder.\n")
