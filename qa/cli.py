@@ -484,7 +484,8 @@ def _text(folder: Path, settings: Settings, reference: str) -> int:
             sys.stdout.write(("" if ended_line else "\n") + ("\n" if number else ""))  # a blank line between
             say(f"==> {source.id}: {source.path} <==")
         text = library.text(source.id)
-        sys.stdout.write(text)
+        # Inert like every other source text: one character for one, so offsets still hold.
+        sys.stdout.write(inert(text, multiline=True))
         ended_line = text.endswith("\n")
     return EXIT_OK
 

@@ -33,6 +33,12 @@ _UNSAFE = re.compile(rf"[\x00-\x1f{_OTHER_UNSAFE}]")
 _UNSAFE_MULTILINE = re.compile(rf"[\x00-\x08\x0b-\x1f{_OTHER_UNSAFE}]")  # all but tab and newline
 
 
+
+def valid_unicode(text: str) -> str:
+    """``text`` with the undecodable bytes of a file name (lone surrogates, as Python gives
+    them) as �: the index, JSON and the terminal take only valid Unicode."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
 def inert(text: str, multiline: bool = False) -> str:
     """``text`` made safe to print: no control character or escape sequence reaches the terminal.
 

@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from qa.chunking import chunk_counts, windows
-from qa.sources import SourceError, load
+from qa.sources import SourceError, load, refuse_by_size
 from qa.store import AnalysedSource, ChunkRecord, FileState
 
 # Below this much work, starting worker processes costs more than it saves.
@@ -71,6 +71,7 @@ def file_state(path: Path) -> FileState:
 def analyse(job: Job, max_words: int, max_mb: float) -> AnalysedSource:
     """Read and analyse one file; raises `SourceError` with one sentence when it cannot be a source."""
     state = file_state(job.path)
+    refuse_by_size(job.path, state.size, max_mb)
     try:
         with open(job.path, "rb") as file:
             digest = hashlib.file_digest(file, "sha256").hexdigest()

@@ -10,23 +10,26 @@ import fnmatch
 import hashlib
 import os
 import shutil
+import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-from qa.answer import Answerer
-from qa.display import describe_os_error, plural
+from qa.answer import NOT_COVERED, Answerer
+from qa.display import describe_os_error, plural, valid_unicode
 from qa.formats.text import decode
 from qa.home import default_folder
 from qa.index import StoredIndex
 from qa.chunking import chunk_counts
 from qa.ingest import Job, Outcome, analyse, analyse_all, file_state
 from qa.models import AddProgress, AddResult, Answer, SearchHit, Source, SourceLayout
+from qa.numbering import without_citations
 from qa.settings import Settings
 from qa.errors import LibraryError
 from qa.sources import SUPPORTED_FORMATS, SUPPORTED_SUFFIXES, SourceError, is_supported, load
-from qa.store import TEMPORARY_SUFFIX, AnalysedSource, FileState, SourceRow, Store
+from qa.store import TEMPORARY_SUFFIX, AnalysedSource, FileState, SourceRow, Store, is_damage
 
 # A batch is committed (one transaction, one segment) when it holds this many files or chunks.
 BATCH_FILES = 2_000
@@ -38,6 +41,7 @@ TEXT_CACHE = 16
 # How long a question waits for another process's write before answering without the
 # sources that changed: a reader never waits on a writer for long.
 READER_WAIT = 5.0
+
 
 Progress = Callable[[AddProgress], None]
 
@@ -77,14 +81,40 @@ class Library:
         self.reread: list[str] = []
         self._lock = threading.RLock()
         self._texts: dict[tuple[str, object], str] = {}
-        self._store = Store(folder, settings.index_fingerprint(), on_wait=waiting)
+        self._waiting = waiting
+        self._open_index()
         if self._store.in_memory:
             self.warnings.append(
                 f"Could not write the index in {folder / '.qa'}; it lives in memory for this run.")
-        self._index = StoredIndex(self._store, settings)
-        self._answerer = Answerer(self._index, _SourcesByKey(self), settings)
         if refresh or self._store.created:
-            self.refresh()
+            try:
+                self.refresh()
+            except sqlite3.DatabaseError as error:
+                if not is_damage(error):
+                    raise
+                # The index is a cache of the folder: a damaged one is made again from the files.
+                self._store.discard()
+                self._open_index()
+                self.refresh()
+
+    def _open_index(self) -> None:
+        self._store = Store(self.folder, self.settings.index_fingerprint(), on_wait=self._waiting)
+        self._index = StoredIndex(self._store, self.settings)
+        self._answerer = Answerer(self._index, _SourcesByKey(self), self.settings)
+
+    @contextmanager
+    def _damage_reported(self) -> Iterator[None]:
+        """SQLite finding the index damaged (a page overwritten) becomes one sentence, and the
+        index is dropped so that the next open makes it again from the files."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            if not is_damage(error):
+                raise
+            self._store.discard()
+            self._open_index()  # empty: the next refresh reads every file again
+            raise LibraryError(f"The index in {self.folder / '.qa'} was damaged; it is made again from "
+                               "the sources at the next start (run the command again).") from None
 
     @classmethod
     def open(cls, folder: Path | None = None, settings: Settings | None = None,
@@ -110,17 +140,22 @@ class Library:
 
     @property
     def sources(self) -> list[Source]:
-        return [self._source(row) for row in self._store.sources()]
+        # Every read takes the lock: the connection is shared, and a read beside a commit in
+        # progress (another thread's) would see rows that may yet be rolled back.
+        with self._lock, self._damage_reported():
+            return [self._source(row) for row in self._store.sources()]
 
     @property
     def source_count(self) -> int:
         """How many sources there are, without building them (there may be 100,000)."""
-        return self._store.source_count()
+        with self._lock:
+            return self._store.source_count()
 
     @property
     def generation(self) -> int:
         """A number that changes with every commit to the library, by this process or another."""
-        return self._store.statistics().generation
+        with self._lock:
+            return self._store.statistics().generation
 
     def layouts(self, source_ids: Sequence[str]) -> dict[str, SourceLayout]:
         """Pages and sections of these sources (ids), counted from their stored passages.
@@ -152,7 +187,7 @@ class Library:
         if len(question.strip()) > self.settings.max_question_chars:
             raise LibraryError(f"The question is {len(question.strip()):,} characters long; the limit is "
                                f"{self.settings.max_question_chars:,} (QA_MAX_QUESTION_CHARS).")
-        with self._lock:
+        with self._lock, self._damage_reported():
             answer = self._answer(question.strip(), previous, sources)
             stale = self._stale_citations(answer)
             if stale:
@@ -161,7 +196,7 @@ class Library:
                 self.refresh(wait=READER_WAIT, reread={c.path.name for c in answer.citations if c.n in stale})
                 answer = self._answer(question.strip(), previous, sources)
                 stale = self._stale_citations(answer)
-            return self._without(answer, stale) if stale else answer
+            return without_citations(answer, stale, NOT_COVERED) if stale else answer
 
     def _answer(self, question: str, previous: Sequence[str], sources: Sequence[str] | None) -> Answer:
         # One read transaction: the chunks and sources an answer cites come from the commit its
@@ -195,16 +230,6 @@ class Library:
                 stale.add(quote.citation)
         return stale
 
-    def _without(self, answer: Answer, stale: set[int]) -> Answer:
-        quotes = [q for q in answer.quotes if q.citation not in stale]
-        if not quotes:
-            from qa.answer import NOT_COVERED
-            return Answer(question=answer.question, answered=False, text=NOT_COVERED,
-                          suggestions=answer.suggestions, interpreted_as=answer.interpreted_as)
-        citations = [c for c in answer.citations if c.n not in stale]
-        text = "\n\n".join(f"{quote.text} [{quote.citation}]" for quote in quotes)
-        return answer.model_copy(update={"quotes": quotes, "citations": citations, "text": text})
-
     def _current_text(self, row: SourceRow) -> str | None:
         """The text a source's offsets index, if its file is still the one indexed."""
         try:
@@ -229,7 +254,8 @@ class Library:
 
     def find(self, reference: str) -> Source:
         """A source by id, file name or path (exactly, or ignoring case when that is unambiguous)."""
-        return self._source(self._resolve(reference))
+        with self._lock:
+            return self._source(self._resolve(reference))
 
     def _resolve(self, reference: str) -> SourceRow:
         row = self._store.source(key=reference) or self._store.source(name=reference)
@@ -253,14 +279,16 @@ class Library:
         if not any(char in pattern for char in "*?["):
             pattern = f"*{pattern}*"
         pattern = pattern.lower()
-        return [self._source(row) for row in self._store.sources()
-                if any(fnmatch.fnmatchcase(value.lower(), pattern) for value in (row.key, row.name, row.title))]
+        with self._lock:
+            return [self._source(row) for row in self._store.sources()
+                    if any(fnmatch.fnmatchcase(value.lower(), pattern) for value in (row.key, row.name, row.title))]
 
     def added_from(self, folder: Path) -> list[Source]:
         """Sources copied or linked from inside ``folder``."""
         root = folder.resolve()
-        return [self._source(row) for row in self._store.sources()
-                if any(origin and Path(origin).is_relative_to(root) for origin in (row.origin, row.link))]
+        with self._lock:
+            return [self._source(row) for row in self._store.sources()
+                    if any(origin and Path(origin).is_relative_to(root) for origin in (row.origin, row.link))]
 
     def holds(self, source_id: str) -> bool:
         """Whether the library has a source with this id (one cited earlier may have been removed)."""
@@ -268,11 +296,12 @@ class Library:
 
     def text(self, source_id: str) -> str:
         """The whole text of a source, the text citation offsets point into."""
-        row = self._resolve(source_id)
-        stored = self._store.stored_text(row.id)
+        with self._lock:
+            row = self._resolve(source_id)
+            stored = self._store.stored_text(row.id)
         if stored is not None:
             return stored
-        try:
+        try:  # outside the lock: reading a big file must not hold up questions
             return load(self.folder / row.name, self.settings.max_source_mb).text
         except SourceError as error:
             raise LibraryError(str(error)) from None
@@ -308,6 +337,10 @@ class Library:
         for entry in entries:
             name = entry.name
             if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if valid_unicode(name) != name:  # renaming it would change the user's folder: say so
+                self.warnings.append(f"Skipped {valid_unicode(name)}: its file name is not valid UTF-8; "
+                                     "rename it to add it.")
                 continue
             known = states.pop(name, None)
             unchanged = known is not None and name not in reread  # a file to reread counts as new
@@ -385,7 +418,9 @@ class Library:
                                f"{error.strerror or error}.") from None
         except Exception as error:  # sqlite3 reports a full disk or a read-only file as its own errors
             if type(error).__module__ == "sqlite3":
-                raise LibraryError(f"Could not save the index in {self.folder / '.qa'}: {error}.") from None
+                full = getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+                raise LibraryError(f"Could not save the index in {self.folder / '.qa'}: "
+                                   f"{'the disk is full' if full else error}.") from None
             raise
 
     def add(self, paths: Iterable[Path], progress: Progress | None = None,
@@ -409,6 +444,7 @@ class Library:
                 continue
             files += found
             results.update((result.path, result) for result in skipped)
+        files = list(dict.fromkeys(files))  # a file named twice is added once, and reported once
         with self._lock, self._store.writing():
             self.reread = []
             # Placeholder names keep two files called x.txt (from different folders) apart.
@@ -469,20 +505,21 @@ class Library:
         """
         placed: list[Path] = []
         try:
-            for analysed, original in zip(batch, originals):
+            for position, (analysed, original) in enumerate(zip(batch, originals)):
                 target = self._copy_in(original, link)
                 placed.append(target)
                 analysed.name = target.name
-                analysed.origin = str(original.resolve())
+                analysed.origin = valid_unicode(str(original.resolve()))
+                analysed.title = valid_unicode(analysed.title)
                 analysed.state = file_state(target)
                 if link:
-                    analysed.link = str(original.resolve())
+                    analysed.link = valid_unicode(str(original.resolve()))
                 elif _sha256(target) != analysed.sha256:
                     # The original changed while it was analysed: index what was copied.
                     fresh = analyse(Job(target, target.name), self.settings.chunk_max_words,
                                     self.settings.max_source_mb)
                     fresh.origin = analysed.origin
-                    analysed.__dict__.update(fresh.__dict__)
+                    batch[position] = fresh
         except BaseException:
             for target in placed:
                 target.unlink(missing_ok=True)
@@ -564,13 +601,13 @@ def _reason(error: Exception, path: Path) -> str:
 
 
 def _visible_name(name: str) -> str:
-    """A name the folder will index: no leading dot."""
-    return name.lstrip(".") or "source.txt"
+    """A name the folder will index: no leading dot, valid UTF-8 (a byte that is not becomes �)."""
+    return valid_unicode(name).lstrip(".") or "source.txt"
 
 
 def _fitting(stem: str, tail: str) -> str:
     """``stem + tail``, the stem shortened until the name fits the file system's NAME_MAX bytes."""
-    while len((stem + tail).encode()) > NAME_MAX and stem:
+    while len(os.fsencode(stem + tail)) > NAME_MAX and stem:
         stem = stem[:-1]
     return stem + tail
 

@@ -23,17 +23,19 @@ class Settings(BaseSettings):
         default=None, description="the sources folder; unset: ./sources if present, else the user's library"
     )
     bm25_variant: Literal["okapi", "plus", "l"] = "okapi"
-    k1: float = Field(default=1.2, gt=0)
-    b: float = Field(default=0.75, ge=0, le=1)
+    # Finite, and k1 in a range where scores stay finite (QA_K1=inf refused every question;
+    # 1e308 gave scores of NaN).
+    k1: float = Field(default=1.2, gt=0, le=100, allow_inf_nan=False)
+    b: float = Field(default=0.75, ge=0, le=1, allow_inf_nan=False)
     chunk_max_words: int = Field(default=120, ge=20, description="longer paragraphs are split")
     max_quotes: int = Field(default=3, ge=1, le=3)
     retrieve: int = Field(default=6, ge=1, description="chunks read for candidate sentences")
     max_question_chars: int = Field(default=1000, ge=1, description="longer questions are refused")
     min_coverage: float = Field(
-        default=0.3, ge=0, le=1, description="share of the question's weight a quote must match"
+        default=0.3, ge=0, le=1, allow_inf_nan=False, description="share of the question's weight a quote must match"
     )
     max_source_mb: float = Field(
-        default=DEFAULT_MAX_SOURCE_MB, gt=0, description="a larger source file is refused"
+        default=DEFAULT_MAX_SOURCE_MB, gt=0, allow_inf_nan=False, description="a larger source file is refused"
     )
 
     def index_fingerprint(self) -> str:

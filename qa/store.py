@@ -39,6 +39,8 @@ PAGE_CACHE_KIB = 64 * 1024
 # every segment's postings of its terms.
 MERGE_AT = 10
 MERGE_TIERS = (100, 1_000, 10_000)
+# Longer words (a run of letters with no space, a base64 blob) get no near spellings.
+SPELLING_MAX_LETTERS = 40
 INDEX_DIR = ".qa"
 DATABASE = "library.sqlite3"
 # A temporary file of ours: `atomic_write` and copies into the sources folder use this suffix.
@@ -229,6 +231,16 @@ def database_path(folder: Path) -> Path:
     return folder / INDEX_DIR / DATABASE
 
 
+def is_damage(error: sqlite3.Error) -> bool:
+    """Whether SQLite says the file is damaged or not a database (not busy, not read-only)."""
+    return getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
 def _as_blob(values: Sequence[int]) -> bytes:
     return np.asarray(values, dtype="<u4").tobytes()
 
@@ -243,7 +255,13 @@ def _batched(items: Sequence, size: int = _PARAMETERS) -> Iterator[Sequence]:
 
 
 def deletion_variants(word: str) -> set[str]:
-    """``word`` and every string one deleted letter away (SymSpell's deletion neighbourhood)."""
+    """``word`` and every string one deleted letter away (SymSpell's deletion neighbourhood).
+
+    Only ``word`` past `SPELLING_MAX_LETTERS`: the variants of an n-letter run hold n² letters
+    (a 50,000-letter run in a file made a 4.7 GB index), and no real word is that long.
+    """
+    if len(word) > SPELLING_MAX_LETTERS:
+        return {word}
     return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
@@ -279,20 +297,21 @@ class Store:
             ":memory:" if path is None else str(path), isolation_level=None,
             check_same_thread=False, timeout=60,
         )
-        if path is not None:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-        # SQLite's default 2 MB page cache spills a big batch's pages to the log many times over.
-        connection.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
         try:
+            if path is not None:
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=NORMAL")
+            # SQLite's default 2 MB page cache spills a big batch's pages to the log many times over.
+            connection.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
             ready = self._schema_matches(connection)
-        except sqlite3.DatabaseError:
-            ready = False
-            if path is not None:  # not a database at all: start again
-                connection.close()
-                for suffix in ("", "-wal", "-shm"):
-                    Path(str(path) + suffix).unlink(missing_ok=True)
-                return self._connect(path)
+        except sqlite3.DatabaseError as error:
+            if path is None or not is_damage(error):
+                raise
+            # Not a database (a damaged header) or a damaged one: the index is a cache of the
+            # folder, so it is made again from the files.
+            connection.close()
+            remove_database(path)
+            return self._connect(path)
         if not ready:
             with self._writer_lock(path), self._transaction(connection):
                 if not self._schema_matches(connection):
@@ -327,10 +346,13 @@ class Store:
         connection.execute("BEGIN IMMEDIATE")
         try:
             yield connection
+            connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk does): a second ROLLBACK would
+            # fail and hide the real error, so only while a transaction is open (sqlite-utils).
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
             raise
-        connection.execute("COMMIT")
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -385,6 +407,12 @@ class Store:
 
     def close(self) -> None:
         self._connection.close()
+
+    def discard(self) -> None:
+        """Close and delete a damaged database; the next `Store` of the folder starts afresh."""
+        self._connection.close()
+        if not self.in_memory:
+            remove_database(database_path(self.folder))
 
     # -- reading -----------------------------------------------------------------------------
 
