@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from qa.display import describe_os_error, hidden_skipped, inert, plural
+from qa.display import describe_os_error, hidden_skipped, inert, one_line, plural
 from qa.errors import LibraryError, SourceError
 from qa.home import default_folder
 
@@ -62,11 +62,14 @@ def format_answer(answer: Answer, style: Style) -> str:
         lines.append(style(inert(answer.text, multiline=True), "33"))
         return "\n".join(lines)
     for number, quote in enumerate(answer.quotes):
-        # inert keeps every character's place, so the answer span's offsets still hold.
-        text = inert(quote.text, multiline=True)
+        # A quote may span a hard-wrapped line break: it reads on one line. Each piece is
+        # folded on its own, so the answer span still marks the same words.
         span = answer.answer
         if span is not None and span.quote == number:
-            text = text[:span.start] + style(text[span.start:span.end], "1") + text[span.end:]
+            text = one_line(quote.text[:span.start]) + style(one_line(quote.text[span.start:span.end]), "1") \
+                + one_line(quote.text[span.end:])
+        else:
+            text = one_line(quote.text)
         text = ("…" if quote.cut_start else "") + text + ("…" if quote.cut_end else "")
         lines.append(f"“{text}” " + style(f"[{quote.citation}]", "1;36"))
         lines.append("")

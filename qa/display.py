@@ -52,6 +52,15 @@ def inert(text: str, multiline: bool = False) -> str:
     return text.translate(_MULTILINE if multiline else _SINGLE_LINE)
 
 
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def one_line(text: str) -> str:
+    """``text`` made inert, with each run of white space (a hard-wrapped line break and its
+    indentation, tabs) shown as one space."""
+    return inert(_WHITESPACE_RUN.sub(" ", text))
+
+
 def plural(count: int, noun: str) -> str:
     """``1 paragraph``, ``2 paragraphs``, ``1,200 chunks``."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from qa.chunking import chunk_counts, windows
+from qa.chunking import chunk_counts, text_length, windows
 from qa.sources import SourceError, load, refuse_by_size
 from qa.store import AnalysedSource, ChunkRecord, FileState
 
@@ -82,11 +82,11 @@ def analyse(job: Job, max_words: int, max_mb: float) -> AnalysedSource:
     surfaces: Counter[tuple[str, str]] = Counter()
     for window in windows(loaded.text, loaded.paragraphs, max_words):
         text = loaded.text[window.start:window.end]
-        terms, spellings = chunk_counts(text, window.section)
+        terms, spellings = chunk_counts(text, window.section, loaded.title)
         surfaces.update(spellings)
         chunks.append(ChunkRecord(
             paragraph=window.paragraph, start=window.start, end=window.end, text=text,
-            sentences=window.sentences, terms=terms, length=sum(terms.values()),
+            sentences=window.sentences, terms=terms, length=text_length(terms),
             section=window.section, page=window.page, lines=window.lines,
         ))
     metadata = loaded.metadata

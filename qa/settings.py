@@ -13,7 +13,7 @@ DEFAULT_MAX_SOURCE_MB = 200.0
 
 # Bump when analysis, chunking, sentence splitting or the stored terms change: every library
 # is then re-read once.
-ANALYSIS_VERSION = 4
+ANALYSIS_VERSION = 8
 
 
 class Settings(BaseSettings):
@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=1000, ge=1, description="longer questions are refused")
     min_coverage: float = Field(
         default=0.3, ge=0, le=1, allow_inf_nan=False, description="share of the question's weight a quote must match"
+    )
+    refuse_unnamed: bool = Field(
+        default=True, description="refuse when the best passage, its heading and title miss the name the question asks about"
     )
     max_source_mb: float = Field(
         default=DEFAULT_MAX_SOURCE_MB, gt=0, allow_inf_nan=False, description="a larger source file is refused"

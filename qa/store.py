@@ -224,7 +224,7 @@ class _Postings:
 
 # Re-derives a chunk's terms and spellings from its stored text and section, exactly as they
 # were counted when it was added (the store keeps no per-source copy of them).
-Recount = Callable[[str, str | None], tuple[dict[str, int], dict[tuple[str, str], int]]]
+Recount = Callable[[str, str | None, str | None], tuple[dict[str, int], dict[tuple[str, str], int]]]
 
 
 def database_path(folder: Path) -> Path:
@@ -677,7 +677,7 @@ class Store:
         for row in rows:
             for text, section, length in db.execute(
                     "SELECT text, section, length FROM chunks WHERE source = ?", (row.id,)).fetchall():
-                terms, chunk_surfaces = recount(text, section)
+                terms, chunk_surfaces = recount(text, section, row.title)
                 df_change.update({term: -1 for term in terms})
                 surfaces.update(chunk_surfaces)
                 removed_chunks += 1

@@ -42,7 +42,7 @@ def random_corpus(rng: random.Random) -> list[list[list[str]]]:
             for _ in range(rng.randint(1, 12))]
 
 
-def fake_recount(text: str, section: str | None):
+def fake_recount(text: str, section: str | None, title: str | None):
     return Counter(text.split()), Counter()
 
 

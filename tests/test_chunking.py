@@ -45,7 +45,7 @@ def test_paragraph_numbers_count_body_paragraphs():
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.text(max_size=120), min_size=1, max_size=6), st.sampled_from([".md", ".txt"]))
-def test_a_chunk_s_terms_can_be_recounted_from_its_stored_text_and_heading(paragraphs, suffix):
+def test_a_chunk_s_terms_can_be_recounted_from_its_stored_text_heading_and_title(paragraphs, suffix):
     # Removing a source recounts its chunks' terms from their stored text and heading: it
     # must find exactly what indexing counted, or the statistics drift.
     import tempfile
@@ -63,7 +63,7 @@ def test_a_chunk_s_terms_can_be_recounted_from_its_stored_text_and_heading(parag
             return
     surfaces: Counter = Counter()
     for chunk in analysed.chunks:
-        terms, spellings = chunk_counts(chunk.text, chunk.section)
+        terms, spellings = chunk_counts(chunk.text, chunk.section, analysed.title)
         assert terms == chunk.terms
         surfaces.update(spellings)
     assert surfaces == analysed.surfaces
