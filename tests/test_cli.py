@@ -332,3 +332,16 @@ def test_a_linked_folder_is_followed_once_even_in_a_loop(tmp_path: Path):
     assert run.stdout.endswith(f"Added 2 sources (2 chunks) to {library}.\n")
     assert len(run.stdout.splitlines()) == 3, "one line per file, each file once"
     assert sorted(p.name for p in library.glob("*.md")) == ["lake.md", "river.md"]
+
+
+def test_settings_come_from_the_environment_and_a_bad_one_is_one_sentence(sources_dir: Path):
+    def ask(**environment: str) -> Run:
+        return run_qa("ask", "--json", "How many people have been displaced?", "--sources", str(sources_dir),
+                      env={"PATH": "", "PYTHONPATH": str(REPO), **environment})
+
+    assert len(json.loads(ask().stdout)["quotes"]) > 1
+    assert len(json.loads(ask(QA_MAX_QUOTES="1").stdout)["quotes"]) == 1
+    assert len(json.loads(ask(qa_max_quotes="1").stdout)["quotes"]) == 1  # any case, as before
+    bad = ask(QA_K1="fast")
+    assert bad.returncode == 2 and bad.stderr.startswith("qa: bad setting QA_K1:") and "Traceback" not in bad.stderr
+    assert len(json.loads(ask().stdout)["quotes"]) > 1, "a setting of one run never reaches the next"
