@@ -1,10 +1,11 @@
 """`kill -9` of a big `qa add` at several moments: what is left running, and does the library work?
 
-    python -m bench.crash [--files 1500] [--moments 6] [--signal KILL]
+    python -m bench.crash [--files 1500] [--signal KILL]
 
-An add of ``--files`` generated reports (about 2 KB each, enough for worker processes) is run
-once to its end to time it, then again into a fresh library for each moment, killed at that
-fraction of its run. For each kill it reports how many processes the add had, how many were
+An add of ``--files`` generated reports (about 2 KB each, enough for worker processes) into a
+fresh library is killed at each of six moments: as its workers start, 2 s and 6 s into the
+analysis, when the first copy is in the folder, when all are (the commit follows), and once
+the commit has written its log. For each kill it reports how many processes the add had, how many were
 left and how soon none was, how long the next `qa ask` took to answer (it first indexes what
 the kill left unindexed), then whether `qa sources` lists exactly the files in the folder
 (each a fresh process, as a user would run them). Linux only (/proc).
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -72,18 +74,42 @@ def qa(*args: str, timeout: float = 120) -> tuple[subprocess.CompletedProcess | 
     return done, time.perf_counter() - start
 
 
-def one_kill(source: Path, library: Path, after: float, how: signal.Signals) -> dict:
+def placed(library: Path) -> int:
+    return sum(1 for p in library.iterdir() if p.suffix == ".txt" and not p.name.startswith("."))
+
+
+def moments(files: int) -> list[tuple[str, Callable[[Path, float], bool]]]:
+    """(name, ready(library, seconds since the workers started)): analysis early and late, the
+    copies going in, and the commit."""
+    def wal_written(library: Path, _: float) -> bool:
+        wal = library / ".qa" / "library.sqlite3-wal"
+        return placed(library) == files and wal.exists() and wal.stat().st_size > 1_000_000
+    return [
+        ("workers started", lambda library, since: True),
+        ("analysing, 2 s in", lambda library, since: since >= 2),
+        ("analysing, 6 s in", lambda library, since: since >= 6),
+        ("first copy in", lambda library, since: placed(library) >= 1),
+        ("all copies in", lambda library, since: placed(library) == files),
+        ("commit written", wal_written),
+    ]
+
+
+def one_kill(source: Path, library: Path, ready: Callable[[Path, float], bool], how: signal.Signals) -> dict:
     library.mkdir()
     process = subprocess.Popen([sys.executable, "-m", "qa", "add", str(source), "--sources", str(library)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, cwd=REPO,
                                start_new_session=True)
     tree: set[int] = set()
-    deadline = time.perf_counter() + after
-    while time.perf_counter() < deadline and process.poll() is None:
+    workers_since = None
+    while process.poll() is None:
         tree |= descendants(process.pid)
-        time.sleep(0.01)
+        if tree and workers_since is None:
+            workers_since = time.perf_counter()
+        if workers_since is not None and ready(library, time.perf_counter() - workers_since):
+            break
+        time.sleep(0.005)
     if process.poll() is not None:
-        return {"after": after, "finished": True}
+        return {"finished": True}
     tree |= descendants(process.pid)
     os.kill(process.pid, how)
     killed = time.perf_counter()
@@ -102,7 +128,7 @@ def one_kill(source: Path, library: Path, after: float, how: signal.Signals) -> 
     listed = {Path(s["path"]).name for s in json.loads(listing.stdout)} if listing and listing.returncode == 0 else None
     empty = bool(asked and asked.returncode == 1 and "no sources yet" in asked.stderr)
     return {
-        "after": after, "finished": False, "workers": len(tree), "left": len(left), "gone_in": gone_in,
+        "finished": False, "workers": len(tree), "left": len(left), "gone_in": gone_in,
         "on_disk": len(on_disk), "lists_exactly": listed == on_disk, "list_time": list_time,
         # An empty library (killed before its first commit) answers by saying so.
         "answered": bool(asked and asked.returncode == 0 and "[1]" in asked.stdout) or (empty and not on_disk),
@@ -113,7 +139,6 @@ def one_kill(source: Path, library: Path, after: float, how: signal.Signals) -> 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--files", type=int, default=1500)
-    parser.add_argument("--moments", type=int, default=6)
     parser.add_argument("--signal", default="KILL", choices=["KILL", "TERM", "HUP"])
     args = parser.parse_args(argv)
     if not Path("/proc/self/stat").exists():
@@ -125,32 +150,27 @@ def main(argv: list[str] | None = None) -> int:
         source = work / "in"
         write_reports(source, args.files)
         size = sum(p.stat().st_size for p in source.iterdir()) / 1e6
-        start = time.perf_counter()
-        whole = subprocess.run([sys.executable, "-m", "qa", "add", str(source), "--sources", str(work / "whole")],
-                               capture_output=True, env=ENV, cwd=REPO)
-        (work / "whole").mkdir(exist_ok=True)
-        duration = time.perf_counter() - start
-        print(f"{args.files:,} files ({size:.1f} MB): a whole add takes {duration:.1f} s "
-              f"(exit {whole.returncode}); load {os.getloadavg()[0]:.2f}")
-        print(f"{'kill at':>8} {'procs':>5} {'left':>4} {'gone in':>8} {'answer':>7} {'ask':>6} "
-              f"{'files':>6} {'listed':>7} {'list':>6}")
+        print(f"{args.files:,} files ({size:.1f} MB); load {os.getloadavg()[0]:.2f}")
+        print(f"{'kill -' + args.signal + ' when':<18} {'procs':>5} {'left':>4} {'gone in':>8} {'answer':>7} "
+              f"{'ask':>6} {'files':>6} {'listed':>7} {'list':>6}")
         rows = []
-        for moment in range(1, args.moments + 1):
-            after = duration * moment / (args.moments + 1)
-            row = one_kill(source, work / f"lib-{moment}", after, how)
+        for number, (name, ready) in enumerate(moments(args.files)):
+            row = one_kill(source, work / f"lib-{number}", ready, how)
             rows.append(row)
             if row["finished"]:
-                print(f"{after:7.2f}s   finished before the kill")
+                print(f"{name:<18} finished before the kill")
                 continue
-            print(f"{after:7.2f}s {row['workers']:5} {row['left']:4} {row['gone_in']:7.2f}s "
+            print(f"{name:<18} {row['workers']:5} {row['left']:4} {row['gone_in']:7.2f}s "
                   f"{'yes' if row['answered'] else 'NO':>7} {row['ask_time']:5.1f}s {row['on_disk']:6} "
                   f"{'exact' if row['lists_exactly'] else 'NO':>7} {row['list_time']:5.1f}s")
+        print(f"load {os.getloadavg()[0]:.2f}")
         killed = [row for row in rows if not row["finished"]]
-        good = [row for row in killed if row["left"] == 0 and row["gone_in"] <= 5 and row["lists_exactly"]
-                and row["answered"] and row["ask_time"] <= 10]
-        print(f"{len(good)} of {len(killed)} kills: nothing left within 5 s, the listing exact, "
-              f"an answer within 10 s")
-        return 0 if len(good) == len(killed) else 1
+        clean = sum(row["left"] == 0 and row["gone_in"] <= 5 for row in killed)
+        exact = sum(row["lists_exactly"] for row in killed)
+        quick = sum(row["answered"] and row["ask_time"] <= 10 for row in killed)
+        print(f"of {len(killed)} kills: {clean} left no process within 5 s, {exact} listed exactly the "
+              f"files on disk, {quick} answered within 10 s")
+        return 0 if clean == exact == len(killed) else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from qa import analysis
 from qa.answer_span import SPAN_FORMS, find_answer, holds_answer_type
+from qa.chunking import DEFINED, TITLED
 from qa.engine import Retriever
 from qa.models import Answer, Chunk, Citation, Quote, Source, Span
 from qa.question import Query, QuestionReader
@@ -27,8 +28,41 @@ NOT_COVERED = "The sources don't cover this question."
 # The preceding sentence often names what a sentence's "they" or "he" stands for: it counts
 # for this share of its matches.
 CONTEXT_WEIGHT = 0.25
+# A label (a term line, a heading, an option, a cross-reference) holds the question's words
+# and says nothing beyond them: it counts for this share of its own matches, and the sentence
+# after it, which it heads, takes this share of them.
+LABEL_OWN_SHARE = 0.3
+LABEL_CONTEXT_WEIGHT = 0.9
+# A sentence adding fewer than this many words of its own to the question's is a label.
+LABEL_MAX_NEW_TERMS = 2
+# A label this short that stands right before its sentence is quoted with it.
+LABEL_QUOTED_CHARS = 160
 # A sentence's score: this share from the question words it holds, the rest from its chunk's BM25.
 COVERAGE_SHARE = 0.75
+# Credit for a sentence, or the label heading it, that spells out the option or identifier the
+# question names ("--schema-only", "work_mem"), in proportion to the share it spells.
+LITERAL_BONUS = 0.3
+# How much a question word counts when a passage defines it, or its source's title holds it.
+DEFINED_QUERY_WEIGHT = 1.0
+TITLED_QUERY_WEIGHT = 0.5
+# The words of a passage's headings and its source's title count for this share of their
+# weight in each of its sentences: "tar's -z option" is answered by "-z, --gzip⏎ Filter the
+# archive through gzip" under tar's OPTIONS.
+FRAME_WEIGHT = 0.3
+# A line of code or a command answers how-to questions only; elsewhere its matches count
+# for this share.
+CODE_SHARE = 0.5
+# A sentence is code when this share of its characters are symbols no prose uses so often.
+CODE_SYMBOL_SHARE = 0.06
+_CODE_SYMBOLS = re.compile(r"[()\[\]{}=<>/\\|;$_@#*`~^]")
+_PROMPT = re.compile(r"^\s*(\$|%|>>>|#)\s")
+# For "what is X" and "what does X do": credit for a sentence that opens with X, or follows
+# X's term line, as a definition does; OPENING_WORDS is how soon X must come.
+DEFINITION_BONUS = 0.2
+OPENING_WORDS = 4
+# A word in fewer than about one passage in a thousand: BM25's idf, log((N - n + ½) / (n + ½)),
+# passes this where n / N < 0.001, whatever the library's size.
+PASSING_MENTION_IDF = 6.9
 # A further quote must score at least this share of the best one.
 FURTHER_QUOTE_RATIO = 0.8
 # A common English word no source uses counts for this share of its weight: mostly the
@@ -53,9 +87,39 @@ class Candidate:
     coverage: float
     chunk_coverage: float
     typed: bool
+    holds_rarest: bool = True
     cut_start: bool = False
     cut_end: bool = False
     score: float = 0.0
+
+
+def _share_spelled(literals: list[str], text: str) -> float:
+    """The share of the question's literal names (--schema-only, work_mem) that ``text``
+    spells out exactly, as a whole name and in the same case (ssh's -L is not its -l):
+    analysis splits them into common words and folds their case."""
+    if not literals:
+        return 0.0
+    found = sum(bool(re.search(rf"(?<![\w-]){re.escape(literal)}(?![\w-])", text))
+                for literal in literals)
+    return found / len(literals)
+
+
+def _is_code(text: str, words: list[analysis.Word]) -> bool:
+    """Whether a sentence reads as code or a command line rather than prose: a shell prompt,
+    a density of symbols, or several words with not one of the small words prose is made of."""
+    if _PROMPT.match(text):
+        return True
+    visible = len(text) - text.count(" ")
+    if visible and len(_CODE_SYMBOLS.findall(text)) > CODE_SYMBOL_SHARE * visible:
+        return True
+    return len(words) >= 4 and not any(w.is_stop for w in words)
+
+
+def _opens_with(words: list[analysis.Word], subject: set[str]) -> bool:
+    """Whether a sentence is about the subject: names it among its first words, the way a
+    definition does ("TRUNCATE quickly removes…", "HTTPie (pronounced…) is a…")."""
+    opening = {analysis.stem(w.norm) for w in words[:OPENING_WORDS] if w.norm}
+    return bool(subject) and subject <= opening and any(w.is_stop for w in words)
 
 
 def _distinct(candidates: list[Candidate]) -> list[Candidate]:
@@ -94,7 +158,7 @@ class Answerer:
             return refusal
         best = candidates[0]
         refusal.coverage = round(best.chunk_coverage, 4)
-        if best.chunk_coverage < self.settings.min_coverage:
+        if best.chunk_coverage < self.settings.min_coverage or self._about_something_else(query, best):
             return refusal
         chosen = [best] + [
             c for c in candidates[1:]
@@ -122,16 +186,27 @@ class Answerer:
                    for t in query.weights) or 1.0
 
     def _candidates(self, query: Query, sources: Collection[str] | None = None) -> list[Candidate]:
-        top = self.index.top(query.weights, self.settings.retrieve, sources)
+        # A passage that defines a word of the question ("Tablespace⏎ A named location...")
+        # is looked for beside those that merely use it.
+        # The question's subject (the noun after "what is", an option it names) may be the
+        # very term a passage defines; any of its words may be in a source's title.
+        subject = query.focus or {self._focus(query)} - {None}
+        fields = {field + term: share * weight for term, weight in query.weights.items()
+                  for field, share in ((DEFINED, DEFINED_QUERY_WEIGHT), (TITLED, TITLED_QUERY_WEIGHT))
+                  if share and (field != DEFINED or term in subject) and self.index.has_term(field + term)}
+        top = self.index.top(query.weights | fields, self.settings.retrieve, sources)
         if not top:
             return []
         total = self._total(query)
+        rarest = self._rarest(query)
         best_score = top[0][1]
         candidates = []
         for position, score in top:
             chunk = self._chunk(position)
             chunk_terms = set(chunk.tokens)
-            context = self._preceding_terms(position, chunk.sentences[0])
+            context, context_weight, context_text = self._before(position, query)
+            frame = self._frame(chunk)
+            label: Span | None = None
             for sentence in chunk.sentences:
                 text = chunk.text[sentence.start - chunk.start:sentence.end - chunk.start]
                 start, end = self._window(query, text)
@@ -139,19 +214,85 @@ class Answerer:
                 text = text[start:end]
                 words = list(analysis.words(text))
                 held = {analysis.stem(w.norm) for w in words if w.norm and not w.is_stop}
-                coverage = self._coverage(query, held, total) \
-                    + CONTEXT_WEIGHT * self._coverage(query, context - held, total)
-                chunk_coverage = max(self._coverage(query, chunk_terms, total), coverage)
                 typed = holds_answer_type(query, words)
+                own = self._coverage(query, held, total)
+                is_label = own > 0 and not typed and self._is_label(query, words, held)
+                coverage = (LABEL_OWN_SHARE if is_label else 1.0) * own \
+                    + context_weight * self._coverage(query, context - held, total) \
+                    + FRAME_WEIGHT * self._coverage(query, frame - held - context, total)
+                if not query.how_to and _is_code(text, words):
+                    coverage *= CODE_SHARE
+                chunk_coverage = max(self._coverage(query, chunk_terms, total), coverage)
+                if label is not None and not is_label and span.start == sentence.start:
+                    # Quote the term line with the definition it heads: "-f, --force⏎ ignore…".
+                    span = Span(start=label.start, end=span.end)
+                    text = chunk.text[span.start - chunk.start:span.end - chunk.start]
                 candidate = Candidate(position, span, text, score, coverage, chunk_coverage, typed,
+                                      holds_rarest=rarest is None or rarest in chunk_terms | frame,
                                       cut_start=start > 0, cut_end=span.end < sentence.end)
+                heading_text = context_text if context_weight == LABEL_CONTEXT_WEIGHT else ""
+                defines = query.asks_definition and not is_label and (
+                    _opens_with(words, subject) or (context_weight == LABEL_CONTEXT_WEIGHT and subject <= context))
                 candidate.score = (
                     COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * score / best_score + TYPE_BONUS * typed
+                    + LITERAL_BONUS * _share_spelled(query.literals, f"{heading_text}\n{text}")
+                    + DEFINITION_BONUS * defines
                 )
                 candidates.append(candidate)
-                context = held
+                context, context_weight = held, LABEL_CONTEXT_WEIGHT if is_label else CONTEXT_WEIGHT
+                context_text = text
+                label = sentence if is_label and len(text) <= LABEL_QUOTED_CHARS else None
         candidates.sort(key=lambda c: -c.score)
         return candidates
+
+    def _about_something_else(self, query: Query, best: Candidate) -> bool:
+        """Whether the best passage misses what the question names: the question's rarest
+        word in the library is a name ("nginx", "Django", "443") that the library mentions
+        only in passing (in fewer than one passage in a thousand), and neither the passage
+        nor its heading and title hold it: the passage answers a question about something else."""
+        rarest = self._rarest(query)
+        return self.settings.refuse_unnamed and not best.holds_rarest and rarest is not None \
+            and self.index.idf(rarest) >= PASSING_MENTION_IDF and query.names_it(rarest)
+
+    def _rarest(self, query: Query) -> str | None:
+        """The question's word the library has in the fewest passages."""
+        known = [t for t in query.weights if t not in query.missing]
+        return max(known, key=self.index.idf, default=None)
+
+    def _focus(self, query: Query) -> str | None:
+        """The question's most specific term: what it is about, rather than what it asks."""
+        known = [t for t in query.weights if t not in query.missing]
+        return max(known, key=lambda t: self._weight(t, query), default=None)
+
+    def _frame(self, chunk: Chunk) -> set[str]:
+        """The terms of a passage's heading path and its source's title."""
+        source = self.sources.get(chunk.source)
+        return set(analysis.terms(f"{chunk.section or ''} {source.title if source else ''}"))
+
+    @staticmethod
+    def _is_label(query: Query, words: list[analysis.Word], held: set[str]) -> bool:
+        """Whether a sentence only restates the question: a term line, a heading, an option,
+        "See wombat.". It adds at most LABEL_MAX_NEW_TERMS words and has no grammar of its
+        own (at most one stop word), so "A wombat is a marsupial." is not one. A command line
+        answers a how-to question, so there nothing is a label."""
+        if query.how_to:
+            return False
+        return len(held - query.weights.keys()) <= LABEL_MAX_NEW_TERMS \
+            and sum(w.is_stop for w in words) <= 1
+
+    def _before(self, position: int, query: Query) -> tuple[set[str], float, str]:
+        """The sentence before a passage's first one, in the same source: its terms, how much
+        they count (a label nearly in full) and its text."""
+        chunk, previous = self._chunk(position), self.index.chunk(position - 1)
+        if previous is None or previous.source != chunk.source or not previous.sentences:
+            return set(), CONTEXT_WEIGHT, ""
+        last = previous.sentences[-1]
+        text = previous.text[last.start - previous.start:last.end - previous.start]
+        words = list(analysis.words(text))
+        held = {analysis.stem(w.norm) for w in words if w.norm and not w.is_stop}
+        is_label = bool(held & query.weights.keys()) and not holds_answer_type(query, words) \
+            and self._is_label(query, words, held)
+        return held, LABEL_CONTEXT_WEIGHT if is_label else CONTEXT_WEIGHT, text
 
     def _chunk(self, chunk_id: int) -> Chunk:
         chunk = self.index.chunk(chunk_id)
@@ -160,14 +301,6 @@ class Answerer:
 
     def _coverage(self, query: Query, terms: set[str], total: float) -> float:
         return sum(self._weight(t, query) for t in query.weights if t in terms) / total
-
-    def _preceding_terms(self, position: int, first: Span) -> set[str]:
-        """The terms of the sentence before ``first``, if the same source has one."""
-        chunk, previous = self._chunk(position), self.index.chunk(position - 1)
-        if previous is None or previous.source != chunk.source or not previous.sentences:
-            return set()
-        last = previous.sentences[-1]
-        return set(analysis.terms(previous.text[last.start - previous.start:last.end - previous.start]))
 
     def _window(self, query: Query, text: str) -> tuple[int, int]:
         """The part of a sentence to quote: all of it, or for an over-long one the window of

@@ -85,17 +85,57 @@ def _bounded(text: str, sentences: list[Span]) -> list[Span]:
     return result
 
 
-def chunk_counts(text: str, section: str | None) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+# The index term for "this passage defines the word": DEFINED + the word's term; for "its
+# source's title holds the word": TITLED + the word's term. Kept apart from the text's own
+# terms, so that a short library's titles, in every passage, do not drown its words.
+DEFINED = "§"
+TITLED = "@"
+# A passage that opens with up to this many short lines with no closing punctuation opens
+# with the term it defines: a glossary entry, an option ("-f, --force"), a help tag.
+DEFINED_MAX_LINES = 3
+DEFINED_MAX_WORDS = 8
+_CLOSING = (".", "!", "?", ",", ";")
+
+
+def text_length(terms: dict[str, int]) -> int:
+    """A chunk's length for BM25: its own words and its heading's, not the title and defined
+    terms, so that they leave the ranking of the text's own words as it was."""
+    return sum(n for term, n in terms.items() if not term.startswith((DEFINED, TITLED)))
+
+
+def defined_terms(text: str) -> set[str]:
+    """The terms a passage defines: those of the term lines that open it, above its first sentence."""
+    lines = text.split("\n")
+    if len(lines) < 2:
+        return set()
+    defined: set[str] = set()
+    for line in lines[:min(DEFINED_MAX_LINES, len(lines) - 1)]:
+        line = line.strip()
+        if not line or len(line.split()) > DEFINED_MAX_WORDS or line.endswith(_CLOSING):
+            break
+        defined.update(analysis.terms(line))
+    return defined
+
+
+def chunk_counts(text: str, section: str | None,
+                 title: str | None = None) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
     """A chunk's BM25 terms and their counts, and its spellings (`analysis.counts`).
 
     Its heading's words count as its own terms, so "water temperature" finds the paragraphs
-    under that heading. A chunk of stop words only is one empty term, as the project always
-    gave rank-bm25 (so no chunk has length 0).
+    under that heading. Its source's title words and the words it defines (`defined_terms`)
+    are terms of their own (TITLED, DEFINED), so "tar's -z option" can find "-z, --gzip" in
+    tar's manual, which never names itself. A chunk of stop words only
+    is one empty term, as the project always gave rank-bm25 (so no chunk has length 0).
     """
     terms, spellings = analysis.counts(text)
     if section:
         for term, n in analysis.counts(section)[0].items():
             terms[term] = terms.get(term, 0) + n
+    if title:
+        for term in analysis.counts(title)[0]:
+            terms[TITLED + term] = 1
+    for term in defined_terms(text):
+        terms[DEFINED + term] = 1
     return terms or {"": 1}, spellings
 
 

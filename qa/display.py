@@ -11,7 +11,12 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # display stays light: the CLI's help loads it without the models
+    from qa.models import AddResult
 
 _PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}  # ␀…␟, ␡
 _UNSHOWABLE = "\ufffd"  # �, for characters with no picture of their own
@@ -28,6 +33,12 @@ _UNSAFE = re.compile(rf"[\x00-\x1f{_OTHER_UNSAFE}]")
 _UNSAFE_MULTILINE = re.compile(rf"[\x00-\x08\x0b-\x1f{_OTHER_UNSAFE}]")  # all but tab and newline
 
 
+
+def valid_unicode(text: str) -> str:
+    """``text`` with the undecodable bytes of a file name (lone surrogates, as Python gives
+    them) as �: the index, JSON and the terminal take only valid Unicode."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
 def inert(text: str, multiline: bool = False) -> str:
     """``text`` made safe to print: no control character or escape sequence reaches the terminal.
 
@@ -41,9 +52,32 @@ def inert(text: str, multiline: bool = False) -> str:
     return text.translate(_MULTILINE if multiline else _SINGLE_LINE)
 
 
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def one_line(text: str) -> str:
+    """``text`` made inert, with each run of white space (a hard-wrapped line break and its
+    indentation, tabs) shown as one space."""
+    return inert(_WHITESPACE_RUN.sub(" ", text))
+
+
 def plural(count: int, noun: str) -> str:
     """``1 paragraph``, ``2 paragraphs``, ``1,200 chunks``."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+# How many hidden files and folders an add's summary names before "and N more".
+HIDDEN_SHOWN = 3
+
+
+def hidden_skipped(hidden: Sequence[AddResult], hint: str = "") -> str:
+    """``12 hidden files skipped (.github, notes/.obsidian): HINT`` for an add's summary; the
+    hint (how to add them) only when some of them are of a supported format."""
+    places = list(dict.fromkeys(inert(str(result.hidden)) for result in hidden))
+    named = ", ".join(places[:HIDDEN_SHOWN]) + (f" and {len(places) - HIDDEN_SHOWN:,} more"
+                                                 if len(places) > HIDDEN_SHOWN else "")
+    addable = hint and any(not result.unsupported for result in hidden)
+    return f"{plural(len(hidden), 'hidden file')} skipped ({named})" + (f": {hint}" if addable else "")
 
 
 _SENTENCES = {

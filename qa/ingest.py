@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from qa.chunking import chunk_counts, windows
-from qa.sources import SourceError, load
-from qa.store import AnalysedSource, ChunkRecord, FileState
+from qa.chunking import chunk_counts, text_length, windows
+from qa.sources import SourceError, load, refuse_by_size
+from qa.store import AnalysedSource, ChunkLayout, FileState, analysed
 
 # Below this much work, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 4
@@ -71,6 +71,7 @@ def file_state(path: Path) -> FileState:
 def analyse(job: Job, max_words: int, max_mb: float) -> AnalysedSource:
     """Read and analyse one file; raises `SourceError` with one sentence when it cannot be a source."""
     state = file_state(job.path)
+    refuse_by_size(job.path, state.size, max_mb)
     try:
         with open(job.path, "rb") as file:
             digest = hashlib.file_digest(file, "sha256").hexdigest()
@@ -81,19 +82,19 @@ def analyse(job: Job, max_words: int, max_mb: float) -> AnalysedSource:
     surfaces: Counter[tuple[str, str]] = Counter()
     for window in windows(loaded.text, loaded.paragraphs, max_words):
         text = loaded.text[window.start:window.end]
-        terms, spellings = chunk_counts(text, window.section)
+        terms, spellings = chunk_counts(text, window.section, loaded.title)
         surfaces.update(spellings)
-        chunks.append(ChunkRecord(
+        chunks.append(ChunkLayout(
             paragraph=window.paragraph, start=window.start, end=window.end, text=text,
-            sentences=window.sentences, terms=terms, length=sum(terms.values()),
+            sentences=window.sentences, terms=terms, length=text_length(terms),
             section=window.section, page=window.page, lines=window.lines,
         ))
     metadata = loaded.metadata
-    return AnalysedSource(
+    return analysed(
+        chunks=chunks, spellings=surfaces,
         name=job.name, title=loaded.title, format=job.path.suffix.lower().lstrip(".") or "txt",
-        sha256=digest, state=state, paragraphs=len(loaded.paragraphs), chunks=chunks,
-        surfaces=dict(surfaces), text=loaded.text if loaded.derived else None, warning=loaded.warning,
-        link=job.link,
+        sha256=digest, state=state, paragraphs=len(loaded.paragraphs),
+        text=loaded.text if loaded.derived else None, warning=loaded.warning, link=job.link,
         metadata=metadata.model_dump_json() if metadata.author or metadata.date else None,
     )
 

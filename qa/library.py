@@ -10,23 +10,26 @@ import fnmatch
 import hashlib
 import os
 import shutil
+import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-from qa.answer import Answerer
-from qa.display import describe_os_error
+from qa.answer import NOT_COVERED, Answerer
+from qa.display import describe_os_error, plural, valid_unicode
 from qa.formats.text import decode
 from qa.home import default_folder
 from qa.index import StoredIndex
 from qa.chunking import chunk_counts
 from qa.ingest import Job, Outcome, analyse, analyse_all, file_state
 from qa.models import AddProgress, AddResult, Answer, SearchHit, Source, SourceLayout
+from qa.numbering import without_citations
 from qa.settings import Settings
 from qa.errors import LibraryError
 from qa.sources import SUPPORTED_FORMATS, SUPPORTED_SUFFIXES, SourceError, is_supported, load
-from qa.store import TEMPORARY_SUFFIX, AnalysedSource, FileState, SourceRow, Store
+from qa.store import TEMPORARY_SUFFIX, AnalysedSource, FileState, SourceRow, Store, is_damage
 
 # A batch is committed (one transaction, one segment) when it holds this many files or chunks.
 BATCH_FILES = 2_000
@@ -38,6 +41,7 @@ TEXT_CACHE = 16
 # How long a question waits for another process's write before answering without the
 # sources that changed: a reader never waits on a writer for long.
 READER_WAIT = 5.0
+
 
 Progress = Callable[[AddProgress], None]
 
@@ -77,14 +81,40 @@ class Library:
         self.reread: list[str] = []
         self._lock = threading.RLock()
         self._texts: dict[tuple[str, object], str] = {}
-        self._store = Store(folder, settings.index_fingerprint(), on_wait=waiting)
+        self._waiting = waiting
+        self._open_index()
         if self._store.in_memory:
             self.warnings.append(
                 f"Could not write the index in {folder / '.qa'}; it lives in memory for this run.")
-        self._index = StoredIndex(self._store, settings)
-        self._answerer = Answerer(self._index, _SourcesByKey(self), settings)
         if refresh or self._store.created:
-            self.refresh()
+            try:
+                self.refresh()
+            except sqlite3.DatabaseError as error:
+                if not is_damage(error):
+                    raise
+                # The index is a cache of the folder: a damaged one is made again from the files.
+                self._store.discard()
+                self._open_index()
+                self.refresh()
+
+    def _open_index(self) -> None:
+        self._store = Store(self.folder, self.settings.index_fingerprint(), on_wait=self._waiting)
+        self._index = StoredIndex(self._store, self.settings)
+        self._answerer = Answerer(self._index, _SourcesByKey(self), self.settings)
+
+    @contextmanager
+    def _damage_reported(self) -> Iterator[None]:
+        """SQLite finding the index damaged (a page overwritten) becomes one sentence, and the
+        index is dropped so that the next open makes it again from the files."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            if not is_damage(error):
+                raise
+            self._store.discard()
+            self._open_index()  # empty: the next refresh reads every file again
+            raise LibraryError(f"The index in {self.folder / '.qa'} was damaged; it is made again from "
+                               "the sources at the next start (run the command again).") from None
 
     @classmethod
     def open(cls, folder: Path | None = None, settings: Settings | None = None,
@@ -110,17 +140,22 @@ class Library:
 
     @property
     def sources(self) -> list[Source]:
-        return [self._source(row) for row in self._store.sources()]
+        # Every read takes the lock: the connection is shared, and a read beside a commit in
+        # progress (another thread's) would see rows that may yet be rolled back.
+        with self._lock, self._damage_reported():
+            return [self._source(row) for row in self._store.sources()]
 
     @property
     def source_count(self) -> int:
         """How many sources there are, without building them (there may be 100,000)."""
-        return self._store.source_count()
+        with self._lock:
+            return self._store.source_count()
 
     @property
     def generation(self) -> int:
         """A number that changes with every commit to the library, by this process or another."""
-        return self._store.statistics().generation
+        with self._lock:
+            return self._store.statistics().generation
 
     def layouts(self, source_ids: Sequence[str]) -> dict[str, SourceLayout]:
         """Pages and sections of these sources (ids), counted from their stored passages.
@@ -152,7 +187,7 @@ class Library:
         if len(question.strip()) > self.settings.max_question_chars:
             raise LibraryError(f"The question is {len(question.strip()):,} characters long; the limit is "
                                f"{self.settings.max_question_chars:,} (QA_MAX_QUESTION_CHARS).")
-        with self._lock:
+        with self._lock, self._damage_reported():
             answer = self._answer(question.strip(), previous, sources)
             stale = self._stale_citations(answer)
             if stale:
@@ -161,7 +196,7 @@ class Library:
                 self.refresh(wait=READER_WAIT, reread={c.path.name for c in answer.citations if c.n in stale})
                 answer = self._answer(question.strip(), previous, sources)
                 stale = self._stale_citations(answer)
-            return self._without(answer, stale) if stale else answer
+            return without_citations(answer, stale, NOT_COVERED) if stale else answer
 
     def _answer(self, question: str, previous: Sequence[str], sources: Sequence[str] | None) -> Answer:
         # One read transaction: the chunks and sources an answer cites come from the commit its
@@ -195,16 +230,6 @@ class Library:
                 stale.add(quote.citation)
         return stale
 
-    def _without(self, answer: Answer, stale: set[int]) -> Answer:
-        quotes = [q for q in answer.quotes if q.citation not in stale]
-        if not quotes:
-            from qa.answer import NOT_COVERED
-            return Answer(question=answer.question, answered=False, text=NOT_COVERED,
-                          suggestions=answer.suggestions, interpreted_as=answer.interpreted_as)
-        citations = [c for c in answer.citations if c.n not in stale]
-        text = "\n\n".join(f"{quote.text} [{quote.citation}]" for quote in quotes)
-        return answer.model_copy(update={"quotes": quotes, "citations": citations, "text": text})
-
     def _current_text(self, row: SourceRow) -> str | None:
         """The text a source's offsets index, if its file is still the one indexed."""
         try:
@@ -229,7 +254,8 @@ class Library:
 
     def find(self, reference: str) -> Source:
         """A source by id, file name or path (exactly, or ignoring case when that is unambiguous)."""
-        return self._source(self._resolve(reference))
+        with self._lock:
+            return self._source(self._resolve(reference))
 
     def _resolve(self, reference: str) -> SourceRow:
         row = self._store.source(key=reference) or self._store.source(name=reference)
@@ -253,14 +279,16 @@ class Library:
         if not any(char in pattern for char in "*?["):
             pattern = f"*{pattern}*"
         pattern = pattern.lower()
-        return [self._source(row) for row in self._store.sources()
-                if any(fnmatch.fnmatchcase(value.lower(), pattern) for value in (row.key, row.name, row.title))]
+        with self._lock:
+            return [self._source(row) for row in self._store.sources()
+                    if any(fnmatch.fnmatchcase(value.lower(), pattern) for value in (row.key, row.name, row.title))]
 
     def added_from(self, folder: Path) -> list[Source]:
         """Sources copied or linked from inside ``folder``."""
         root = folder.resolve()
-        return [self._source(row) for row in self._store.sources()
-                if any(origin and Path(origin).is_relative_to(root) for origin in (row.origin, row.link))]
+        with self._lock:
+            return [self._source(row) for row in self._store.sources()
+                    if any(origin and Path(origin).is_relative_to(root) for origin in (row.origin, row.link))]
 
     def holds(self, source_id: str) -> bool:
         """Whether the library has a source with this id (one cited earlier may have been removed)."""
@@ -268,11 +296,12 @@ class Library:
 
     def text(self, source_id: str) -> str:
         """The whole text of a source, the text citation offsets point into."""
-        row = self._resolve(source_id)
-        stored = self._store.stored_text(row.id)
+        with self._lock:
+            row = self._resolve(source_id)
+            stored = self._store.stored_text(row.id)
         if stored is not None:
             return stored
-        try:
+        try:  # outside the lock: reading a big file must not hold up questions
             return load(self.folder / row.name, self.settings.max_source_mb).text
         except SourceError as error:
             raise LibraryError(str(error)) from None
@@ -308,6 +337,10 @@ class Library:
         for entry in entries:
             name = entry.name
             if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if valid_unicode(name) != name:  # renaming it would change the user's folder: say so
+                self.warnings.append(f"Skipped {valid_unicode(name)}: its file name is not valid UTF-8; "
+                                     "rename it to add it.")
                 continue
             known = states.pop(name, None)
             unchanged = known is not None and name not in reread  # a file to reread counts as new
@@ -385,29 +418,33 @@ class Library:
                                f"{error.strerror or error}.") from None
         except Exception as error:  # sqlite3 reports a full disk or a read-only file as its own errors
             if type(error).__module__ == "sqlite3":
-                raise LibraryError(f"Could not save the index in {self.folder / '.qa'}: {error}.") from None
+                full = getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+                raise LibraryError(f"Could not save the index in {self.folder / '.qa'}: "
+                                   f"{'the disk is full' if full else error}.") from None
             raise
 
     def add(self, paths: Iterable[Path], progress: Progress | None = None,
-            cancel: threading.Event | None = None, link: bool = False) -> list[AddResult]:
-        """Copy files (or every supported file of a folder) in and index them.
+            cancel: threading.Event | None = None, link: bool = False, hidden: bool = False) -> list[AddResult]:
+        """Copy files (or every supported file of a folder, its subfolders' too) in and index them.
 
         The originals are never moved or changed (with ``link``, the sources folder gets a
-        symbolic link to each instead of a copy). The same content twice is reported, not
-        copied; a name already taken gets a new name. A bad file is reported in its result and
-        never stops the others. Work is committed in batches: after Ctrl+C or ``cancel``, what
-        was committed stays and nothing half-done remains.
+        symbolic link to each instead of a copy). A folder's hidden files and folders are
+        skipped unless ``hidden``, and reported; its files of other formats are reported too.
+        The same content twice is reported, not copied; a name already taken gets a new name.
+        A bad file is reported in its result and never stops the others. Work is committed in
+        batches: after Ctrl+C or ``cancel``, what was committed stays and nothing half-done remains.
         """
         files: list[Path] = []
         results: dict[Path, AddResult] = {}
         for path in paths:
             try:
-                found, unsupported = _expand(path)
+                found, skipped = _expand(path, hidden)
             except LibraryError as error:
                 results[path] = AddResult(path=path, error=str(error))
                 continue
             files += found
-            results.update((file, AddResult(path=file, unsupported=True)) for file in unsupported)
+            results.update((result.path, result) for result in skipped)
+        files = list(dict.fromkeys(files))  # a file named twice is added once, and reported once
         with self._lock, self._store.writing():
             self.reread = []
             # Placeholder names keep two files called x.txt (from different folders) apart.
@@ -468,20 +505,20 @@ class Library:
         """
         placed: list[Path] = []
         try:
-            for analysed, original in zip(batch, originals):
+            for position, (analysed, original) in enumerate(zip(batch, originals)):
                 target = self._copy_in(original, link)
                 placed.append(target)
+                if not link and file_state(original) != analysed.state:
+                    # The original changed since it was analysed (git's rule: size, times,
+                    # inode): index what was copied.
+                    analysed = batch[position] = analyse(Job(target, target.name), self.settings.chunk_max_words,
+                                                         self.settings.max_source_mb)
                 analysed.name = target.name
-                analysed.origin = str(original.resolve())
+                analysed.origin = valid_unicode(str(original.resolve()))
+                analysed.title = valid_unicode(analysed.title)
                 analysed.state = file_state(target)
                 if link:
-                    analysed.link = str(original.resolve())
-                elif _sha256(target) != analysed.sha256:
-                    # The original changed while it was analysed: index what was copied.
-                    fresh = analyse(Job(target, target.name), self.settings.chunk_max_words,
-                                    self.settings.max_source_mb)
-                    fresh.origin = analysed.origin
-                    analysed.__dict__.update(fresh.__dict__)
+                    analysed.link = valid_unicode(str(original.resolve()))
         except BaseException:
             for target in placed:
                 target.unlink(missing_ok=True)
@@ -500,10 +537,11 @@ class Library:
                     continue
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=TEMPORARY_SUFFIX)
         try:
-            with os.fdopen(handle, "wb") as file, open(original, "rb") as source:
-                # No fsync: a copy cut short by a power loss no longer matches its index
-                # entry, so it is re-read (or skipped) at the next open; no quote can be wrong.
-                shutil.copyfileobj(source, file, 1 << 20)
+            os.close(handle)
+            # The kernel copies (copy_file_range or sendfile). No fsync: a copy cut short by a
+            # power loss no longer matches its index entry, so it is re-read (or skipped) at
+            # the next open; no quote can be wrong.
+            shutil.copyfile(original, temporary)
             shutil.copystat(original, temporary)
             for target in _free_names(self.folder, name):
                 try:
@@ -563,13 +601,13 @@ def _reason(error: Exception, path: Path) -> str:
 
 
 def _visible_name(name: str) -> str:
-    """A name the folder will index: no leading dot."""
-    return name.lstrip(".") or "source.txt"
+    """A name the folder will index: no leading dot, valid UTF-8 (a byte that is not becomes �)."""
+    return valid_unicode(name).lstrip(".") or "source.txt"
 
 
 def _fitting(stem: str, tail: str) -> str:
     """``stem + tail``, the stem shortened until the name fits the file system's NAME_MAX bytes."""
-    while len((stem + tail).encode()) > NAME_MAX and stem:
+    while len(os.fsencode(stem + tail)) > NAME_MAX and stem:
         stem = stem[:-1]
     return stem + tail
 
@@ -581,20 +619,69 @@ def _free_names(folder: Path, name: str) -> Iterable[Path]:
         yield folder / _fitting(stem, f"-{n}{suffix}")
 
 
-def _expand(path: Path) -> tuple[list[Path], list[Path]]:
-    """The files to add for one path (the file itself, or a folder's supported files, hidden
-    ones left out), and the folder's files of other formats, which are skipped."""
+def _expand(path: Path, hidden: bool) -> tuple[list[Path], list[AddResult]]:
+    """The files to add for one path (the file itself, or a folder's supported files), and the
+    results of a folder's files that are skipped: other formats, and hidden ones unless ``hidden``."""
     if path.is_dir():
-        files, unsupported = [], []
-        for file in sorted(path.rglob("*")):
-            if any(part.startswith(".") for part in file.relative_to(path).parts) or not file.is_file():
-                continue
-            (files if is_supported(file) else unsupported).append(file)
+        files: list[Path] = []
+        skipped: list[AddResult] = []
+        for file in _files_under(path):
+            relative = file.relative_to(path)
+            hiding = next((i for i, part in enumerate(relative.parts) if part.startswith(".")), None)
+            if hiding is not None and not hidden:
+                skipped.append(AddResult(path=file, unsupported=not is_supported(file),
+                                         hidden=Path(*relative.parts[:hiding + 1])))
+            elif is_supported(file):
+                files.append(file)
+            else:
+                skipped.append(AddResult(path=file, unsupported=True))
         if not files:
-            raise LibraryError(f"{path} holds no supported files ({SUPPORTED_FORMATS}).")
-        return files, unsupported
+            raise LibraryError(_nothing_to_add(path, skipped))
+        return files, skipped
     if not path.exists() and not path.is_symlink():
         raise LibraryError(f"{path} does not exist.")
     if not is_supported(path):
         raise LibraryError(f"{path.name} is not a supported format (supported: {SUPPORTED_FORMATS}).")
     return [path], []
+
+
+def _files_under(folder: Path) -> list[Path]:
+    """Every file under ``folder``, in order, following links to folders: each folder once, so a
+    link back up (a loop) or two links to one folder add nothing twice."""
+    seen: set[tuple[int, int]] = set()
+    found: list[Path] = []
+    for place, subfolders, names in os.walk(folder, followlinks=True):
+        status = os.stat(place)
+        if (status.st_dev, status.st_ino) in seen:
+            subfolders.clear()
+            continue
+        seen.add((status.st_dev, status.st_ino))
+        found += [file for name in names if (file := Path(place, name)).is_file()]
+    return sorted(found)
+
+
+# How many kinds of file the "no supported files" sentence names before "and N more".
+KINDS_SHOWN = 3
+
+
+def _nothing_to_add(folder: Path, skipped: list[AddResult]) -> str:
+    """The sentence for a folder with nothing to add, saying what it does hold."""
+    if not skipped:
+        return f"{folder} holds no files."
+    kinds: dict[str, int] = {}
+    for result in skipped:
+        if result.hidden is None:
+            suffix = result.path.suffix.lower()
+            kind = f"{suffix} file" if suffix else "file without an extension"
+            kinds[kind] = kinds.get(kind, 0) + 1
+    ordered = sorted(kinds.items(), key=lambda item: -item[1])
+    held = [plural(count, kind) for kind, count in ordered[:KINDS_SHOWN]]
+    others = sum(count for _, count in ordered[KINDS_SHOWN:])
+    if others:
+        held.append(plural(others, "other file"))
+    hidden = [result for result in skipped if result.hidden is not None]
+    if hidden:
+        held.append(plural(len(hidden), "hidden file"))
+    listed = held[0] if len(held) == 1 else f"{', '.join(held[:-1])} and {held[-1]}"
+    hint = "; --hidden adds the hidden ones" if any(not result.unsupported for result in hidden) else ""
+    return f"{folder} holds no supported files ({SUPPORTED_FORMATS}), only {listed}{hint}."

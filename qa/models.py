@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
+
+from qa.display import valid_unicode
 
 
 class Span(BaseModel):
@@ -157,6 +159,13 @@ class AddResult(BaseModel):
     warning: str | None = None
     error: str | None = Field(default=None, description="why the file was not added")
     unsupported: bool = Field(default=False, description="a folder's file of another format, skipped")
+    hidden: Path | None = Field(
+        default=None, description="a folder's hidden file, skipped: the hidden file or folder that hid it, "
+                                  "relative to the folder added (`add(hidden=True)` adds it)")
+
+    @field_serializer("path")
+    def _path(self, path: Path) -> str:
+        return valid_unicode(str(path))  # a name that is not UTF-8 would not go into JSON
 
 
 class AddProgress(BaseModel):
@@ -167,6 +176,10 @@ class AddProgress(BaseModel):
     bytes_done: int
     bytes_total: int
     current: Path | None = None
+
+    @field_serializer("current")
+    def _current(self, current: Path | None) -> str | None:
+        return None if current is None else valid_unicode(str(current))
 
 
 class SearchHit(BaseModel):

@@ -33,6 +33,16 @@ COMMON_ZIPF = 3.0
 # Below this a word the sources lack is rare enough to be evidence they do not cover it.
 RARE_ZIPF = 2.0
 _QUANTITY_NOUNS = "number|population|amount|total|cost|price|size|percentage|proportion|share|budget|toll"
+# A question asking for steps or a command: "How do I...", "how to...", "Can I...".
+_HOW_TO = re.compile(r"\bhow (do|can|could|should|would|might|must|may|will) (i|you|we|one)\b|\bhow to\b"
+                     r"|^\W*(can|could|should|do) (i|you|we)\b")
+# Names as a manual writes them: options (-z, --schema-only), identifiers with dots or
+# underscores (work_mem, click.echo, ffi_prep_cif) and constants (SECRET_KEY, HISTSIZE).
+_LITERAL = re.compile(r"(?<![\w-])(-{1,2}[A-Za-z0-9][\w-]*|[A-Za-z]\w+(?:[._]\w+)+|[A-Z][A-Z0-9_]{2,}\b)")
+# A question asking what a thing is or does: "What is HTTPie?", "What does TRUNCATE do?".
+_DEFINITION = re.compile(r"^\W*(what|who) (is|are) (an? |the )?[^,;]{1,60}\?*\s*$"
+                         r"|^\W*what (does|do|did) .{1,80} (do|mean|stand for|return|set|check|change|limit)\W*$"
+                         r"|^\W*what (is|are) .{1,60} (used|good) for\W*$")
 _FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|then|what about|how about)\b", re.IGNORECASE)
 # Words that stand for something named earlier in the conversation.
 _PRONOUNS = frozenset("they them their theirs it its he him his she her hers".split())
@@ -74,7 +84,30 @@ class Query:
     missing: dict[str, float] = field(default_factory=dict)
     missing_specific: list[str] = field(default_factory=list)
     has_name: bool = False
+    how_to: bool = False
+    asks_definition: bool = False
+    literals: list[str] = field(default_factory=list)
+    focus: set[str] = field(default_factory=set)
+    spelled: dict[str, tuple[str, bool]] = field(default_factory=dict)
+
+    def names_it(self, term: str) -> bool:
+        """Whether the question's word for ``term`` names something (a name, a number, an
+        acronym, or a word no common English has: "tmux", "bantime") rather than describes it."""
+        norm, looks_like_name = self.spelled.get(term, ("", False))
+        if not norm:
+            return False
+        return norm[0].isdigit() or looks_like_name or zipf(norm) < COMMON_ZIPF
     follow_up_of: str | None = None
+
+
+def literals(question: str) -> list[str]:
+    """The option names and identifiers a question spells out, as written ("pg_dump's" → "pg_dump")."""
+    found = []
+    for match in _LITERAL.finditer(question):
+        literal = re.sub(r"['\u2019]s$", "", match.group()).rstrip(".")
+        if literal not in found and not (literal.isupper() and literal.isalpha() and len(literal) <= 4):
+            found.append(literal)
+    return found
 
 
 def question_form(folded: str) -> Form:
@@ -138,17 +171,24 @@ class QuestionReader:
         shouting = not any(c.islower() for c in question)
         text = question.lower() if shouting else question
         form = question_form(analysis.fold(text))
-        query = Query(question, form, {})
+        folded = analysis.fold(text)
+        query = Query(question, form, {}, how_to=bool(_HOW_TO.search(folded)),
+                      asks_definition=bool(_DEFINITION.search(folded)), literals=literals(question))
         after_what = False
+        literal_terms = {t for literal in query.literals for t in analysis.terms(literal)}
         for position, word in enumerate(analysis.words(text)):
-            head, after_what = after_what, word.norm in ("what", "which")
+            head = after_what
+            after_what = word.norm in ("what", "which")
             if word.is_stop or word.norm in QUESTION_WORDS or not word.norm:
                 continue
             weight = HEAD_NOUN_WEIGHT if head and word.norm not in _AUXILIARIES else 1.0
             looks_like_name = position > 0 and word.surface[:1].isupper()
             terms = self._terms_for(word, looks_like_name, query)
+            query.spelled.setdefault(terms[0], (word.norm, looks_like_name or word.is_acronym))
             for term in terms:
                 query.weights[term] = max(query.weights.get(term, 0.0), weight)
+                if weight > 1.0 or term in literal_terms:
+                    query.focus.add(term)
         return query
 
     def _specificity(self, word: analysis.Word, looks_like_name: bool) -> float:

@@ -30,11 +30,23 @@ SUPPORTED_SUFFIXES = frozenset(FORMATS)
 SUPPORTED_FORMATS = ", ".join(FORMATS)
 
 __all__ = ["SUPPORTED_FORMATS", "SUPPORTED_SUFFIXES", "LoadedText", "SourceError", "is_supported",
-           "load", "parse"]
+           "load", "parse", "refuse_by_size"]
 
 
 def is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def refuse_by_size(path: Path, size: int, max_mb: float) -> None:
+    """Refuse a file by its size alone, before anything reads it: one over the limit (a sparse
+    20 GB file would take minutes to hash), or one of no bytes (also what a file of /proc
+    shows, whose read may block for ever).
+    """
+    if size > max_mb * 1_000_000:
+        raise SourceError(f"{path.name} is {size / 1_000_000:.0f} MB, over the {max_mb:g} MB limit "
+                          f"for one source (setting QA_MAX_SOURCE_MB).")
+    if size == 0:
+        raise SourceError(f"{path.name} is empty.")
 
 
 def load(path: Path, max_mb: float = DEFAULT_MAX_SOURCE_MB) -> LoadedText:
@@ -49,9 +61,7 @@ def load(path: Path, max_mb: float = DEFAULT_MAX_SOURCE_MB) -> LoadedText:
         if not (S_ISREG(status.st_mode) or S_ISDIR(status.st_mode)):
             # A FIFO or a device would block or never end: refuse it without opening it.
             raise SourceError(f"{path} is a special file (a pipe, device or socket), not a source file.")
-        if status.st_size > max_mb * 1_000_000:
-            raise SourceError(f"{path.name} is {status.st_size / 1_000_000:.0f} MB, over the {max_mb:g} MB limit "
-                              f"for one source (setting QA_MAX_SOURCE_MB).")
+        refuse_by_size(path, status.st_size, max_mb)
         data = path.read_bytes()
     except FileNotFoundError:
         raise SourceError(f"{path} does not exist.") from None

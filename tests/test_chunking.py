@@ -45,7 +45,7 @@ def test_paragraph_numbers_count_body_paragraphs():
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.text(max_size=120), min_size=1, max_size=6), st.sampled_from([".md", ".txt"]))
-def test_a_chunk_s_terms_can_be_recounted_from_its_stored_text_and_heading(paragraphs, suffix):
+def test_a_chunk_s_terms_can_be_recounted_from_its_stored_text_heading_and_title(paragraphs, suffix):
     # Removing a source recounts its chunks' terms from their stored text and heading: it
     # must find exactly what indexing counted, or the statistics drift.
     import tempfile
@@ -61,12 +61,17 @@ def test_a_chunk_s_terms_can_be_recounted_from_its_stored_text_and_heading(parag
             analysed = analyse(Job(path, path.name), 40, 10.0)
         except SourceError:
             return
+    import numpy as np
+
+    indexes, counts, widths = (np.frombuffer(blob, dtype="<u4") for blob in
+                               (analysed.term_indexes, analysed.term_counts, analysed.widths))
     surfaces: Counter = Counter()
-    for chunk in analysed.chunks:
-        terms, spellings = chunk_counts(chunk.text, chunk.section)
-        assert terms == chunk.terms
+    for chunk, end, width in zip(analysed.chunks, np.cumsum(widths).tolist(), widths.tolist()):
+        terms, spellings = chunk_counts(chunk.text, chunk.section, analysed.title)
+        assert terms == {analysed.terms[i]: n for i, n in zip(indexes[end - width:end].tolist(),
+                                                              counts[end - width:end].tolist())}
         surfaces.update(spellings)
-    assert surfaces == analysed.surfaces
+    assert surfaces == {(norm, surface): n for norm, surface, n, _ in analysed.spellings}
 
 
 def test_a_run_on_line_becomes_bounded_verbatim_passages():

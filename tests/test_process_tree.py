@@ -45,14 +45,14 @@ def spawn(*args: str) -> subprocess.Popen:
                             env=ENV, start_new_session=True)
 
 
-def write_big_reports(folder: Path, files: int = 40, words: int = 14_000, seed: int = 0) -> None:
+def write_big_reports(folder: Path, files: int = 40, words: int = 9_000, seed: int = 0) -> None:
     """Over `ingest.PARALLEL_MIN_BYTES` of made-up text, so the analysis runs in workers."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(files):
         body = " ".join("".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) for _ in range(words))
         (folder / f"big-{seed}-{n:03d}.txt").write_text(f"Report {n}\n\n{body}.\n")
-    assert sum(p.stat().st_size for p in folder.iterdir()) > 1.5 * ingest.PARALLEL_MIN_BYTES
+    assert sum(p.stat().st_size for p in folder.iterdir()) > 1.2 * ingest.PARALLEL_MIN_BYTES
 
 
 def children(pid: int) -> set[int]:
@@ -95,14 +95,17 @@ def kill_while_workers_run(process: subprocess.Popen, how: signal.Signals) -> se
 
 
 def assert_library_free_and_whole(library: Path, tmp_path: Path) -> None:
-    """The library answers and accepts an add, and lists exactly the files in its folder."""
+    """The library answers and accepts an add, and lists exactly the files in its folder.
+
+    The timeouts only catch a wait without end: the first question indexes megabytes that
+    the kill left unindexed, which takes minutes on a loaded machine."""
     (tmp_path / "tide.txt").write_text("Tide report\n\nThe tide rose by 3 metres at the harbour.\n")
-    added = qa("add", str(tmp_path / "tide.txt"), "--sources", str(library), timeout=60)
+    added = qa("add", str(tmp_path / "tide.txt"), "--sources", str(library), timeout=300)
     assert added.returncode == 0, added.stderr
-    answer = qa("ask", "--json", "How many metres did the tide rise?", "--sources", str(library), timeout=60)
+    answer = qa("ask", "--json", "How many metres did the tide rise?", "--sources", str(library), timeout=300)
     assert answer.returncode == 0, answer.stderr
     assert "3 metres" in json.loads(answer.stdout)["text"]
-    listed = json.loads(qa("sources", "--json", "--sources", str(library), timeout=60).stdout)
+    listed = json.loads(qa("sources", "--json", "--sources", str(library), timeout=300).stdout)
     on_disk = {p.name for p in library.iterdir() if p.suffix == ".txt" and not p.name.startswith(".")}
     assert {Path(source["path"]).name for source in listed} == on_disk
 

@@ -14,7 +14,7 @@ import lxml.html
 from ebooklib import ITEM_DOCUMENT, epub
 from lxml.etree import _Element
 
-from qa.formats import DerivedText, LoadedText, Sections, check_zip, clean_inline
+from qa.formats import DerivedText, LoadedText, Sections, check_markup, check_zip, clean_inline
 from qa.formats.text import title_from_file_name
 from qa.models import Metadata
 
@@ -29,6 +29,7 @@ def load(data: bytes, path: Path) -> LoadedText:
     book = epub.read_epub(io.BytesIO(data), options={"ignore_ncx": False})
     chapter_titles = _toc_titles(book.toc)
     built = DerivedText()
+    parsed = 0  # a spine may list one chapter many times: a 21 KB book read as 2 GB
     for idref, _linear in book.spine:
         item = book.get_item_with_id(idref)
         if item is None or isinstance(item, epub.EpubNav) or item.get_type() != ITEM_DOCUMENT:
@@ -36,6 +37,8 @@ def load(data: bytes, path: Path) -> LoadedText:
         content = item.get_content()
         if not content.strip():
             continue
+        parsed += len(content)
+        check_markup(parsed, path.name)
         root = lxml.html.fromstring(content)
         _add_chapter(root, chapter_titles.get(item.get_name()), built)
     title = _first(book, "title")

@@ -11,7 +11,7 @@ import codecs
 import re
 from pathlib import Path
 
-from qa.formats import LoadedText, SourceError
+from qa.formats import LoadedText, Sections, SourceError
 from qa.models import Paragraph, Span
 
 _FURNITURE = re.compile(
@@ -72,13 +72,91 @@ def parse(text: str, path: Path, warning: str | None = None, derived: bool = Fal
     else:
         title, body = title_from_file_name(path, text), blocks
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    paragraphs = [
-        Paragraph(start=span.start, end=span.end,
-                  lines=(bisect.bisect_right(line_starts, span.start),
-                         bisect.bisect_right(line_starts, span.end - 1)))
-        for span in body
-    ]
-    return LoadedText(text=text, title=title, paragraphs=paragraphs, derived=derived, warning=warning)
+    paragraphs = []
+    sections = Sections()
+    for number, span in enumerate(body):
+        below = body[number + 1] if number + 1 < len(body) else None
+        heading, span = _heading(text, span, below)
+        if heading is not None:
+            level, heading = heading
+            sections.enter(level, heading)
+            if span is None:
+                continue
+        paragraphs.append(Paragraph(
+            start=span.start, end=span.end, section=sections.path,
+            lines=(bisect.bisect_right(line_starts, span.start), bisect.bisect_right(line_starts, span.end - 1))))
+    if not paragraphs:
+        raise SourceError(f"{path.name} has no text to index.")
+    return LoadedText(text=text, title=_manual_title(title, text, paragraphs), paragraphs=paragraphs,
+                      derived=derived, warning=warning)
+
+
+# A heading line: a few words, no closing punctuation.
+HEADING_MAX_WORDS = 8
+_UNDERLINE = re.compile(r"^\s*([=\-~^*#+])\1{2,}\s*$")
+_CODE_SIGNS = re.compile(r"[\[\]{}|=<>/\\@]|\s-")
+_COLUMN_GAP = re.compile(r"\S(\t| {3,})\S")
+_MAN_HEADER = re.compile(r"^(\S+)\(\w+\)\s.*\s\1\(\w+\)$")
+
+
+def _is_heading_line(line: str) -> bool:
+    """A few words with no closing punctuation; not an option ("-f, --force"), a command
+    ("$ make"), a list item or a line laid out in columns ("-i     prompt before...")."""
+    line = line.strip()
+    return bool(line) and len(line.split()) <= HEADING_MAX_WORDS and not line.endswith(_TERMINAL + (",", ";")) \
+        and line[0] not in "-$>*•+|[(" and not _COLUMN_GAP.search(line) and not _CODE_SIGNS.search(line) \
+        and any(c.isalpha() for c in line)
+
+
+def _indent(text: str, start: int) -> str:
+    """The white space between the line's start and ``start``."""
+    return text[text.rfind("\n", 0, start) + 1:start]
+
+
+def _heading(text: str, span: Span, below: Span | None) -> tuple[tuple[int, str] | None, Span | None]:
+    """A heading at the top of a block, and what is left of the block below it.
+
+    Plain-text manuals mark sections three ways: a line of its own over a block indented no
+    less ("Installing"), a line over the more indented rest of its block (a man page's
+    "OPTIONS"), or a line underlined with ``===`` or ``---``. The heading names the section
+    of what follows; it is not a paragraph. A lone line indented more than what follows it is
+    an example ("tar cfv etc.tar /etc"), not a heading.
+    """
+    block = text[span.start:span.end]
+    first, _, rest = block.partition("\n")
+    if not _is_heading_line(first):
+        return None, span
+    indent = _indent(text, span.start)
+    heading = " ".join(first.split())
+    underline, _, below_underline = rest.partition("\n")
+    if rest and _UNDERLINE.match(underline):
+        level = 1 if underline.strip()[0] in "=#*" else 2
+        rest = below_underline
+    elif rest:
+        body_indent = len(rest) - len(rest.lstrip(" \t"))
+        if body_indent <= len(indent.expandtabs()):
+            return None, span
+        level = 1 if not indent else 2
+    else:
+        if below is None or len(_indent(text, below.start).expandtabs()) < len(indent.expandtabs()):
+            return None, span
+        level = 1 if not indent else 2
+    remaining = rest.strip()
+    if not remaining:
+        return (level, heading), None
+    start = span.end - len(rest) + (len(rest) - len(rest.lstrip()))
+    return (level, heading), Span(start=start, end=start + len(remaining))
+
+
+def _manual_title(title: str, text: str, paragraphs: list[Paragraph]) -> str:
+    """A man page's title is its NAME line ("rm - remove files or directories"), not its
+    running header "RM(1)  User Commands  RM(1)"; any title reads on one line."""
+    title = " ".join(title.split())
+    if _MAN_HEADER.match(title):
+        for paragraph in paragraphs:
+            if paragraph.section == "NAME":
+                return " ".join(text[paragraph.start:paragraph.end].split())
+    return title
 
 
 def _headline(line: str) -> str | None:

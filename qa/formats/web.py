@@ -14,6 +14,7 @@ import trafilatura
 from lxml.etree import _Element
 from trafilatura.settings import use_config
 
+from qa.formats import manual
 from qa.formats import DerivedText, LoadedText, Sections, SourceError, clean_inline
 from qa.formats.text import decode, title_from_file_name
 from qa.models import Metadata
@@ -32,6 +33,13 @@ _CONFIG["DEFAULT"]["EXTRACTION_TIMEOUT"] = "0"
 
 def load(data: bytes, path: Path) -> LoadedText:
     html, warning, _ = decode(data, path.name)
+    root = manual.parse(html)
+    if root is not None and manual.is_manual(root):
+        built = DerivedText()
+        title = manual.read(root, built)
+        # A page that is all navigation (a chapter's table of contents) is read as before.
+        if built.paragraphs:
+            return built.result(path.name, title or title_from_file_name(path, ""), warning=warning)
     document = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=True, config=_CONFIG,
     )
