@@ -65,7 +65,10 @@ async def open_viewer(app: QaApp, pilot, *keys: str) -> PassageText:
     """Press ``keys`` (that open the viewer) and wait for its text to be laid out and marked."""
     await pilot.press(*keys)
     await wait_until(pilot, lambda: isinstance(app.screen, PassageScreen) and app.screen.ready, "the viewer's text")
-    return viewer(app)
+    text = viewer(app)
+    if text.cited is not None:  # scrolled to after the next refresh
+        await wait_until(pilot, lambda: cited(text), "the cited passage on screen")
+    return text
 
 
 def on_screen(text: PassageText) -> list[str]:

@@ -163,6 +163,8 @@ class PassageText(ScrollView, can_focus=True):
         self.current = -1
         self._wrapped_width = 0
         self._layout = 0  # which layout is wanted: a finished wrap for an older one is dropped
+        self._height = 0  # rows on screen when last resized
+        self._wanted: int | None = None  # the text kept at the top until the reader scrolls
 
     # -- the text and its layout -----------------------------------------------------------
 
@@ -210,8 +212,15 @@ class PassageText(ScrollView, can_focus=True):
         self.post_message(self.Wrapped())
 
     def on_resize(self) -> None:
-        # The row at the top stays at the top: a passage in view stays in view.
+        # The cited passage, if it is in view, or else the row at the top, stays at the top.
         top = self.starts[int(self.scroll_y)] if self.starts and int(self.scroll_y) < len(self.starts) else None
+        if self._wanted is not None:
+            top = self._wanted
+        elif self.cited is not None and self.starts:
+            row = self.row_of(self.cited.start)  # in the rows laid out for the height before
+            if self.scroll_y - 1 <= row < self.scroll_y + max(1, self._height):
+                top = self.cited.start
+        self._height = self.scrollable_content_region.height
         self._lay_out(keep=top)
 
     @property
@@ -231,9 +240,56 @@ class PassageText(ScrollView, can_focus=True):
         self.refresh()
 
     def _scroll_to_row(self, row: int) -> None:
-        # After the next refresh as well: a new layout's height may not be known to the scrollbars yet.
-        self.scroll_to(y=max(0, row), animate=False, immediate=True)
-        self.call_after_refresh(self.scroll_to, y=max(0, row), animate=False, immediate=True)
+        """Bring ``row`` to the top, and keep it there through layouts until the reader scrolls."""
+        self._wanted = self.starts[row] if 0 <= row < len(self.starts) else None
+        self._follow()
+
+    def _follow(self) -> None:
+        # Again after the next refresh: a new layout's height may not be known to the scrollbars yet.
+        if self._wanted is not None and self.starts:
+            row = self.row_of(self._wanted)
+            self.scroll_to(y=row, animate=False, immediate=True)
+            self.call_after_refresh(self._follow_once, row)
+
+    def _follow_once(self, row: int) -> None:
+        if self._wanted is not None and self.starts and self.scroll_y != row:
+            self.scroll_to(y=row, animate=False, immediate=True)
+
+    def _released(self) -> None:
+        """The reader scrolled: the text no longer follows a passage."""
+        self._wanted = None
+
+    def action_scroll_down(self) -> None:
+        self._released()
+        super().action_scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self._released()
+        super().action_scroll_up()
+
+    def action_scroll_home(self) -> None:
+        self._released()
+        super().action_scroll_home()
+
+    def action_scroll_end(self) -> None:
+        self._released()
+        super().action_scroll_end()
+
+    def action_page_down(self) -> None:
+        self._released()
+        super().action_page_down()
+
+    def action_page_up(self) -> None:
+        self._released()
+        super().action_page_up()
+
+    def _on_mouse_scroll_down(self, event) -> None:
+        self._released()
+        super()._on_mouse_scroll_down(event)
+
+    def _on_mouse_scroll_up(self, event) -> None:
+        self._released()
+        super()._on_mouse_scroll_up(event)
 
     def search(self, query: str, step: int = 0) -> tuple[int, int]:
         """Highlight ``query`` (any case) and go to a match: the first from the top of the screen,
