@@ -175,3 +175,22 @@ def test_a_hard_wrapped_sentence_is_not_cut_at_a_line_that_ends_before_a_capital
     assert [wrapped[s.start:s.end].split()[0] for s in sentences(wrapped)] == ["If", "The"]
     headed = "Background\nThe mission began in 2024 and has grown since then, with more officers arriving."
     assert [headed[s.start:s.end] for s in sentences(headed)][0] == "Background"
+
+
+def test_a_pdf_option_line_is_kept_with_the_paragraph_it_heads(tmp_path: Path):
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.documents import report_pdf
+    path = tmp_path / "shell.pdf"
+    path.write_bytes(report_pdf([("Options", [
+        "AUTO_DIG (-J)",
+        "If a command names a burrow, dig into that burrow instead of running it as a command.",
+        "Short item", "Another short item",
+    ])], title="Shell manual"))
+    loaded = load(path, 10.0)
+    passages = [loaded.text[p.start:p.end] for p in loaded.paragraphs]
+    option = next(i for i, passage in enumerate(passages) if passage.startswith("AUTO_DIG (-J)"))
+    assert passages[option].endswith("instead of running it as a command.")
+    assert "Short item" not in passages[option]
+    answer = open_library(tmp_path).ask("What does the AUTO_DIG option do?")
+    assert "dig into that burrow" in answer.quotes[0].text
