@@ -188,3 +188,29 @@ def test_the_same_file_given_twice_is_added_once_and_reported_once(tmp_path: Pat
     code, out, err = run("add", path, path, "--sources", str(tmp_path / "library"))
     assert code == 0, err
     assert "Added Well report as" in out and "already" not in out
+
+
+def test_qa_eval_of_a_file_that_is_not_text_is_one_sentence(tmp_path: Path, sources_dir: Path):
+    binary = tmp_path / "questions.jsonl"
+    binary.write_bytes(bytes(range(256)) * 10)
+    code, out, err = run("eval", str(binary), "--sources", str(sources_dir))
+    assert code == 1 and "not UTF-8" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("data", [
+    {"title": "T", "paragraphs": [{"context": 5, "qas": [{"question": None, "id": "1"}]}]},
+    {"title": "T", "paragraphs": [{"context": "The cat sat.", "qas": [{"id": "1"}]}]},
+], ids=["a number for a context", "a question without its text"])
+def test_qa_eval_of_a_malformed_squad_file_is_one_sentence(tmp_path: Path, data: dict):
+    squad = tmp_path / "squad.json"
+    squad.write_text(json.dumps({"data": [data]}))
+    code, out, err = run("eval", "--squad", str(squad))
+    assert code == 1 and "not a readable SQuAD 2.0 file" in err
+
+
+def test_qa_eval_of_a_squad_article_without_a_title_still_runs(tmp_path: Path):
+    squad = tmp_path / "squad.json"
+    squad.write_text(json.dumps({"data": [{"paragraphs": [{"context": "The cat sat on the mat.", "qas": [
+        {"question": "Where did the cat sit?", "id": "1", "answers": [{"text": "mat", "answer_start": "x"}]}]}]}]}))
+    code, out, err = run("eval", "--squad", str(squad))
+    assert code == 0, err
