@@ -271,7 +271,29 @@ class Library:
         if matches:
             names = ", ".join(sorted(match.name for match in matches))
             raise LibraryError(f"{reference!r} could mean any of {names}; give the exact file name.")
+        broken = self._broken_link(reference)
+        if broken is not None:
+            return broken
         raise LibraryError(f"No source called {reference!r} (see `qa sources`).")
+
+    def _broken_link(self, reference: str) -> SourceRow | None:
+        """A link in the folder whose original is gone, by its file name or id: the index has
+        dropped it (and warns of it at every scan), but `remove` must still be able to delete it."""
+        wanted = Path(reference).name.lower()
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return None
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or not is_supported(Path(name)) or wanted not in (name.lower(), Path(name).stem.lower()):
+                continue
+            if entry.is_symlink() and not os.path.exists(entry.path):
+                return SourceRow(id=-1, key=Path(name).stem, name=name, title=name,
+                                 format=Path(name).suffix.lstrip("."), size=0, state=FileState(0, 0, 0, 0),
+                                 sha256="", paragraphs=0, chunks=0, first_chunk=0, segment=0, warning=None,
+                                 link=os.readlink(entry.path), origin=None, metadata=None)
+        return None
 
     def matching(self, pattern: str) -> list[Source]:
         """Sources whose id, file name or title matches a shell pattern (``*report*``), ignoring
@@ -566,7 +588,7 @@ class Library:
         if isinstance(references, str):
             references = [references]
         with self._lock, self._store.writing():
-            rows = {row.id: row for row in map(self._resolve, references)}
+            rows = {(row.id, row.name): row for row in map(self._resolve, references)}
             gone: list[SourceRow] = []
             failure: OSError | None = None
             for row in rows.values():
@@ -575,7 +597,7 @@ class Library:
                     gone.append(row)
                 except OSError as error:
                     failure = failure or error
-            self._commit([], gone)
+            self._commit([], [row for row in gone if row.id >= 0])  # a broken link is not indexed
             if failure is not None:
                 raise LibraryError(describe_os_error(failure))
             return [self._source(row) for row in gone]

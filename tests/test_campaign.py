@@ -214,3 +214,18 @@ def test_qa_eval_of_a_squad_article_without_a_title_still_runs(tmp_path: Path):
         {"question": "Where did the cat sit?", "id": "1", "answers": [{"text": "mat", "answer_start": "x"}]}]}]}]}))
     code, out, err = run("eval", "--squad", str(squad))
     assert code == 0, err
+
+
+def test_a_link_whose_original_is_gone_can_be_removed_and_stops_the_warnings(tmp_path: Path):
+    library = tmp_path / "library"
+    original = tmp_path / "curlews.txt"
+    original.write_text("Curlew report\n\nThe linked curlew count was 21.\n")
+    assert run("add", "--link", str(original), "--sources", str(library))[0] == 0
+    original.unlink()
+    code, out, err = run("sources", "--sources", str(library))
+    assert "curlews.txt" in err  # skipped, with a warning
+    code, out, err = run("remove", "curlews", "--sources", str(library))
+    assert code == 0 and "deleted the link" in out, err
+    assert not os.path.lexists(library / "curlews.txt")
+    code, out, err = run("sources", "--sources", str(library))
+    assert code == 0 and err == ""
