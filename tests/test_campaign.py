@@ -229,3 +229,12 @@ def test_a_link_whose_original_is_gone_can_be_removed_and_stops_the_warnings(tmp
     assert not os.path.lexists(library / "curlews.txt")
     code, out, err = run("sources", "--sources", str(library))
     assert code == 0 and err == ""
+
+
+def test_an_add_whose_index_cannot_be_written_says_so(tmp_path: Path):
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / ".qa").write_text("")  # as a read-only .qa folder would: no index can be written
+    (tmp_path / "well.txt").write_text("Well report\n\nThe well is 12 metres deep.\n")
+    code, out, err = run("add", str(tmp_path / "well.txt"), "--sources", str(library))
+    assert code == 0 and "lives in memory" in err, err
