@@ -286,11 +286,12 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
     from qa.library import Library
 
     library = Library.open(folder, settings, create=True, refresh=False, waiting=say_waiting)
-    for warning in library.warnings:  # an index that cannot be written: the change is not kept
-        warn(warning)
     with AddProgressBar(enabled=sys.stderr.isatty() and not args.json) as bar:
         results = library.add(args.paths, progress=bar.update, link=args.link)
     added = [r for r in results if r.source]
+    if added:
+        for warning in library.warnings:  # an index that cannot be written: the change is not kept
+            warn(warning)
     duplicates = [r for r in results if r.duplicate_of]
     failed = [r for r in results if r.error]
     unsupported = [r for r in results if r.unsupported]
@@ -368,8 +369,6 @@ def _remove(folder: Path, settings: Settings, references: list[str], all_from: P
     from qa.library import Library
 
     library = Library.open(folder, settings, refresh=False, waiting=say_waiting)
-    for warning in library.warnings:  # an index that cannot be written: the change is not kept
-        warn(warning)
     # id → what to pass to `remove`, which resolves it again under the writer lock: the name
     # the user typed, so that a source another process removes meanwhile is named as typed.
     chosen: dict[str, str] = {}
@@ -391,6 +390,8 @@ def _remove(folder: Path, settings: Settings, references: list[str], all_from: P
             say(f"Removed {source.title}: deleted the link {source.path}; {source.link} is untouched.")
         else:
             say(f"Removed {source.title} ({source.path}).")
+    for warning in library.warnings:  # an index that cannot be written: the change is not kept
+        warn(warning)
     return EXIT_OK
 
 

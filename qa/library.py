@@ -459,12 +459,13 @@ class Library:
         results: dict[Path, AddResult] = {}
         for path in paths:
             try:
-                found, unsupported = _expand(path)
+                found, unsupported, unreadable = _expand(path)
             except LibraryError as error:
                 results[path] = AddResult(path=path, error=str(error))
                 continue
             files += found
             results.update((file, AddResult(path=file, unsupported=True)) for file in unsupported)
+            results.update((place, AddResult(path=place, error=reason)) for place, reason in unreadable)
         files = list(dict.fromkeys(files))  # a file named twice is added once, and reported once
         with self._lock, self._store.writing():
             self.reread = []
@@ -640,20 +641,34 @@ def _free_names(folder: Path, name: str) -> Iterable[Path]:
         yield folder / _fitting(stem, f"-{n}{suffix}")
 
 
-def _expand(path: Path) -> tuple[list[Path], list[Path]]:
+def _expand(path: Path) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
     """The files to add for one path (the file itself, or a folder's supported files, hidden
-    ones left out), and the folder's files of other formats, which are skipped."""
+    ones left out), the folder's files of other formats, which are skipped, and the places in
+    it that cannot be read (a path past PATH_MAX), each with why: they never stop the rest."""
     if path.is_dir():
-        files, unsupported = [], []
-        for file in sorted(path.rglob("*")):
-            if any(part.startswith(".") for part in file.relative_to(path).parts) or not file.is_file():
-                continue
-            (files if is_supported(file) else unsupported).append(file)
+        files, unsupported, unreadable = [], [], []
+
+        def note(error: OSError) -> None:
+            place = Path(error.filename) if error.filename else path
+            unreadable.append((place, _reason(error, place)))
+
+        for root, folders, names in os.walk(path, onerror=note):
+            folders[:] = [folder for folder in folders if not folder.startswith(".")]
+            for name in names:
+                file = Path(root, name)
+                try:
+                    if name.startswith(".") or not file.is_file():
+                        continue
+                except OSError as error:
+                    note(error)
+                    continue
+                (files if is_supported(file) else unsupported).append(file)
         if not files:
-            raise LibraryError(f"{path} holds no supported files ({SUPPORTED_FORMATS}).")
-        return files, unsupported
+            raise LibraryError(unreadable[0][1] if unreadable else
+                               f"{path} holds no supported files ({SUPPORTED_FORMATS}).")
+        return sorted(files), sorted(unsupported), unreadable
     if not path.exists() and not path.is_symlink():
         raise LibraryError(f"{path} does not exist.")
     if not is_supported(path):
         raise LibraryError(f"{path.name} is not a supported format (supported: {SUPPORTED_FORMATS}).")
-    return [path], []
+    return [path], [], []

@@ -238,3 +238,24 @@ def test_an_add_whose_index_cannot_be_written_says_so(tmp_path: Path):
     (tmp_path / "well.txt").write_text("Well report\n\nThe well is 12 metres deep.\n")
     code, out, err = run("add", str(tmp_path / "well.txt"), "--sources", str(library))
     assert code == 0 and "lives in memory" in err, err
+
+
+def test_a_folder_deeper_than_path_max_adds_what_it_can_reach(tmp_path: Path):
+    given = tmp_path / "in"
+    given.mkdir()
+    here = os.getcwd()
+    try:  # made relative to each level: the deep end's full path is past PATH_MAX (4,096 bytes)
+        os.chdir(given)
+        for level in range(24):
+            os.mkdir("d" * 200)
+            os.chdir("d" * 200)
+            with open(f"report-{level}.txt", "w") as file:
+                file.write(f"Level {level} report\n\nThe level {level} shearwater count was {500 + level}.\n")
+    finally:
+        os.chdir(here)
+    code, out, err = run("add", "--json", str(given), "--sources", str(tmp_path / "library"))
+    results = [json.loads(line) for line in out.splitlines()]
+    added = [result for result in results if result["source"]]
+    assert len(added) >= 15, err  # the files whose paths fit, though deeper ones cannot be read
+    assert any(result["error"] for result in results) and code == 1
+    assert "Traceback" not in err
