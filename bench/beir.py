@@ -47,6 +47,23 @@ def recall_at(ranked: list[str], relevant: dict[str, int], k: int = DEPTH) -> fl
     return len(wanted & set(ranked[:k])) / len(wanted) if wanted else 0.0
 
 
+# One passage per document, as BEIR scores documents: no paragraph is split into windows.
+SETTINGS = Settings(chunk_max_words=1_000_000)
+
+
+def passage(doc: dict) -> str:
+    """A document as one line: the title is indexed with the text, not taken as a headline."""
+    return " ".join(f"{doc.get('title', '')} {doc['text']}".split())
+
+
+def library_of(corpus: list[dict], folder: Path) -> tuple[Library, dict[str, str]]:
+    """A library of one file per document, and file id → document id."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, doc in enumerate(corpus):
+        (folder / f"d{number}.txt").write_text(passage(doc) + "\n", encoding="utf-8")
+    return Library.open(folder, SETTINGS), {f"d{number}": doc["_id"] for number, doc in enumerate(corpus)}
+
+
 def rank_all(library: Library, ids: dict[str, str], queries: dict[str, str],
              qrels: dict[str, dict[str, int]]) -> tuple[list[str], list[float], list[float], float]:
     started = time.perf_counter()
@@ -68,20 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.collection / "corpus.jsonl").exists():
         print(f"bench.beir: no BEIR collection at {args.collection}; skipped.", file=sys.stderr)
         return 0
-    # One passage per document, as BEIR scores documents: no paragraph is split into windows.
-    settings = Settings(chunk_max_words=1_000_000)
+    settings = SETTINGS
     corpus = read_jsonl(args.collection / "corpus.jsonl")
     queries = {q["_id"]: q["text"] for q in read_jsonl(args.collection / "queries.jsonl")}
     qrels = read_qrels(args.collection / "qrels" / "test.tsv")
 
     with tempfile.TemporaryDirectory(prefix="qa-beir-") as folder:
         started = time.perf_counter()
-        for number, doc in enumerate(corpus):
-            # One line: the title is indexed with the text, not taken as a headline.
-            text = " ".join(f"{doc.get('title', '')} {doc['text']}".split())
-            (Path(folder) / f"d{number}.txt").write_text(text + "\n", encoding="utf-8")
-        library = Library.open(Path(folder), settings)
-        ids = {f"d{number}": doc["_id"] for number, doc in enumerate(corpus)}
+        library, ids = library_of(corpus, Path(folder))
         index_seconds = time.perf_counter() - started
         run_lines, ndcgs, recalls, query_seconds = rank_all(library, ids, queries, qrels)
 

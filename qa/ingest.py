@@ -25,7 +25,7 @@ from pathlib import Path
 
 from qa.chunking import chunk_counts, text_length, windows
 from qa.sources import SourceError, load, refuse_by_size
-from qa.store import AnalysedSource, ChunkRecord, FileState
+from qa.store import AnalysedSource, ChunkLayout, FileState, analysed
 
 # Below this much work, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 4
@@ -84,17 +84,17 @@ def analyse(job: Job, max_words: int, max_mb: float) -> AnalysedSource:
         text = loaded.text[window.start:window.end]
         terms, spellings = chunk_counts(text, window.section, loaded.title)
         surfaces.update(spellings)
-        chunks.append(ChunkRecord(
+        chunks.append(ChunkLayout(
             paragraph=window.paragraph, start=window.start, end=window.end, text=text,
             sentences=window.sentences, terms=terms, length=text_length(terms),
             section=window.section, page=window.page, lines=window.lines,
         ))
     metadata = loaded.metadata
-    return AnalysedSource(
+    return analysed(
+        chunks=chunks, spellings=surfaces,
         name=job.name, title=loaded.title, format=job.path.suffix.lower().lstrip(".") or "txt",
-        sha256=digest, state=state, paragraphs=len(loaded.paragraphs), chunks=chunks,
-        surfaces=dict(surfaces), text=loaded.text if loaded.derived else None, warning=loaded.warning,
-        link=job.link,
+        sha256=digest, state=state, paragraphs=len(loaded.paragraphs),
+        text=loaded.text if loaded.derived else None, warning=loaded.warning, link=job.link,
         metadata=metadata.model_dump_json() if metadata.author or metadata.date else None,
     )
 

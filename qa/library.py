@@ -530,18 +530,17 @@ class Library:
             for position, (analysed, original) in enumerate(zip(batch, originals)):
                 target = self._copy_in(original, link)
                 placed.append(target)
+                if not link and file_state(original) != analysed.state:
+                    # The original changed since it was analysed (git's rule: size, times,
+                    # inode): index what was copied.
+                    analysed = batch[position] = analyse(Job(target, target.name), self.settings.chunk_max_words,
+                                                         self.settings.max_source_mb)
                 analysed.name = target.name
                 analysed.origin = valid_unicode(str(original.resolve()))
                 analysed.title = valid_unicode(analysed.title)
                 analysed.state = file_state(target)
                 if link:
                     analysed.link = valid_unicode(str(original.resolve()))
-                elif _sha256(target) != analysed.sha256:
-                    # The original changed while it was analysed: index what was copied.
-                    fresh = analyse(Job(target, target.name), self.settings.chunk_max_words,
-                                    self.settings.max_source_mb)
-                    fresh.origin = analysed.origin
-                    batch[position] = fresh
         except BaseException:
             for target in placed:
                 target.unlink(missing_ok=True)
@@ -560,10 +559,11 @@ class Library:
                     continue
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=TEMPORARY_SUFFIX)
         try:
-            with os.fdopen(handle, "wb") as file, open(original, "rb") as source:
-                # No fsync: a copy cut short by a power loss no longer matches its index
-                # entry, so it is re-read (or skipped) at the next open; no quote can be wrong.
-                shutil.copyfileobj(source, file, 1 << 20)
+            os.close(handle)
+            # The kernel copies (copy_file_range or sendfile). No fsync: a copy cut short by a
+            # power loss no longer matches its index entry, so it is re-read (or skipped) at
+            # the next open; no quote can be wrong.
+            shutil.copyfile(original, temporary)
             shutil.copystat(original, temporary)
             for target in _free_names(self.folder, name):
                 try:

@@ -21,10 +21,10 @@ import itertools
 import os
 import sqlite3
 import tempfile
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -127,17 +127,19 @@ class FileState:
         return cls(stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
-# Plain dicts, not Counters, and slots: these cross from worker processes by pickle, and
-# unpickling a Counter runs Python code per object (it was a third of the writer's time).
+# What crosses from worker processes is compact, so the writer does nothing per token: each
+# chunk is its row of the chunks table, and a source's term counts are three uint32 arrays.
 @dataclass(slots=True)
 class ChunkRecord:
+    """One chunk, as its row of the chunks table (ids are given when it is committed)."""
+
     paragraph: int
     start: int
     end: int
     text: str
-    sentences: list[tuple[int, int]]
-    terms: dict[str, int]
-    length: int
+    sentences: bytes  # (start, end) of each sentence, as little-endian uint32 pairs
+    length: int  # how many terms it holds
+    terms: str  # its distinct terms, space-separated (the stop-words-only term "" left out)
     section: str | None = None
     page: int | None = None
     lines: tuple[int, int] | None = None
@@ -145,7 +147,7 @@ class ChunkRecord:
 
 @dataclass(slots=True)
 class AnalysedSource:
-    """A file read and analysed, ready to be committed (built in worker processes)."""
+    """A file read and analysed, ready to be committed (built in worker processes by `analysed`)."""
 
     name: str
     title: str
@@ -154,13 +156,61 @@ class AnalysedSource:
     state: FileState
     paragraphs: int
     chunks: list[ChunkRecord]
-    # (normalised word, as written) → count, for the spelling vocabulary
-    surfaces: dict[tuple[str, str], int]
+    terms: list[str]  # the source's distinct index terms
+    # Chunk by chunk, each term it holds (an index into `terms`) and how often: uint32 blobs.
+    term_indexes: bytes
+    term_counts: bytes
+    widths: bytes  # how many distinct terms each chunk holds
+    # (normalised word, as written, count, count if capitalised else 0): the spelling vocabulary
+    spellings: list[tuple[str, str, int, int]]
     text: str | None = None  # stored only for derived formats (PDF, DOCX...), else None
     warning: str | None = None
     link: str | None = None
     origin: str | None = None  # the path it was added from, for `qa remove --all-from`
     metadata: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkLayout:
+    """Where a chunk stands and what it holds, before it is packed into a `ChunkRecord`."""
+
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    sentences: Sequence[tuple[int, int]]
+    terms: dict[str, int]
+    length: int  # its length for BM25 (`chunking.text_length`)
+    section: str | None = None
+    page: int | None = None
+    lines: tuple[int, int] | None = None
+
+
+def analysed(*, chunks: Sequence[ChunkLayout], spellings: dict[tuple[str, str], int],
+             **source: object) -> AnalysedSource:
+    """An `AnalysedSource` packed from its chunks' term counts and its spellings; ``source``
+    gives the other fields (name, title, format, sha256, state, paragraphs...)."""
+    index: dict[str, int] = {}
+    indexes: list[int] = []
+    counts: list[int] = []
+    records = []
+    for chunk in chunks:
+        for term, tf in chunk.terms.items():
+            indexes.append(index.setdefault(term, len(index)))
+            counts.append(tf)
+        records.append(ChunkRecord(
+            paragraph=chunk.paragraph, start=chunk.start, end=chunk.end, text=chunk.text,
+            sentences=_as_blob([i for span in chunk.sentences for i in span]),
+            length=chunk.length, terms=" ".join(term for term in chunk.terms if term),
+            section=chunk.section, page=chunk.page, lines=chunk.lines,
+        ))
+    return AnalysedSource(
+        chunks=records, terms=list(index), term_indexes=_as_blob(indexes), term_counts=_as_blob(counts),
+        widths=_as_blob([len(chunk.terms) for chunk in chunks]),
+        spellings=[(norm, surface, n, n if surface[:1].isupper() else 0)
+                   for (norm, surface), n in spellings.items()],
+        **source,  # type: ignore[arg-type]
+    )
 
 
 @dataclass
@@ -214,12 +264,6 @@ class Statistics:
     chunks: int
     total_length: int
     next_chunk: int
-
-
-@dataclass
-class _Postings:
-    chunk_ids: list[int] = field(default_factory=list)
-    tfs: list[int] = field(default_factory=list)
 
 
 # Re-derives a chunk's terms and spellings from its stored text and section, exactly as they
@@ -573,16 +617,18 @@ class Store:
             self._merge_small_segments(db)
         return [row for key in keys if (row := self.source(key=key)) is not None]
 
-    def _add(self, db: sqlite3.Connection, analysed: Sequence[AnalysedSource]) -> list[str]:
+    def _add(self, db: sqlite3.Connection, batch: Sequence[AnalysedSource]) -> list[str]:
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         next_chunk = meta["next_chunk"]
         segment = db.execute("INSERT INTO segments (first_chunk, lengths, live) VALUES (?, x'', 0)",
                              (next_chunk,)).lastrowid
-        postings: dict[str, _Postings] = defaultdict(_Postings)
+        vocabulary: dict[str, int] = {}  # the batch's terms, numbered
+        term_parts: list[np.ndarray] = []
+        chunk_parts: list[np.ndarray] = []
+        tf_parts: list[np.ndarray] = []
         lengths: list[int] = []
         keys = []
-        surfaces: Counter[tuple[str, str]] = Counter()
-        for source in analysed:
+        for source in batch:
             key = self._free_key(db, source.name)
             keys.append(key)
             source_id = db.execute(
@@ -594,37 +640,84 @@ class Store:
                  source.sha256, source.paragraphs, len(source.chunks), next_chunk, segment,
                  source.warning, source.link, source.origin, source.metadata, source.text),
             ).lastrowid
-            rows = []
-            for chunk in source.chunks:
-                chunk_id = next_chunk
-                next_chunk += 1
-                lengths.append(chunk.length)
-                for term, tf in chunk.terms.items():
-                    entry = postings[term]
-                    entry.chunk_ids.append(chunk_id)
-                    entry.tfs.append(tf)
-                rows.append((
-                    chunk_id, source_id, chunk.paragraph, chunk.start, chunk.end, chunk.length,
-                    chunk.text, _as_blob([i for span in chunk.sentences for i in span]),
-                    chunk.section, chunk.page,
-                    chunk.lines[0] if chunk.lines else None, chunk.lines[1] if chunk.lines else None,
-                    " ".join(term for term in chunk.terms if term),
-                ))
-            db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            surfaces.update(source.surfaces)
-        term_ids = self._change_document_frequencies(
-            db, {term: len(entry.chunk_ids) for term, entry in postings.items()})
-        db.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", sorted(
-            (segment, term_ids[term], _as_blob(entry.chunk_ids), _as_blob(entry.tfs))
-            for term, entry in postings.items()
-        ))
+            db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                (next_chunk + i, source_id, chunk.paragraph, chunk.start, chunk.end, chunk.length,
+                 chunk.text, chunk.sentences, chunk.section, chunk.page,
+                 chunk.lines[0] if chunk.lines else None, chunk.lines[1] if chunk.lines else None,
+                 chunk.terms)
+                for i, chunk in enumerate(source.chunks)
+            ])
+            numbers = np.array([vocabulary.setdefault(term, len(vocabulary)) for term in source.terms],
+                               dtype="<u4")
+            term_parts.append(numbers[_from_blob(source.term_indexes)])
+            chunk_parts.append(np.repeat(np.arange(next_chunk, next_chunk + len(source.chunks), dtype="<u4"),
+                                         _from_blob(source.widths)))
+            tf_parts.append(_from_blob(source.term_counts))
+            lengths += [chunk.length for chunk in source.chunks]
+            next_chunk += len(source.chunks)
+        if vocabulary:
+            self._add_postings(db, segment, list(vocabulary), np.concatenate(term_parts),
+                               np.concatenate(chunk_parts), np.concatenate(tf_parts))
         db.execute("UPDATE segments SET lengths = ?, live = ? WHERE id = ?",
                    (_as_blob(lengths), len(lengths), segment))
-        self._change_spellings(db, surfaces, +1)
+        self._add_spellings(db, batch)
         self._set_meta(db, next_chunk=next_chunk, chunks=meta["chunks"] + len(lengths),
                        total_length=meta["total_length"] + sum(lengths),
                        generation=meta["generation"] + 1)
         return keys
+
+    def _add_postings(self, db: sqlite3.Connection, segment: int, terms: list[str],
+                      term_numbers: np.ndarray, chunk_ids: np.ndarray, tfs: np.ndarray) -> None:
+        """One segment's postings from its (term, chunk, tf) triples, grouped by term in NumPy.
+
+        The triples come chunk by chunk, so a stable sort by term keeps each term's chunk ids
+        ascending, as postings must be."""
+        order = np.argsort(term_numbers, kind="stable")
+        term_numbers, chunk_ids, tfs = term_numbers[order], chunk_ids[order], tfs[order]
+        starts = np.flatnonzero(np.diff(term_numbers, prepend=-1))
+        ends = np.append(starts[1:], term_numbers.size)
+        firsts = term_numbers[starts].tolist()
+        term_ids = self._change_document_frequencies(
+            db, {terms[number]: end - start for number, start, end in zip(firsts, starts.tolist(), ends.tolist())})
+        db.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", sorted(
+            (segment, term_ids[terms[number]], chunk_ids[start:end].tobytes(), tfs[start:end].tobytes())
+            for number, start, end in zip(firsts, starts.tolist(), ends.tolist())
+        ))
+
+    @staticmethod
+    def _add_spellings(db: sqlite3.Connection, batch: Sequence[AnalysedSource]) -> None:
+        """Count a batch's words in, in SQL: as `_remove_spellings` counts them out (a word keeps
+        the surface form commonest in the batch that brought the most of it; words new to the
+        library get their deletion variants), without a Python step per spelling."""
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS batch_spellings "
+                   "(norm TEXT, surface TEXT, count INTEGER, capitalised INTEGER)")
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS batch_words "
+                   "(norm TEXT PRIMARY KEY, count INTEGER, capitalised INTEGER, surface TEXT, new INTEGER)")
+        db.execute("DELETE FROM batch_spellings")
+        db.execute("DELETE FROM batch_words")
+        for source in batch:
+            db.executemany("INSERT INTO batch_spellings VALUES (?, ?, ?, ?)", source.spellings)
+        # With one max() aggregate, SQLite takes the bare column (surface) from the row holding it.
+        db.execute(
+            "INSERT INTO batch_words SELECT norm, count, capitalised, surface, length(norm) >= 3 "
+            "AND NOT EXISTS (SELECT 1 FROM words WHERE words.norm = per_word.norm) FROM ("
+            "SELECT norm, sum(count) AS count, sum(capitalised) AS capitalised, surface, max(count) "
+            "FROM (SELECT norm, surface, sum(count) AS count, sum(capitalised) AS capitalised "
+            "FROM batch_spellings GROUP BY norm, surface) GROUP BY norm) AS per_word")
+        db.execute(
+            "INSERT INTO words SELECT norm, count, capitalised, surface FROM batch_words WHERE true "
+            "ON CONFLICT (norm) DO UPDATE SET "
+            "surface = CASE WHEN excluded.count > count THEN excluded.surface ELSE surface END, "
+            "count = count + excluded.count, capitalised = capitalised + excluded.capitalised")
+        # `deletion_variants` of each new word: the word, and (up to SPELLING_MAX_LETTERS
+        # letters) it without its i-th letter.
+        db.execute(
+            "WITH RECURSIVE positions (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM positions "
+            "WHERE i < ?) "
+            "INSERT OR IGNORE INTO deletes SELECT norm, norm FROM batch_words WHERE new "
+            "UNION ALL SELECT substr(norm, 1, i - 1) || substr(norm, i + 1), norm "
+            "FROM batch_words JOIN positions ON i <= length(norm) WHERE new AND length(norm) <= ?",
+            (SPELLING_MAX_LETTERS, SPELLING_MAX_LETTERS))
 
     def _merge_small_segments(self, db: sqlite3.Connection) -> None:
         """Merge the run of small segments at the end of the library, tier by tier, so a
@@ -694,7 +787,7 @@ class Store:
                 db.execute("INSERT INTO dead VALUES (?, ?, ?)",
                            (row.segment, row.first_chunk, row.first_chunk + row.chunks - 1))
         self._change_document_frequencies(db, df_change)
-        self._change_spellings(db, surfaces, -1)
+        self._remove_spellings(db, surfaces)
         self._set_meta(db, chunks=meta["chunks"] - removed_chunks,
                        total_length=meta["total_length"] - removed_length,
                        generation=meta["generation"] + 1)
@@ -761,37 +854,17 @@ class Store:
         return ids
 
     @staticmethod
-    def _change_spellings(db: sqlite3.Connection, surfaces: Counter[tuple[str, str]], sign: int) -> None:
-        """Count words in (``sign`` +1) or out (-1). A word keeps the surface form that was
-        commonest in the batch that brought the most of it; removal only lowers counts."""
+    def _remove_spellings(db: sqlite3.Connection, surfaces: Counter[tuple[str, str]]) -> None:
+        """Count words out: lower their counts, and drop the words (and their deletion
+        variants) no source holds any more."""
         words: Counter[str] = Counter()
         capitalised: Counter[str] = Counter()
-        commonest: dict[str, tuple[int, str]] = {}
         for (norm, surface), count in surfaces.items():
             words[norm] += count
             if surface[:1].isupper():
                 capitalised[norm] += count
-            if count > commonest.get(norm, (0, ""))[0]:
-                commonest[norm] = (count, surface)
-        new: list[str] = []
-        if sign > 0:
-            known: set[str] = set()
-            for batch in _batched(list(words)):
-                marks = ",".join("?" * len(batch))
-                known.update(norm for (norm,) in db.execute(
-                    f"SELECT norm FROM words WHERE norm IN ({marks})", batch))
-            new = [norm for norm in words if norm not in known and len(norm) >= 3]
-        db.executemany(
-            "INSERT INTO words VALUES (?, ?, ?, ?) ON CONFLICT (norm) DO UPDATE SET "
-            "surface = CASE WHEN excluded.count > count THEN excluded.surface ELSE surface END, "
-            "count = count + excluded.count, capitalised = capitalised + excluded.capitalised",
-            [(norm, sign * count, sign * capitalised[norm], commonest[norm][1])
-             for norm, count in words.items()])
-        if sign > 0:
-            db.executemany("INSERT OR IGNORE INTO deletes VALUES (?, ?)", [
-                (variant, norm) for norm in new for variant in deletion_variants(norm)
-            ])
-            return
+        db.executemany("UPDATE words SET count = count - ?, capitalised = capitalised - ? WHERE norm = ?",
+                       [(count, capitalised[norm], norm) for norm, count in words.items()])
         gone = []
         for batch in _batched(list(words)):  # only the words counted out: the table is big
             marks = ",".join("?" * len(batch))

@@ -1,6 +1,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from bench import beir
 
 
@@ -27,3 +29,19 @@ def test_beir_run_file_on_a_tiny_collection(tmp_path: Path, capsys):
 
 def test_missing_collection_skips_cleanly(tmp_path: Path):
     assert beir.main([str(tmp_path / "absent")]) == 0
+
+
+def test_the_peers_index_the_same_passages_and_find_them(tmp_path: Path):
+    pytest.importorskip("tantivy")
+    pytest.importorskip("bm25s")
+    from bench import peers
+
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "a.txt").write_text("Ravens\n\nRavens nest on cliffs.\n\nThey eat carrion.\n")
+    (files / "b.txt").write_text("Herons\n\nHerons wade in the reeds to catch fish.\n")
+    assert [doc_id for doc_id, _ in peers.passages(files)] == ["a#1", "a#2", "b#1"]
+    peers.tantivy_build(peers.passages(files), tmp_path / "tantivy")
+    peers.bm25s_build(peers.passages(files), tmp_path / "bm25s")
+    for searcher in (peers.TantivySearcher(tmp_path / "tantivy"), peers.Bm25sSearcher(tmp_path / "bm25s")):
+        assert searcher.top("Where do herons catch fish?", 2)[0] == "b#1"

@@ -10,7 +10,7 @@ from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
 from qa.index import StoredIndex
 from qa.settings import Settings
-from qa.store import AnalysedSource, ChunkRecord, FileState, Store
+from qa.store import AnalysedSource, ChunkLayout, FileState, Store, analysed
 
 VARIANTS = {"okapi": BM25Okapi, "plus": BM25Plus, "l": BM25L}
 WORDS = [f"w{i}" for i in range(40)]
@@ -28,11 +28,12 @@ def oracle(corpus: list[list[str]], variant: str, k1: float, b: float):
     return model
 
 
-def source(name: str, documents: list[list[str]]) -> AnalysedSource:
-    chunks = [ChunkRecord(paragraph=i + 1, start=0, end=1, text=" ".join(doc), sentences=[(0, 1)],
-                          terms=Counter(doc), length=len(doc)) for i, doc in enumerate(documents)]
-    return AnalysedSource(name=name, title=name, format="txt", sha256=name, state=FileState(1, 1, 1, 1),
-                          paragraphs=len(chunks), chunks=chunks, surfaces=Counter())
+def source(name: str, documents: list[list[str]],
+           spellings: dict[tuple[str, str], int] | None = None) -> AnalysedSource:
+    chunks = [ChunkLayout(paragraph=i + 1, start=0, end=1, text=" ".join(doc), sentences=[(0, 1)],
+                          terms=dict(Counter(doc)), length=len(doc)) for i, doc in enumerate(documents)]
+    return analysed(chunks=chunks, spellings=spellings or {}, name=name, title=name, format="txt",
+                    sha256=name, state=FileState(1, 1, 1, 1), paragraphs=len(chunks))
 
 
 def random_corpus(rng: random.Random) -> list[list[list[str]]]:
@@ -97,17 +98,16 @@ def test_near_words_are_found_at_every_edit_distance_up_to_two(tmp_path: Path):
 
     store = Store(tmp_path, "test")
     words = ["normandy", "normans", "northumbria", "immunities", "immunity", "mitochondria",
-             "phosphoglycerate"]
-    record = source("s", [["x"]])
-    record.surfaces = Counter({(word, word.capitalize()): 1 for word in words})
-    store.commit([record])
+             "phosphoglycerate", "αθηνα"]
+    store.commit([source("s", [["x"]], {(word, word.capitalize()): 1 for word in words})])
     vocabulary = StoredVocabulary(store)
     # Deletions, insertions (the stored word two letters longer too), substitutions, swaps.
     # ("mtocondria" and "imunites" need two insertions: the case a one-level index misses.)
     for asked, wanted in [("normndy", "normandy"), ("immuniti", "immunity"), ("mtocondria", "mitochondria"),
                           ("imunites", "immunities"), ("normnas", "normans"),
                           # a long word: two letters missing, or one missing and one wrong
-                          ("phosphglycerat", "phosphoglycerate"), ("phosphoglycerxe", "phosphoglycerate")]:
+                          ("phosphglycerat", "phosphoglycerate"), ("phosphoglycerxe", "phosphoglycerate"),
+                          ("αθνα", "αθηνα")]:  # letters, not bytes, are deleted
         assert wanted in vocabulary.near(asked, 2), asked
     assert "normandy" not in vocabulary.near("nrmndy", 1)
 

@@ -61,12 +61,17 @@ def test_a_chunk_s_terms_can_be_recounted_from_its_stored_text_heading_and_title
             analysed = analyse(Job(path, path.name), 40, 10.0)
         except SourceError:
             return
+    import numpy as np
+
+    indexes, counts, widths = (np.frombuffer(blob, dtype="<u4") for blob in
+                               (analysed.term_indexes, analysed.term_counts, analysed.widths))
     surfaces: Counter = Counter()
-    for chunk in analysed.chunks:
+    for chunk, end, width in zip(analysed.chunks, np.cumsum(widths).tolist(), widths.tolist()):
         terms, spellings = chunk_counts(chunk.text, chunk.section, analysed.title)
-        assert terms == chunk.terms
+        assert terms == {analysed.terms[i]: n for i, n in zip(indexes[end - width:end].tolist(),
+                                                              counts[end - width:end].tolist())}
         surfaces.update(spellings)
-    assert surfaces == analysed.surfaces
+    assert surfaces == {(norm, surface): n for norm, surface, n, _ in analysed.spellings}
 
 
 def test_a_run_on_line_becomes_bounded_verbatim_passages():

@@ -178,3 +178,17 @@ def test_help_answers_without_loading_the_engine():
     loaded = _modules_loaded("from tui.launcher import main\nimport sys\nsys.argv = ['qa', '--help']\n"
                              "try:\n    main()\nexcept SystemExit:\n    pass")
     assert "qa" in loaded and not loaded & {"numpy", "pydantic", "nltk", "sqlite3", "textual"}
+
+
+def test_settings_come_from_the_environment_and_a_bad_one_is_one_sentence(sources_dir: Path):
+    def ask(**environment: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "qa", "ask", "--json", "How many people have been displaced?",
+             "--sources", str(sources_dir)], capture_output=True, text=True, cwd=REPO, timeout=60,
+            env={"PATH": "", "PYTHONPATH": str(REPO), **environment})
+
+    assert len(json.loads(ask().stdout)["quotes"]) > 1
+    assert len(json.loads(ask(QA_MAX_QUOTES="1").stdout)["quotes"]) == 1
+    assert len(json.loads(ask(qa_max_quotes="1").stdout)["quotes"]) == 1  # any case, as before
+    bad = ask(QA_K1="fast")
+    assert bad.returncode == 2 and bad.stderr.startswith("qa: bad setting QA_K1:") and "Traceback" not in bad.stderr

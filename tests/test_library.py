@@ -172,6 +172,22 @@ def test_a_file_deleted_while_an_add_runs_is_reported_and_the_others_are_added(s
     assert not (sources_dir / "second.txt").exists()
 
 
+def test_a_file_changed_while_it_is_added_is_indexed_as_copied(sources_dir: Path, tmp_path: Path):
+    note = tmp_path / "note.txt"
+    note.write_text("Note\n\nThe note is about ravens.\n")
+
+    def rewrite(progress) -> None:  # analysed, not yet copied: someone saves a new version
+        note.write_text("Note\n\nThe note is about herons nesting in the reeds.\n")
+
+    library = Library.open(sources_dir)
+    [result] = library.add([note], progress=rewrite)
+    copied = (sources_dir / "note.txt").read_text()
+    assert "herons" in copied
+    assert library.text(result.source.id) == copied
+    answer = library.ask("Where do the herons nest?")
+    assert answer.answered and "herons nesting" in answer.quotes[0].text
+
+
 def test_adding_and_removing_skip_the_folder_scan_but_the_next_question_catches_up(
         sources_dir: Path, tmp_path: Path):
     Library.open(sources_dir)
