@@ -183,6 +183,8 @@ def _word_term(surface: str) -> str | None:
 # A line of at most this many words with no closing punctuation, followed by a line that
 # starts a sentence, is a heading ("Background\nThe mission..."), not the start of a sentence.
 HEADING_MAX_WORDS = 10
+# ...and is shorter than this share of the widest line of its paragraph.
+HEADING_MAX_WIDTH_SHARE = 0.6
 # A stray quotation mark must not glue a whole paragraph together.
 MAX_MERGED_CHARS = 1500
 _OPENING = "\u201c\u2018"
@@ -198,13 +200,19 @@ def _open_quotation(piece: str) -> bool:
 
 
 def _heading_breaks(text: str, start: int, end: int) -> list[int]:
-    """Offsets inside ``text[start:end]`` where a heading line ends and a sentence begins."""
+    """Offsets inside ``text[start:end]`` where a heading line ends and a sentence begins.
+
+    In hard-wrapped text (a man page, a Markdown source, a PDF's lines) every line runs to
+    about the same width, and a line ending "...confirmation using the" before "SSH_ASKPASS"
+    is a wrap, not a heading: a heading is a line well short of the longest around it."""
     breaks = []
     line_start = start
+    widest = max((len(line.strip()) for line in text[start:end].split("\n")), default=0)
     while (newline := text.find("\n", line_start, end)) != -1:
         line = text[line_start:newline].strip()
         following = text[newline:end].lstrip()
         if line and len(line.split()) <= HEADING_MAX_WORDS and not _LINE_END.search(line) \
+                and len(line) < HEADING_MAX_WIDTH_SHARE * widest \
                 and following[:1].isupper() | following[:1].isdigit() | (following[:1] in _OPENING):
             breaks.append(newline)
         line_start = newline + 1

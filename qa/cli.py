@@ -18,13 +18,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from qa.display import describe_os_error, inert, one_line, plural
+from qa.display import describe_os_error, hidden_skipped, inert, one_line, plural
 from qa.errors import LibraryError, SourceError
 from qa.home import default_folder
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from qa.library import Library
-    from qa.models import AddProgress, Answer
+    from qa.models import AddProgress, AddResult, Answer, Source
     from qa.settings import Settings
 
 # The engine (`qa.library` and what it imports: NumPy, pydantic, the analysis) and the
@@ -118,6 +120,8 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     add.add_argument("--link", action="store_true",
                      help="put symbolic links in the sources folder instead of copies")
+    add.add_argument("--hidden", action="store_true",
+                     help="also a folder's hidden files and folders (names starting with a dot)")
     add.add_argument("--verbose", "-v", action="store_true", help="a line for every file")
     add.add_argument("--json", action="store_true", help="print one JSON object per file")
     add.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)  # the UI's child: qa.background
@@ -130,8 +134,12 @@ def _parser() -> argparse.ArgumentParser:
                         help="an id, file name, path or *glob* (see `qa sources`)")
     remove.add_argument("--all-from", type=Path, metavar="FOLDER",
                         help="every source that was added from FOLDER")
+    remove.add_argument("--yes", "-y", action="store_true",
+                        help="no question on a terminal before removing several sources or a glob's")
     text = commands.add_parser("text", parents=[common], help="print a source's text, as citations index it")
-    text.add_argument("source", help="its id, file name or path")
+    text.add_argument("source", metavar="SOURCE",
+                      help="its id, file name or path, or a PATTERN as `qa sources` takes (a word or a *glob*): "
+                           "each source it matches, under a ==> header <== when there are several")
     evaluate = commands.add_parser("eval", parents=[common], help="score answers against a question set")
     evaluate.add_argument("questions", type=Path, nargs="?", metavar="QUESTIONS.jsonl")
     evaluate.add_argument("--squad", type=Path, metavar="FILE.json", help="a SQuAD 2.0 file instead")
@@ -177,7 +185,7 @@ def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
     try:
         if args.command is None:
             return _open_ui(parser, explicit, settings, open_ui)
-        folder = default_folder(explicit)
+        folder = default_folder(explicit, created=_say_created)
         if args.command == "ask":
             return _ask(folder, settings, args.question, args.json, args.conversation)
         if args.command == "add":
@@ -187,13 +195,9 @@ def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
         if args.command == "remove":
             if not args.references and args.all_from is None:
                 parser.error("remove needs a SOURCE or --all-from FOLDER")
-            return _remove(folder, settings, args.references, args.all_from)
+            return _remove(folder, settings, args.references, args.all_from, args.yes)
         if args.command == "text":
-            from qa.library import Library
-
-            # Inert like every other source text: one character for one, so offsets still hold.
-            sys.stdout.write(inert(Library.open(folder, settings).text(args.source), multiline=True))
-            return EXIT_OK
+            return _text(folder, settings, args.source)
         if args.command == "eval":
             if args.squad is not None:
                 return _eval_squad(settings, args.squad, args.json, args.per_article)
@@ -225,7 +229,15 @@ def _open_ui(parser: argparse.ArgumentParser, explicit: Path | None, settings: S
         parser.print_help()
         fail("the terminal UI needs a terminal; give a command, such as `qa ask QUESTION`.")
         return EXIT_USAGE
-    return open_ui(default_folder(explicit), settings)  # the UI opens the library itself, in a worker
+    # The UI opens the library itself, in a worker. A library made here is announced on the
+    # terminal before the UI covers it: the line is there again when the UI closes.
+    return open_ui(default_folder(explicit, created=_say_created), settings)
+
+
+def _say_created(folder: Path) -> None:
+    # On stderr: stdout may be JSON for a script.
+    print(f"qa: made your library in {inert(str(folder))}, with two example articles; "
+          "add your own with `qa add PATH`.", file=sys.stderr)
 
 
 def _ask(folder: Path, settings: Settings, question: str, as_json: bool, conversation: bool = False) -> int:
@@ -287,14 +299,15 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
 
     library = Library.open(folder, settings, create=True, refresh=False, waiting=say_waiting)
     with AddProgressBar(enabled=sys.stderr.isatty() and not args.json) as bar:
-        results = library.add(args.paths, progress=bar.update, link=args.link)
+        results = library.add(args.paths, progress=bar.update, link=args.link, hidden=args.hidden)
     added = [r for r in results if r.source]
     if added:
         for warning in library.warnings:  # an index that cannot be written: the change is not kept
             warn(warning)
     duplicates = [r for r in results if r.duplicate_of]
     failed = [r for r in results if r.error]
-    unsupported = [r for r in results if r.unsupported]
+    hidden = [r for r in results if r.hidden is not None]
+    unsupported = [r for r in results if r.unsupported and r.hidden is None]
     for result in results:
         if args.json:
             print(result.model_dump_json())
@@ -309,6 +322,10 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
                     f"({plural(result.source.paragraphs, 'paragraph')}, {plural(result.source.chunks, 'chunk')})")
             elif result.duplicate_of:
                 say(f"{result.path}: already in the sources as {result.duplicate_of}")
+            elif result.hidden is not None:
+                say(f"{result.path}: hidden, skipped")
+            elif result.unsupported:
+                say(f"{result.path}: another format, skipped")
     if not args.json and len(results) == 1 and (added or duplicates):
         result = results[0]
         if result.source:
@@ -326,28 +343,35 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
             parts.append(f"{len(failed):,} could not be added")
         if unsupported:
             parts.append(f"{plural(len(unsupported), 'file')} of other formats skipped")
+        if hidden:
+            parts.append(hidden_skipped(hidden, hint="use --hidden"))
         say(", ".join(parts) + ".")
     return EXIT_FAILURE if failed else EXIT_OK
 
 
 class AddProgressBar:
-    """A progress bar on a terminal (files, MB, elapsed, rate); nothing otherwise."""
+    """A progress bar on a terminal: files done of all, MB done of all, rate, elapsed and the file
+    in hand; nothing otherwise. The bar itself moves with the bytes, which is where the time goes."""
 
-    def __init__(self, enabled: bool) -> None:
+    NAME_WIDTH = 40  # characters of the current file's name shown, its end kept
+
+    def __init__(self, enabled: bool, console: Console | None = None) -> None:
         self.enabled = enabled
+        self._console = console
         self._progress = None
         self._task = None
 
     def __enter__(self) -> AddProgressBar:
         if self.enabled:
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                       TimeElapsedColumn, TransferSpeedColumn)
             from rich.console import Console
+            from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
+                                       TimeElapsedColumn, TransferSpeedColumn)
 
             self._progress = Progress(
-                TextColumn("Adding"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
-                TransferSpeedColumn(), TimeElapsedColumn(), console=Console(stderr=True),
-                transient=True,
+                TextColumn("Adding"), BarColumn(bar_width=24), TextColumn("{task.fields[files]}"),
+                DownloadColumn(), TransferSpeedColumn(), TimeElapsedColumn(),
+                TextColumn("{task.fields[current]}", markup=False),  # a file name is not markup
+                console=self._console or Console(stderr=True), transient=True,
             )
             self._progress.start()
         return self
@@ -355,25 +379,31 @@ class AddProgressBar:
     def update(self, progress: AddProgress) -> None:
         if self._progress is None:
             return
+        files = f"{progress.files_done:,}/{plural(progress.files_total, 'file')}"
+        name = inert(progress.current.name) if progress.current else ""
+        if len(name) > self.NAME_WIDTH:
+            name = "…" + name[-(self.NAME_WIDTH - 1):]
         if self._task is None:
-            self._task = self._progress.add_task("add", total=progress.bytes_total)
-        self._progress.update(self._task, completed=progress.bytes_done)
-        self._progress.columns[2].text_format = f"{progress.files_done}/{progress.files_total}"
+            self._task = self._progress.add_task("add", total=progress.bytes_total, files=files, current=name)
+        self._progress.update(self._task, completed=progress.bytes_done, files=files, current=name)
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
             self._progress.stop()
 
 
-def _remove(folder: Path, settings: Settings, references: list[str], all_from: Path | None) -> int:
+def _remove(folder: Path, settings: Settings, references: list[str], all_from: Path | None,
+            yes: bool) -> int:
     from qa.library import Library
 
     library = Library.open(folder, settings, refresh=False, waiting=say_waiting)
     # id → what to pass to `remove`, which resolves it again under the writer lock: the name
     # the user typed, so that a source another process removes meanwhile is named as typed.
     chosen: dict[str, str] = {}
+    sweeping = all_from is not None  # a glob or a folder: the user may not know all it matches
     for reference in references:
         if any(c in reference for c in "*?["):
+            sweeping = True
             matches = library.matching(reference)
             if not matches:
                 raise LibraryError(f"No source matches {reference!r} (see `qa sources`).")
@@ -385,6 +415,13 @@ def _remove(folder: Path, settings: Settings, references: list[str], all_from: P
         if not matches:
             raise LibraryError(f"No source was added from {all_from}.")
         chosen.update((source.id, source.id) for source in matches)
+    # Only a person at a terminal is asked: a script's stdin is not one, and it gets what it
+    # asked for, as before.
+    if (sweeping or len(chosen) > 1) and not yes and sys.stdin.isatty():
+        shown = [library.find(source_id) for source_id in list(chosen)[:REMOVALS_SHOWN]]
+        if not _confirm_removal(shown, len(chosen)):
+            fail("nothing was removed.")
+            return EXIT_FAILURE
     for source in library.remove(list(chosen.values())):
         if source.link:
             say(f"Removed {source.title}: deleted the link {source.path}; {source.link} is untouched.")
@@ -393,6 +430,25 @@ def _remove(folder: Path, settings: Settings, references: list[str], all_from: P
     for warning in library.warnings:  # an index that cannot be written: the change is not kept
         warn(warning)
     return EXIT_OK
+
+
+# How many sources a removal's question names before it says "and N more".
+REMOVALS_SHOWN = 10
+
+
+def _confirm_removal(shown: list[Source], count: int) -> bool:
+    """Name the first of the ``count`` sources that would go and ask; only "y" or "yes" says
+    yes (end of input says no)."""
+    for source in shown:
+        print(f"  {inert(source.id)}  {inert(source.title)}", file=sys.stderr)
+    if count > len(shown):
+        print(f"  … and {count - len(shown):,} more", file=sys.stderr)
+    print(f"Remove {'this source' if count == 1 else f'these {count:,} sources'}? [y/N] ",
+          end="", file=sys.stderr, flush=True)
+    reply = sys.stdin.readline()
+    if not reply.endswith("\n"):  # ctrl+D: the terminal echoed no new line
+        print(file=sys.stderr)
+    return reply.strip().lower() in ("y", "yes")
 
 
 def _sources(folder: Path, settings: Settings, pattern: str | None, as_json: bool) -> int:
@@ -412,6 +468,33 @@ def _sources(folder: Path, settings: Settings, pattern: str | None, as_json: boo
         say(f"  {source.title}")
         say(f"  {plural(source.paragraphs, 'paragraph')}, {plural(source.chunks, 'chunk')}: {source.path}"
             + (f" → {source.link}" if source.link else ""))
+    return EXIT_OK
+
+
+def _text(folder: Path, settings: Settings, reference: str) -> int:
+    """The text of the source ``reference`` names, or of each source it matches as a pattern."""
+    from qa.library import Library
+
+    library = Library.open(folder, settings)
+    sources: list[Source] = []
+    if not any(c in reference for c in "*?["):
+        try:
+            sources = [library.find(reference)]
+        except LibraryError:  # not one source's name: read it as `qa sources` reads a pattern
+            pass
+    if not sources:
+        sources = library.matching(reference)
+        if not sources:
+            raise LibraryError(f"No source matches {reference!r} (see `qa sources`).")
+    ended_line = True
+    for number, source in enumerate(sources):
+        if len(sources) > 1:  # as `head` shows several files
+            sys.stdout.write(("" if ended_line else "\n") + ("\n" if number else ""))  # a blank line between
+            say(f"==> {source.id}: {source.path} <==")
+        text = library.text(source.id)
+        # Inert like every other source text: one character for one, so offsets still hold.
+        sys.stdout.write(inert(text, multiline=True))
+        ended_line = text.endswith("\n")
     return EXIT_OK
 
 

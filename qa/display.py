@@ -11,7 +11,12 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # display stays light: the CLI's help loads it without the models
+    from qa.models import AddResult
 
 _PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}  # ␀…␟, ␡
 _UNSHOWABLE = "\ufffd"  # �, for characters with no picture of their own
@@ -59,6 +64,20 @@ def one_line(text: str) -> str:
 def plural(count: int, noun: str) -> str:
     """``1 paragraph``, ``2 paragraphs``, ``1,200 chunks``."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+# How many hidden files and folders an add's summary names before "and N more".
+HIDDEN_SHOWN = 3
+
+
+def hidden_skipped(hidden: Sequence[AddResult], hint: str = "") -> str:
+    """``12 hidden files skipped (.github, notes/.obsidian): HINT`` for an add's summary; the
+    hint (how to add them) only when some of them are of a supported format."""
+    places = list(dict.fromkeys(inert(str(result.hidden)) for result in hidden))
+    named = ", ".join(places[:HIDDEN_SHOWN]) + (f" and {len(places) - HIDDEN_SHOWN:,} more"
+                                                 if len(places) > HIDDEN_SHOWN else "")
+    addable = hint and any(not result.unsupported for result in hidden)
+    return f"{plural(len(hidden), 'hidden file')} skipped ({named})" + (f": {hint}" if addable else "")
 
 
 _SENTENCES = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -23,21 +24,27 @@ def user_library() -> Path:
     return user_data_path("qa", appauthor=False) / "sources"
 
 
-def default_folder(explicit: Path | None) -> Path:
-    """The library folder: ``explicit`` (``--sources`` or ``QA_SOURCES``), ``./sources``, or the user's."""
+def default_folder(explicit: Path | None, created: Callable[[Path], None] = lambda folder: None) -> Path:
+    """The library folder: ``explicit`` (``--sources`` or ``QA_SOURCES``), ``./sources``, or the user's.
+
+    ``created`` is told the user's library when this call made it, so the user hears where it is once.
+    """
     if explicit is not None:
         return explicit
     if LOCAL.is_dir():
         return LOCAL
     folder = user_library()
-    if not folder.exists():
-        _create_with_bundled_articles(folder)
+    if not folder.exists() and _create_with_bundled_articles(folder):
+        created(folder)
     return folder
 
 
-def _create_with_bundled_articles(folder: Path) -> None:
+def _create_with_bundled_articles(folder: Path) -> bool:
     """Fill a sibling temporary folder, then rename it into place: a reader never sees it half made,
-    and when two first runs race, the second's rename fails harmlessly and its copy is dropped."""
+    and when two first runs race, the second's rename fails harmlessly and its copy is dropped.
+
+    True when this call made the folder (False: another run did, meanwhile).
+    """
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".sources-"))
     try:
@@ -45,8 +52,10 @@ def _create_with_bundled_articles(folder: Path) -> None:
             if article.name.endswith(".txt"):
                 (staging / article.name).write_bytes(article.read_bytes())
         os.rename(staging, folder)
+        return True
     except OSError:
         if not folder.is_dir():
             raise
+        return False
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from qa.answer import NOT_COVERED, Answerer
-from qa.display import describe_os_error, valid_unicode
+from qa.display import describe_os_error, plural, valid_unicode
 from qa.formats.text import decode
 from qa.home import default_folder
 from qa.index import StoredIndex
@@ -446,26 +446,26 @@ class Library:
             raise
 
     def add(self, paths: Iterable[Path], progress: Progress | None = None,
-            cancel: threading.Event | None = None, link: bool = False) -> list[AddResult]:
-        """Copy files (or every supported file of a folder) in and index them.
+            cancel: threading.Event | None = None, link: bool = False, hidden: bool = False) -> list[AddResult]:
+        """Copy files (or every supported file of a folder, its subfolders' too) in and index them.
 
         The originals are never moved or changed (with ``link``, the sources folder gets a
-        symbolic link to each instead of a copy). The same content twice is reported, not
-        copied; a name already taken gets a new name. A bad file is reported in its result and
-        never stops the others. Work is committed in batches: after Ctrl+C or ``cancel``, what
-        was committed stays and nothing half-done remains.
+        symbolic link to each instead of a copy). A folder's hidden files and folders are
+        skipped unless ``hidden``, and reported; its files of other formats are reported too.
+        The same content twice is reported, not copied; a name already taken gets a new name.
+        A bad file is reported in its result and never stops the others. Work is committed in
+        batches: after Ctrl+C or ``cancel``, what was committed stays and nothing half-done remains.
         """
         files: list[Path] = []
         results: dict[Path, AddResult] = {}
         for path in paths:
             try:
-                found, unsupported, unreadable = _expand(path)
+                found, skipped = _expand(path, hidden)
             except LibraryError as error:
                 results[path] = AddResult(path=path, error=str(error))
                 continue
             files += found
-            results.update((file, AddResult(path=file, unsupported=True)) for file in unsupported)
-            results.update((place, AddResult(path=place, error=reason)) for place, reason in unreadable)
+            results.update((result.path, result) for result in skipped)
         files = list(dict.fromkeys(files))  # a file named twice is added once, and reported once
         with self._lock, self._store.writing():
             self.reread = []
@@ -641,34 +641,83 @@ def _free_names(folder: Path, name: str) -> Iterable[Path]:
         yield folder / _fitting(stem, f"-{n}{suffix}")
 
 
-def _expand(path: Path) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
-    """The files to add for one path (the file itself, or a folder's supported files, hidden
-    ones left out), the folder's files of other formats, which are skipped, and the places in
-    it that cannot be read (a path past PATH_MAX), each with why: they never stop the rest."""
+def _expand(path: Path, hidden: bool) -> tuple[list[Path], list[AddResult]]:
+    """The files to add for one path (the file itself, or a folder's supported files), and the
+    results of a folder's files that are skipped: other formats, and hidden ones unless ``hidden``."""
     if path.is_dir():
-        files, unsupported, unreadable = [], [], []
-
-        def note(error: OSError) -> None:
-            place = Path(error.filename) if error.filename else path
-            unreadable.append((place, _reason(error, place)))
-
-        for root, folders, names in os.walk(path, onerror=note):
-            folders[:] = [folder for folder in folders if not folder.startswith(".")]
-            for name in names:
-                file = Path(root, name)
-                try:
-                    if name.startswith(".") or not file.is_file():
-                        continue
-                except OSError as error:
-                    note(error)
-                    continue
-                (files if is_supported(file) else unsupported).append(file)
+        files: list[Path] = []
+        skipped: list[AddResult] = []
+        unreadable: list[OSError] = []
+        for file in _files_under(path, unreadable):
+            relative = file.relative_to(path)
+            hiding = next((i for i, part in enumerate(relative.parts) if part.startswith(".")), None)
+            if hiding is not None and not hidden:
+                skipped.append(AddResult(path=file, unsupported=not is_supported(file),
+                                         hidden=Path(*relative.parts[:hiding + 1])))
+            elif is_supported(file):
+                files.append(file)
+            else:
+                skipped.append(AddResult(path=file, unsupported=True))
+        failed = [AddResult(path=Path(error.filename or path), error=_reason(error, Path(error.filename or path)))
+                  for error in unreadable]
         if not files:
-            raise LibraryError(unreadable[0][1] if unreadable else
-                               f"{path} holds no supported files ({SUPPORTED_FORMATS}).")
-        return sorted(files), sorted(unsupported), unreadable
+            raise LibraryError(failed[0].error if failed else _nothing_to_add(path, skipped))
+        return files, skipped + failed
     if not path.exists() and not path.is_symlink():
         raise LibraryError(f"{path} does not exist.")
     if not is_supported(path):
         raise LibraryError(f"{path.name} is not a supported format (supported: {SUPPORTED_FORMATS}).")
-    return [path], [], []
+    return [path], []
+
+
+def _files_under(folder: Path, unreadable: list[OSError]) -> list[Path]:
+    """Every file under ``folder``, in order, following links to folders: each folder once, so a
+    link back up (a loop) or two links to one folder add nothing twice. What cannot be read (a
+    path past PATH_MAX) goes to ``unreadable`` and never stops the rest."""
+    seen: set[tuple[int, int]] = set()
+    found: list[Path] = []
+    for place, subfolders, names in os.walk(folder, followlinks=True, onerror=unreadable.append):
+        try:
+            status = os.stat(place)
+        except OSError as error:  # a path past PATH_MAX, a folder gone meanwhile
+            unreadable.append(error)
+            subfolders.clear()
+            continue
+        if (status.st_dev, status.st_ino) in seen:
+            subfolders.clear()
+            continue
+        seen.add((status.st_dev, status.st_ino))
+        for name in names:
+            try:
+                if (file := Path(place, name)).is_file():
+                    found.append(file)
+            except OSError as error:
+                unreadable.append(error)
+    return sorted(found)
+
+
+# How many kinds of file the "no supported files" sentence names before "and N more".
+KINDS_SHOWN = 3
+
+
+def _nothing_to_add(folder: Path, skipped: list[AddResult]) -> str:
+    """The sentence for a folder with nothing to add, saying what it does hold."""
+    if not skipped:
+        return f"{folder} holds no files."
+    kinds: dict[str, int] = {}
+    for result in skipped:
+        if result.hidden is None:
+            suffix = result.path.suffix.lower()
+            kind = f"{suffix} file" if suffix else "file without an extension"
+            kinds[kind] = kinds.get(kind, 0) + 1
+    ordered = sorted(kinds.items(), key=lambda item: -item[1])
+    held = [plural(count, kind) for kind, count in ordered[:KINDS_SHOWN]]
+    others = sum(count for _, count in ordered[KINDS_SHOWN:])
+    if others:
+        held.append(plural(others, "other file"))
+    hidden = [result for result in skipped if result.hidden is not None]
+    if hidden:
+        held.append(plural(len(hidden), "hidden file"))
+    listed = held[0] if len(held) == 1 else f"{', '.join(held[:-1])} and {held[-1]}"
+    hint = "; --hidden adds the hidden ones" if any(not result.unsupported for result in hidden) else ""
+    return f"{folder} holds no supported files ({SUPPORTED_FORMATS}), only {listed}{hint}."

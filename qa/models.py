@@ -159,6 +159,9 @@ class AddResult(BaseModel):
     warning: str | None = None
     error: str | None = Field(default=None, description="why the file was not added")
     unsupported: bool = Field(default=False, description="a folder's file of another format, skipped")
+    hidden: Path | None = Field(
+        default=None, description="a folder's hidden file, skipped: the hidden file or folder that hid it, "
+                                  "relative to the folder added (`add(hidden=True)` adds it)")
 
     @field_serializer("path")
     def _path(self, path: Path) -> str:

@@ -1,18 +1,28 @@
-"""The `qa` command, run as a user runs it: a subprocess, its output and exit code."""
+"""The `qa` command as a user runs it: its output and exit code.
 
+`qa` runs in this process (`conftest.run_qa`: its own environment, folder and pipes); only the
+checks of what a fresh interpreter imports start one.
+"""
+
+import contextlib
+import io
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
-from conftest import PLEDGE, REPO
+import pytest
+
+from conftest import PLEDGE, REPO, VISIT, Run, run_qa
 
 
-def qa(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "qa", *args], input=stdin, capture_output=True, text=True,
-        cwd=cwd or REPO, env={"PATH": "", "PYTHONPATH": str(REPO), "NO_COLOR": "1"}, timeout=60,
-    )
+def qa(*args: str, stdin: str = "", cwd: Path = REPO) -> Run:
+    return run_qa(*args, stdin=stdin, cwd=cwd)
 
 
 def test_ask_json_contract_and_offsets_check_out(sources_dir: Path):
@@ -115,6 +125,7 @@ def test_eval_reports_scores_and_exits_1_only_for_broken_input(sources_dir: Path
     assert failed.returncode == 1 and "line 1" in failed.stderr
 
 
+@pytest.mark.slow
 def test_the_console_script_keeps_textual_out_of_ask(sources_dir: Path):
     code = (
         "import sys, tui.launcher\n"
@@ -159,6 +170,7 @@ def _modules_loaded(code: str) -> set[str]:
     return set(run.stderr.split())
 
 
+@pytest.mark.slow
 def test_analysing_text_never_loads_scipy_through_nltk():
     # nltk imports SciPy's sparse matrices and statistics when SciPy is installed: over half a
     # second for every process that analyses a file.
@@ -166,6 +178,7 @@ def test_analysing_text_never_loads_scipy_through_nltk():
     assert "nltk" in loaded and "scipy" not in loaded
 
 
+@pytest.mark.slow
 def test_a_question_to_an_existing_library_loads_neither_nltk_nor_the_ui(sources_dir: Path):
     # nltk takes most of a second to import, and only reading files needs it.
     assert qa("ask", "Who leads the mission?", "--sources", str(sources_dir)).returncode == 0
@@ -174,21 +187,161 @@ def test_a_question_to_an_existing_library_loads_neither_nltk_nor_the_ui(sources
     assert "qa" in loaded and not loaded & {"nltk", "scipy", "textual", "tui"}
 
 
+@pytest.mark.slow
 def test_help_answers_without_loading_the_engine():
     loaded = _modules_loaded("from tui.launcher import main\nimport sys\nsys.argv = ['qa', '--help']\n"
                              "try:\n    main()\nexcept SystemExit:\n    pass")
     assert "qa" in loaded and not loaded & {"numpy", "pydantic", "nltk", "sqlite3", "textual"}
 
 
+@contextlib.contextmanager
+def terminal(typed: str) -> Iterator[TextIO]:
+    """A pseudo-terminal to use as stdin, with ``typed`` already typed into it."""
+    controller, reader = os.openpty()
+    try:
+        os.write(controller, typed.encode())
+        with open(reader, encoding="utf-8") as stdin:
+            assert stdin.isatty()
+            yield stdin
+    finally:
+        os.close(controller)
+
+
+def test_removing_several_sources_or_a_glob_asks_first_on_a_terminal(sources_dir: Path):
+    s = ("--sources", str(sources_dir))
+    with terminal("n\n") as stdin:
+        declined = run_qa("remove", "*haiti*", *s, stdin=stdin, timeout=20)
+    assert declined.returncode == 1 and declined.stdout == ""
+    assert "Remove these 2 sources? [y/N] qa: nothing was removed.\n" in declined.stderr
+    assert "kenya-pledges-600-more-officers-to-haiti  Kenya pledges 600 more officers to Haiti" in declined.stderr
+    assert sorted(p.name for p in sources_dir.glob("*.txt")) == sorted([PLEDGE, VISIT])
+
+    with terminal("") as stdin:  # one source named exactly: nothing to ask (a question would wait here)
+        assert run_qa("remove", PLEDGE, *s, stdin=stdin, timeout=20).returncode == 0
+    with terminal("y\n") as stdin:
+        accepted = run_qa("remove", "ruto-*", *s, stdin=stdin, timeout=20)
+    assert accepted.returncode == 0 and "Remove this source? [y/N] " in accepted.stderr
+    assert accepted.stdout.startswith("Removed Kenyan Ruto arrives in Haiti")
+    assert list(sources_dir.glob("*.txt")) == []
+
+
+def test_yes_or_no_terminal_removes_without_asking(sources_dir: Path):
+    s = ("--sources", str(sources_dir))
+    scripted = run_qa("remove", "*", *s, stdin="n\n")  # stdin is not a terminal: a script's
+    assert scripted.returncode == 0 and scripted.stderr == "" and scripted.stdout.count("Removed ") == 2
+    assert list(sources_dir.glob("*.txt")) == []
+    for name in (PLEDGE, VISIT):
+        shutil.copy2(REPO / "sources" / name, sources_dir / name)
+    assert run_qa("sources", *s).stdout.count("\n") == 6
+    with terminal("") as stdin:  # a question would wait for a reply that never comes
+        run = run_qa("remove", "--yes", PLEDGE, "*ruto*", *s, stdin=stdin, timeout=20)
+    assert run.returncode == 0 and run.stderr == "" and run.stdout.count("Removed ") == 2
+    assert list(sources_dir.glob("*.txt")) == []
+
+
+def test_text_takes_a_name_or_a_pattern_as_sources_does(sources_dir: Path):
+    s = ("--sources", str(sources_dir))
+    pledge, visit = ((sources_dir / name).read_text(encoding="utf-8") for name in (PLEDGE, VISIT))
+    assert run_qa("text", PLEDGE, *s).stdout == pledge
+    assert run_qa("text", "Ruto", *s).stdout == visit, "a word of the title, as `qa sources Ruto` finds it"
+    both = run_qa("text", "*haiti*", *s)
+    assert both.returncode == 0
+    between = "\n" if pledge.endswith("\n") else "\n\n"
+    assert both.stdout == (f"==> {PLEDGE[:-4]}: {sources_dir / PLEDGE} <==\n{pledge}{between}"
+                           f"==> {VISIT[:-4]}: {sources_dir / VISIT} <==\n{visit}")
+    missing = run_qa("text", "*floods*", *s)
+    assert missing.returncode == 1 and missing.stderr == "qa: No source matches '*floods*' (see `qa sources`).\n"
+
+
+def test_the_add_progress_bar_counts_files_and_megabytes_apart_and_names_the_file():
+    from rich.console import Console
+
+    from qa.cli import AddProgressBar
+    from qa.models import AddProgress
+
+    screen = io.StringIO()
+    with AddProgressBar(True, Console(file=screen, force_terminal=True, width=150)) as bar:
+        bar.update(AddProgress(files_done=3, files_total=1200, bytes_done=2_711_133, bytes_total=122_364_542,
+                               current=Path("docs/backup-and-restore-of-a-whole-library-step-by-step.html")))
+    shown = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen.getvalue()).split("\r")[-2]
+    assert " 3/1,200 files 2.7/122.4 MB " in shown
+    assert shown.rstrip().endswith(" …re-of-a-whole-library-step-by-step.html")  # its last 40 characters
+    with AddProgressBar(False, Console(file=screen)) as bar:  # not a terminal: no bar at all
+        screen.truncate(0)
+        bar.update(AddProgress(files_done=1, files_total=1, bytes_done=10, bytes_total=10))
+    assert screen.getvalue() == ""
+
+
+def note(path: Path, title: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"# {title}\n\nThe {title.lower()} notes say the river froze in January.\n")
+
+
+def test_hidden_files_are_skipped_counted_and_named_and_hidden_adds_them(tmp_path: Path):
+    folder, library = tmp_path / "notes", tmp_path / "library"
+    note(folder / "river.md", "River")
+    note(folder / ".github" / "guide.md", "Guide")
+    note(folder / ".github" / "more" / "howto.md", "Howto")
+    note(folder / ".draft.md", "Draft")
+    note(folder / "sub" / ".obsidian" / "cache.md", "Cache")
+    note(folder / "sub" / ".trash" / "old.md", "Old")
+    (folder / ".DS_Store").write_bytes(b"\0\1")
+    s = ("--sources", str(library))
+    run = run_qa("add", str(folder), *s)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == (f"Added 1 source (1 chunk) to {library}, 6 hidden files skipped "
+                          "(.DS_Store, .draft.md, .github and 2 more): use --hidden.\n")
+    assert sorted(p.name for p in library.glob("*.md")) == ["river.md"]
+    verbose = run_qa("add", "-v", str(folder), *s)
+    assert f"{folder / '.github' / 'more' / 'howto.md'}: hidden, skipped\n" in verbose.stdout
+
+    everything = run_qa("add", "--hidden", str(folder), *s)
+    assert everything.returncode == 0, everything.stderr
+    assert everything.stdout == (f"Added 5 sources (5 chunks) to {library}, 1 already there, "
+                                 "1 file of other formats skipped.\n")
+    assert sorted(p.name for p in library.glob("*.md")) == [
+        "cache.md", "draft.md", "guide.md", "howto.md", "old.md", "river.md"]
+
+
+def test_a_folder_with_nothing_to_add_says_what_it_holds(tmp_path: Path):
+    folder, library = tmp_path / "repo", tmp_path / "library"
+    for n in range(3):
+        (folder / f"table-{n}.csv").parent.mkdir(parents=True, exist_ok=True)
+        (folder / f"table-{n}.csv").write_text("a,b\n")
+    (folder / "Makefile").write_text("all:\n")
+    note(folder / ".github" / "guide.md", "Guide")
+    run = run_qa("add", str(folder), "--sources", str(library))
+    assert run.returncode == 1
+    assert run.stderr.startswith(f"qa: {folder} holds no supported files (.")
+    assert run.stderr.endswith("), only 3 .csv files, 1 file without an extension and 1 hidden file; "
+                               "--hidden adds the hidden ones.\n")
+    (folder / ".github" / "guide.md").unlink()
+    assert run_qa("add", str(folder / ".github"), "--sources", str(library)).stderr == \
+        f"qa: {folder / '.github'} holds no files.\n"
+
+
+def test_a_linked_folder_is_followed_once_even_in_a_loop(tmp_path: Path):
+    folder, elsewhere, library = tmp_path / "notes", tmp_path / "elsewhere", tmp_path / "library"
+    note(folder / "river.md", "River")
+    note(elsewhere / "lake.md", "Lake")
+    (folder / "linked").symlink_to(elsewhere)
+    (folder / "again").symlink_to(elsewhere)  # the same folder twice
+    (elsewhere / "back").symlink_to(folder)  # a loop: notes → linked → back → notes …
+    run = run_qa("add", "-v", str(folder), "--sources", str(library))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.endswith(f"Added 2 sources (2 chunks) to {library}.\n")
+    assert len(run.stdout.splitlines()) == 3, "one line per file, each file once"
+    assert sorted(p.name for p in library.glob("*.md")) == ["lake.md", "river.md"]
+
+
 def test_settings_come_from_the_environment_and_a_bad_one_is_one_sentence(sources_dir: Path):
-    def ask(**environment: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "qa", "ask", "--json", "How many people have been displaced?",
-             "--sources", str(sources_dir)], capture_output=True, text=True, cwd=REPO, timeout=60,
-            env={"PATH": "", "PYTHONPATH": str(REPO), **environment})
+    def ask(**environment: str) -> Run:
+        return run_qa("ask", "--json", "How many people have been displaced?", "--sources", str(sources_dir),
+                      env={"PATH": "", "PYTHONPATH": str(REPO), **environment})
 
     assert len(json.loads(ask().stdout)["quotes"]) > 1
     assert len(json.loads(ask(QA_MAX_QUOTES="1").stdout)["quotes"]) == 1
     assert len(json.loads(ask(qa_max_quotes="1").stdout)["quotes"]) == 1  # any case, as before
     bad = ask(QA_K1="fast")
     assert bad.returncode == 2 and bad.stderr.startswith("qa: bad setting QA_K1:") and "Traceback" not in bad.stderr
+    assert len(json.loads(ask().stdout)["quotes"]) > 1, "a setting of one run never reaches the next"

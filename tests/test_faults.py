@@ -2,7 +2,7 @@
 tampered index, edits that hide from `stat`, and names that collide.
 
 The tests run `qa` on small generated libraries: as separate processes where processes are the
-point (a kill, two writers, a reader beside a writer), otherwise through `qa.cli.main` in this
+point (a kill, two writers, a reader beside a writer), otherwise through `conftest.run_qa` in this
 process. They check what a user would notice: every file in the folder is a source and every
 source has its file, every quote is the file's own text at its offsets, no traceback, no
 temporary file left behind. `docs/reliability.md` records what they ran.
@@ -10,8 +10,6 @@ temporary file left behind. `docs/reliability.md` records what they ran.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import signal
@@ -27,9 +25,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import REPO
+from conftest import REPO, run_qa
 from qa import Library
-from qa.cli import main
 from qa.models import Answer
 from qa.sources import is_supported, load
 from qa.store import INDEX_DIR, TEMPORARY_SUFFIX, database_path
@@ -40,11 +37,6 @@ SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
 
 def command(*args: str) -> list[str]:
     return [sys.executable, "-m", "qa", *args]
-
-
-def qa(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(command(*args), input=stdin, capture_output=True, text=True, cwd=REPO,
-                          env=ENV, timeout=120)
 
 
 def spawn(*args: str) -> subprocess.Popen:
@@ -110,21 +102,6 @@ def assert_verbatim(answer: dict, texts: Callable[[Path], str | None]) -> None:
 
 def as_json(answer: Answer) -> dict:
     return json.loads(answer.model_dump_json())
-
-
-def run_here(*args: str, stdin: str = "") -> tuple[int, str, str]:
-    """`qa ARGS` in this process: exit code, stdout, stderr. The same code as `python -m qa`,
-    without a process start, where no second process is the point of the test."""
-    out, err = io.StringIO(), io.StringIO()
-    saved, sys.stdin = sys.stdin, io.StringIO(stdin)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(list(args))
-    except SystemExit as exit:  # argparse's usage errors
-        code = exit.code
-    finally:
-        sys.stdin = saved
-    return code, out.getvalue(), err.getvalue()
 
 
 # -- kill -9 during `qa add` -----------------------------------------------------------------
@@ -194,6 +171,7 @@ def _committed(folder: Path) -> int:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="watches the killed process in /proc")
+@pytest.mark.slow
 def test_kill_9_during_add_loses_nothing_and_leaves_nothing_half_done(tmp_path: Path):
     library = tmp_path / "library"
     library.mkdir()
@@ -272,7 +250,7 @@ def test_kill_9_during_add_loses_nothing_and_leaves_nothing_half_done(tmp_path: 
             assert answer.citations[0].path.name == name
             assert_verbatim(as_json(answer), lambda path: texts[path.name])
     warm.close()
-    listing = qa("sources", "--json", "--sources", str(library))
+    listing = run_qa("sources", "--json", "--sources", str(library))
     assert {Path(source["path"]).name for source in json.loads(listing.stdout)} == files_in(library)
     print(f"kill -9 at {kills} points ({', '.join(phases)}): {lost} lost; {stray} temporary files "
           "left by the kills, none after the next write")
@@ -281,6 +259,7 @@ def test_kill_9_during_add_loses_nothing_and_leaves_nothing_half_done(tmp_path: 
 
 # -- writers racing ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_two_adds_at_once_with_the_same_file_names_keep_every_file(tmp_path: Path):
     library = tmp_path / "library"
     library.mkdir()
@@ -297,7 +276,7 @@ def test_two_adds_at_once_with_the_same_file_names_keep_every_file(tmp_path: Pat
     held = {name: (library / name).read_text() for name in files_in(library)}
     assert sorted(held.values()) == sorted(contents), "each of the 20 files is in the folder exactly once"
     assert set(held) == {f"{letter}{tail}.txt" for letter in "abcdefghij" for tail in ("", "-2")}
-    listing = json.loads(qa("sources", "--json", "--sources", str(library)).stdout)
+    listing = json.loads(run_qa("sources", "--json", "--sources", str(library)).stdout)
     assert sorted(Path(source["path"]).name for source in listing) == sorted(held)
     assert len({source["id"] for source in listing}) == 20
 
@@ -322,6 +301,7 @@ print(cycles)
 """
 
 
+@pytest.mark.slow
 def test_answers_stay_verbatim_while_another_process_adds_and_removes(tmp_path: Path):
     library = tmp_path / "library"
     texts = write_reports(library, range(0, 30)) | write_reports(tmp_path / "churn", range(100, 110))
@@ -383,7 +363,7 @@ def test_a_same_size_edit_with_its_mtime_restored_is_reread(tmp_path: Path):
     after = path.stat()
     assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
     assert Library.open(library).reread == ["report-0001.txt"], "the changed ctime gives it away"
-    _, output, _ = run_here("ask", "--json", report(1)[1], "--sources", str(library))
+    _, output, _ = run_qa("ask", "--json", report(1)[1], "--sources", str(library))
     assert json.loads(output)["quotes"][0]["text"] == report(1)[2].replace("1001", "7001")
 
 
@@ -408,7 +388,7 @@ def test_a_tampered_index_never_yields_a_quote_that_is_not_in_the_file(tmp_path:
         db.execute("UPDATE sources SET size = ?, mtime_ns = ?, ctime_ns = ?, inode = ? WHERE name = ?",
                    (state.st_size, state.st_mtime_ns, state.st_ctime_ns, state.st_ino, edited.name))
     questions = [report(n)[1] for n in range(1, 6)] + ["How many litres did the forged depot hold?"]
-    code, output, errors = run_here("ask", "--json", "-", "--sources", str(library), stdin="\n".join(questions) + "\n")
+    code, output, errors = run_qa("ask", "--json", "-", "--sources", str(library), stdin="\n".join(questions) + "\n")
     assert code == 0, errors
     answers = [json.loads(line) for line in output.splitlines()]
     assert len(answers) == len(questions)
@@ -421,6 +401,7 @@ def test_a_tampered_index_never_yields_a_quote_that_is_not_in_the_file(tmp_path:
     assert answers[4]["quotes"][0]["text"] == report(5)[2].replace("1005", "3005")
 
 
+@pytest.mark.slow
 def test_two_removes_of_one_source_at_once_remove_it_once(tmp_path: Path):
     library = tmp_path / "library"
     write_reports(library, range(0, 4))
@@ -443,19 +424,19 @@ def test_ids_of_names_that_collide_are_distinct_and_remove_the_named_file(tmp_pa
     names = ["x.txt", "x.md", "x.txt.md", "X.TXT"]
     for number, name in enumerate(names):
         (library / name).write_text(report(number)[0])
-    listing = json.loads(run_here("sources", "--json", "--sources", str(library))[1])
+    listing = json.loads(run_qa("sources", "--json", "--sources", str(library))[1])
     ids = {Path(source["path"]).name: source["id"] for source in listing}
     assert sorted(ids) == sorted(names) and len(set(ids.values())) == 4
     questions = "".join(f"{report(number)[1]}\n" for number in range(4))
-    _, output, _ = run_here("ask", "--json", "-", "--sources", str(library), stdin=questions)
+    _, output, _ = run_qa("ask", "--json", "-", "--sources", str(library), stdin=questions)
     for number, line in enumerate(output.splitlines()):
         citation = json.loads(line)["citations"][0]
         assert Path(citation["path"]).name == names[number] and citation["source"] == ids[names[number]]
 
-    code, _, errors = run_here("remove", "X.txt", "--sources", str(library))
+    code, _, errors = run_qa("remove", "X.txt", "--sources", str(library))
     assert code == 1 and "could mean any of" in errors and errors.count("\n") == 1, errors
     assert sorted(files_in(library)) == sorted(names), "an ambiguous reference removes nothing"
-    code, _, errors = run_here("remove", "x.txt", "--sources", str(library))
+    code, _, errors = run_qa("remove", "x.txt", "--sources", str(library))
     assert code == 0, errors
     assert sorted(files_in(library)) == sorted(set(names) - {"x.txt"})
     assert (library / "X.TXT").read_text() == report(3)[0]
@@ -514,9 +495,9 @@ def test_random_bytes_and_names_through_add_and_ask(files: list[tuple[str, bytes
             paths.append(str(folder / name))
         before = _tree(root, skip=library)
         s = ("--sources", str(library))
-        added = run_here("add", *paths, *s) if paths else (0, "", "")
-        answer = run_here("ask", "--json", question or "Kabeba?", *s)
-        listing = run_here("sources", "--json", *s)
+        added = run_qa("add", *paths, *s) if paths else (0, "", "")
+        answer = run_qa("ask", "--json", question or "Kabeba?", *s)
+        listing = run_qa("sources", "--json", *s)
         for code, _, errors in (added, answer, listing):
             assert code in (0, 1, 2) and "Traceback" not in errors, errors
         assert _tree(root, skip=library) == before, "nothing outside the sources folder changed"

@@ -1,8 +1,11 @@
-"""Hostile files, broken disks and odd names, through the real `qa` console script.
+"""Hostile files, broken disks and odd names, through the `qa` console script.
 
-Each test runs `qa` as a user would (a subprocess of `tui.launcher:main`, the console script's
-entry point) and checks what the user sees: one sentence on stderr, an exit code, no
-traceback, nothing that can drive the terminal, and their files as they were.
+Each test runs `qa` as a user would (`tui.launcher`'s `main`, the console script's entry point,
+with its own environment, home and folder) and checks what the user sees: one sentence on
+stderr, an exit code, no traceback, nothing that can drive the terminal, and their files as
+they were. It runs in this process (`conftest.run_qa`) unless the process is the point: a
+reader that goes away, no terminal, a file that would hang whoever opens it, a user without
+root's privileges.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED, PLEDGE, REPO, VISIT
+from conftest import BUNDLED, PLEDGE, REPO, VISIT, Run, run_qa
 
 CONSOLE_SCRIPT = "from tui.launcher import main; main()"
 TERMINAL_DRIVERS = ["\x1b", "\x9b", "\x9d", "\x07", "\u202e", "\u2066"]
@@ -29,15 +32,24 @@ EVIL_TEXT = (
 )
 
 
-def qa(*args: str, home: Path, stdin: str | None = None, cwd: Path | None = None,
-       extra_env: dict[str, str] | None = None, prefix: Sequence[str] = ()) -> subprocess.CompletedProcess:
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(REPO), "NO_COLOR": "1", "HOME": str(home),
-           "XDG_DATA_HOME": str(home / "data"), **(extra_env or {})}
+def environment(home: Path, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    return {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(REPO), "NO_COLOR": "1", "HOME": str(home),
+            "XDG_DATA_HOME": str(home / "data"), **(extra_env or {})}
+
+
+def qa(*args: str, home: Path, stdin: str = "", cwd: Path | None = None,
+       extra_env: dict[str, str] | None = None) -> Run:
+    return run_qa(*args, stdin=stdin, cwd=cwd or home, env=environment(home, extra_env))
+
+
+def qa_process(*args: str, home: Path, stdin: str | None = None,
+               prefix: Sequence[str] = ()) -> subprocess.CompletedProcess:
+    """`qa` in a process of its own, for the tests where the process is the point."""
     return subprocess.run([*prefix, sys.executable, "-c", CONSOLE_SCRIPT, *args], input=stdin,
-                          capture_output=True, text=True, cwd=cwd or home, env=env, timeout=60)
+                          capture_output=True, text=True, cwd=home, env=environment(home), timeout=60)
 
 
-def assert_one_sentence(run: subprocess.CompletedProcess, *fragments: str) -> None:
+def assert_one_sentence(run: Run | subprocess.CompletedProcess, *fragments: str) -> None:
     assert run.returncode == 1, (run.returncode, run.stderr)
     assert "Traceback" not in run.stderr
     lines = run.stderr.strip().splitlines()
@@ -146,6 +158,7 @@ async def test_the_ui_shows_hostile_text_inert(sources_dir: Path, tmp_path: Path
     (["ask", "--json", "-"], "How many officers?\n" * 50),
     (["sources"], None),
 ], ids=["ask", "ask-stdin", "sources"])
+@pytest.mark.slow
 def test_a_reader_that_goes_away_ends_quietly(sources_dir: Path, home: Path, args: list[str], stdin: str | None):
     env = {"PATH": "", "PYTHONPATH": str(REPO), "NO_COLOR": "1", "HOME": str(home)}
     child = subprocess.Popen([sys.executable, "-c", CONSOLE_SCRIPT, *args, "--sources", str(sources_dir)],
@@ -156,20 +169,22 @@ def test_a_reader_that_goes_away_ends_quietly(sources_dir: Path, home: Path, arg
     assert child.returncode == 141  # 128 + SIGPIPE, as the shell reports for `yes | head -1`
 
 
+@pytest.mark.slow
 def test_bare_qa_without_a_terminal_prints_help_instead_of_hanging(home: Path):
-    run = qa(home=home, stdin="")
+    run = qa_process(home=home, stdin="")
     assert run.returncode == 2
     assert "usage: qa" in run.stdout and "ask" in run.stdout
     assert "needs a terminal" in run.stderr
 
 
+@pytest.mark.slow
 def test_a_special_file_is_refused_without_being_opened(sources_dir: Path, home: Path):
     fifo = home / "pipe.txt"
     os.mkfifo(fifo)  # opening it for reading would wait for a writer forever
     device = home / "zero.txt"
     device.symlink_to("/dev/zero")  # reading it would never end
     for path in (fifo, device):
-        assert_one_sentence(qa("add", str(path), "--sources", str(sources_dir), home=home), "special file")
+        assert_one_sentence(qa_process("add", str(path), "--sources", str(sources_dir), home=home), "special file")
     assert names(sources_dir) == [PLEDGE, VISIT]
 
 
@@ -215,8 +230,12 @@ def test_without_sources_here_the_user_library_starts_with_the_bundled_articles(
     assert f": {library / PLEDGE}" in run.stdout
     assert names(library) == [PLEDGE, VISIT]
     assert all((library / n).read_bytes() == (BUNDLED / n).read_bytes() for n in (PLEDGE, VISIT))
+    assert run.stderr == (f"qa: made your library in {library}, with two example articles; "
+                          "add your own with `qa add PATH`.\n")
     (library / VISIT).unlink()
-    assert "ruto" not in qa("sources", home=home).stdout, "a removed article stays removed"
+    listing = qa("sources", home=home)
+    assert "ruto" not in listing.stdout, "a removed article stays removed"
+    assert listing.stderr == "", "the library's place is said once, when it is made"
 
 
 def test_a_sources_folder_here_is_the_library(sources_dir: Path):
@@ -245,6 +264,7 @@ def _without_privileges() -> list[str]:
     return ["setpriv", "--inh-caps=-all", "--bounding-set=-all", "--"]
 
 
+@pytest.mark.slow
 def test_a_folder_the_user_cannot_write_gives_one_sentence(sources_dir: Path, home: Path):
     article = home / "tide.txt"
     article.write_text("Tide report\n\nThe tide rose by two metres.\n")
@@ -253,21 +273,22 @@ def test_a_folder_the_user_cannot_write_gives_one_sentence(sources_dir: Path, ho
     try:
         s = ("--sources", str(sources_dir))
         for args in (("add", str(article)), ("remove", PLEDGE)):
-            assert_one_sentence(qa(*args, *s, home=home, prefix=prefix), "Permission denied")
-        assert qa("ask", "How many officers?", *s, home=home, prefix=prefix).returncode == 0
+            assert_one_sentence(qa_process(*args, *s, home=home, prefix=prefix), "Permission denied")
+        assert qa_process("ask", "How many officers?", *s, home=home, prefix=prefix).returncode == 0
         assert names(sources_dir) == [PLEDGE, VISIT]
     finally:
         sources_dir.chmod(0o755)
 
 
+@pytest.mark.slow
 def test_an_unreadable_file_in_the_folder_is_skipped_and_never_blocks_the_others(sources_dir: Path, home: Path):
     secret = sources_dir / "secret.txt"
     secret.write_text("Secret memo\n\nThe vault code is 4417.\n")
     secret.chmod(0o000)
     prefix = _without_privileges()
     try:
-        run = qa("ask", "How many officers has Kenya pledged?", "--sources", str(sources_dir),
-                 home=home, prefix=prefix)
+        run = qa_process("ask", "How many officers has Kenya pledged?", "--sources", str(sources_dir),
+                         home=home, prefix=prefix)
         assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
         assert "officers" in run.stdout and "secret.txt" in run.stderr
     finally:

@@ -166,3 +166,12 @@ def test_a_question_about_something_mentioned_only_in_passing_is_refused(tmp_pat
     assert library.ask("What limit does the worker connections directive set?").answered
     refused = library.ask("What limit does the nginx worker connections directive set?")
     assert not refused.answered
+
+
+def test_a_hard_wrapped_sentence_is_not_cut_at_a_line_that_ends_before_a_capital():
+    from qa.analysis import sentences
+    wrapped = ("       If this option is set, each use of the key will require confirmation using the\n"
+               "       SSH_ASKPASS program before it is used. The default is no.\n")
+    assert [wrapped[s.start:s.end].split()[0] for s in sentences(wrapped)] == ["If", "The"]
+    headed = "Background\nThe mission began in 2024 and has grown since then, with more officers arriving."
+    assert [headed[s.start:s.end] for s in sentences(headed)][0] == "Background"

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pypdfium2
+import pytest
 from textual.widgets import Input, Static
 
 from bench.documents import paragraphs, report_pdf
@@ -298,6 +299,7 @@ print(f"exit {code}, opened {opened}")
 """
 
 
+@pytest.mark.slow
 def test_new_files_found_at_start_are_analysed_in_worker_processes_from_inside_the_ui(tmp_path: Path):
     # In a fresh interpreter: multiprocessing's helpers, once running, stay for the whole test run.
     folder = tmp_path / "sources"

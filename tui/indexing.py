@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.widgets import Button, ProgressBar, Static
 
-from qa.display import inert, plural
+from qa.display import hidden_skipped, inert, plural
 from tui.text import shown
 
 if TYPE_CHECKING:
@@ -82,8 +82,10 @@ def summary(results: Sequence[AddResult], cancelled: bool) -> tuple[str, bool]:
     """One message for a whole add, and whether it is bad news (nothing was added)."""
     added = [r for r in results if r.source is not None and not r.duplicate_of]
     duplicates = [r for r in results if r.duplicate_of]
-    unsupported = [r for r in results if r.unsupported]  # a folder's other files: no news, only a count
-    skipped = [r for r in results if r.source is None and not r.duplicate_of and not r.unsupported]
+    hidden = [r for r in results if r.hidden is not None]  # a folder's hidden files: counted and named
+    unsupported = [r for r in results if r.unsupported and r.hidden is None]  # no news, only a count
+    skipped = [r for r in results
+               if r.source is None and not r.duplicate_of and not r.unsupported and r.hidden is None]
     parts = [f"Added {plural(len(added), 'source')}"]
     if duplicates:
         parts.append(f"{len(duplicates)} already there")
@@ -92,6 +94,8 @@ def summary(results: Sequence[AddResult], cancelled: bool) -> tuple[str, bool]:
         parts.append(f"{warned} read with a warning")
     if unsupported:
         parts.append(f"{plural(len(unsupported), 'file')} of other formats skipped")
+    if hidden:
+        parts.append(hidden_skipped(hidden))
     if skipped:  # last: its reasons are whole sentences
         reasons = [r.error or f"{r.path.name} was not added." for r in skipped[:REASONS_SHOWN]]
         more = f" (and {len(skipped) - REASONS_SHOWN} more)" if len(skipped) > REASONS_SHOWN else ""
