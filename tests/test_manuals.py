@@ -175,3 +175,41 @@ def test_a_hard_wrapped_sentence_is_not_cut_at_a_line_that_ends_before_a_capital
     assert [wrapped[s.start:s.end].split()[0] for s in sentences(wrapped)] == ["If", "The"]
     headed = "Background\nThe mission began in 2024 and has grown since then, with more officers arriving."
     assert [headed[s.start:s.end] for s in sentences(headed)][0] == "Background"
+
+
+def test_a_pdf_option_line_is_kept_with_the_paragraph_it_heads(tmp_path: Path):
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.documents import report_pdf
+    path = tmp_path / "shell.pdf"
+    path.write_bytes(report_pdf([("Options", [
+        "AUTO_DIG (-J)",
+        "If a command names a burrow, dig into that burrow instead of running it as a command.",
+        "Short item", "Another short item",
+    ])], title="Shell manual"))
+    loaded = load(path, 10.0)
+    passages = [loaded.text[p.start:p.end] for p in loaded.paragraphs]
+    option = next(i for i, passage in enumerate(passages) if passage.startswith("AUTO_DIG (-J)"))
+    assert passages[option].endswith("instead of running it as a command.")
+    assert "Short item" not in passages[option]
+    answer = open_library(tmp_path).ask("What does the AUTO_DIG option do?")
+    assert "dig into that burrow" in answer.quotes[0].text
+
+
+def test_markdown_front_matter_is_the_title_not_a_section(tmp_path: Path):
+    path = tmp_path / "wombat.md"
+    path.write_text("---\ntitle: \"Wombat: a burrowing guide\"\nsection: 1\ndate: 2024-01-01\n---\n\n"
+                    "Wombats dig burrows with their front claws.\n\n## Care\n\nGive them room.\n")
+    loaded = load(path, 10.0)
+    assert loaded.title == "Wombat: a burrowing guide"
+    assert [loaded.text[p.start:p.end] for p in loaded.paragraphs] == [
+        "Wombats dig burrows with their front claws.", "Give them room."]
+    assert loaded.paragraphs[0].section is None and loaded.paragraphs[0].lines == (7, 7)
+    assert "section: 1" not in loaded.text
+
+
+def test_markdown_whose_text_is_raw_html_is_read(tmp_path: Path):
+    path = tmp_path / "wombat.1.md"
+    path.write_text("<pre>\n<b>NAME</b>\n    wombat - dig and tend burrows &amp; tunnels\n</pre>\n")
+    loaded = load(path, 10.0)
+    assert "wombat - dig and tend burrows & tunnels" in loaded.text

@@ -7,6 +7,7 @@ and the builders for a text made from a document (as opposed to a file read as i
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -121,3 +122,36 @@ def check_markup(size: int, name: str) -> None:
     if size > MAX_MARKUP_BYTES:
         raise SourceError(f"{name} holds {size / 1e6:,.0f} MB of markup to read, over the "
                           f"{MAX_MARKUP_BYTES / 1e6:,.0f} MB one source may hold.")
+
+
+# In a PDF a paragraph of one short line with no closing punctuation, right above a longer
+# paragraph of the same section and page, is the term that paragraph defines ("AUTO_CD (-J)"
+# in the zsh manual): they become one paragraph, the term on its first line.
+TERM_LINE_MAX_WORDS = 8
+_TERM_LINE_END = (".", "!", "?", ",", ";", ":")
+
+
+def _is_term_line(text: str) -> bool:
+    return "\n" not in text and len(text.split()) <= TERM_LINE_MAX_WORDS and not text.endswith(_TERM_LINE_END)
+
+
+def with_terms_joined(loaded: LoadedText) -> LoadedText:
+    """``loaded`` with each term-line paragraph joined to the paragraph it heads (not to
+    another short line: a list of short items stays a list)."""
+    joined: list[Paragraph] = []
+    paragraphs = loaded.paragraphs
+    text = loaded.text
+    i = 0
+    while i < len(paragraphs):
+        term = paragraphs[i]
+        if i + 1 < len(paragraphs) and _is_term_line(text[term.start:term.end]) \
+                and not _is_term_line(text[(following := paragraphs[i + 1]).start:following.end]) \
+                and following.section == term.section and following.page == term.page \
+                and not text[term.end:following.start].strip():
+            lines = (term.lines[0], following.lines[1]) if term.lines and following.lines else None
+            joined.append(following.model_copy(update={"start": term.start, "lines": lines}))
+            i += 2
+        else:
+            joined.append(term)
+            i += 1
+    return loaded if len(joined) == len(paragraphs) else dataclasses.replace(loaded, paragraphs=joined)

@@ -25,7 +25,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from qa.formats import DerivedText, LoadedText, Sections, SourceError, clean_inline
+from qa.formats import DerivedText, LoadedText, Sections, SourceError, clean_inline, with_terms_joined
 from qa.formats.text import title_from_file_name
 from qa.models import Metadata
 
@@ -74,7 +74,7 @@ def load(data: bytes, path: Path) -> LoadedText:
         largest = min(first_page, key=lambda line: line.heading_level, default=None)
         title = clean_inline(largest.text) if largest else title_from_file_name(path, "")
     built = _build(_without_furniture(lines), outline)
-    return built.result(path.name, title, Metadata(author=clean_inline(info.get("Author", "")) or None))
+    return with_terms_joined(built.result(path.name, title, Metadata(author=clean_inline(info.get("Author", "")) or None)))
 
 
 def _page_lines(document: pdfium.PdfDocument, index: int) -> list[Line]:
