@@ -194,3 +194,22 @@ def test_a_pdf_option_line_is_kept_with_the_paragraph_it_heads(tmp_path: Path):
     assert "Short item" not in passages[option]
     answer = open_library(tmp_path).ask("What does the AUTO_DIG option do?")
     assert "dig into that burrow" in answer.quotes[0].text
+
+
+def test_markdown_front_matter_is_the_title_not_a_section(tmp_path: Path):
+    path = tmp_path / "wombat.md"
+    path.write_text("---\ntitle: \"Wombat: a burrowing guide\"\nsection: 1\ndate: 2024-01-01\n---\n\n"
+                    "Wombats dig burrows with their front claws.\n\n## Care\n\nGive them room.\n")
+    loaded = load(path, 10.0)
+    assert loaded.title == "Wombat: a burrowing guide"
+    assert [loaded.text[p.start:p.end] for p in loaded.paragraphs] == [
+        "Wombats dig burrows with their front claws.", "Give them room."]
+    assert loaded.paragraphs[0].section is None and loaded.paragraphs[0].lines == (7, 7)
+    assert "section: 1" not in loaded.text
+
+
+def test_markdown_whose_text_is_raw_html_is_read(tmp_path: Path):
+    path = tmp_path / "wombat.1.md"
+    path.write_text("<pre>\n<b>NAME</b>\n    wombat - dig and tend burrows &amp; tunnels\n</pre>\n")
+    loaded = load(path, 10.0)
+    assert "wombat - dig and tend burrows & tunnels" in loaded.text

@@ -7,6 +7,8 @@ keeps its line breaks, so a passage's line numbers in the original file can be c
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -18,11 +20,27 @@ from qa.formats.text import decode, title_from_file_name
 _PARSER = MarkdownIt("commonmark").enable("table")
 
 
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT_MATTER_TITLE = re.compile(r"^title:[ \t]*['\"]?(.*?)['\"]?[ \t]*$", re.MULTILINE | re.IGNORECASE)
+
+
+def without_front_matter(text: str) -> tuple[str, str | None]:
+    """The text with its YAML front matter (``---`` ... ``---`` at the very top, as Jekyll,
+    Hugo and pandoc write it) blanked line for line, so line numbers still hold, and the
+    title it gives. Parsed as Markdown, its ``section: 1`` over ``---`` is a heading."""
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return text, None
+    title = _FRONT_MATTER_TITLE.search(match.group(1))
+    blanked = "\n" * match.group().count("\n")
+    return blanked + text[match.end():], (" ".join(title.group(1).split()) or None) if title else None
+
+
 def load(data: bytes, path: Path) -> LoadedText:
     text, warning, _ = decode(data, path.name)
+    text, title = without_front_matter(text)
     tokens = _PARSER.parse(text)
     built, sections = DerivedText(), Sections()
-    title = None
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -49,9 +67,22 @@ def load(data: bytes, path: Path) -> LoadedText:
                 lines = (lines[0] + 1, max(lines[0] + 1, lines[1] - 1))
             built.add(token.content.rstrip(), section=sections.path, lines=lines)
             i += 1
+        elif token.type == "html_block":
+            # Raw HTML in Markdown: a man page converted with its text in <pre>, a <details>.
+            built.add(_html_text(token.content), section=sections.path, lines=lines)
+            i += 1
         else:
             i += 1
     return built.result(path.name, title or title_from_file_name(path, text), warning=warning)
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _html_text(block: str) -> str:
+    """The text of a raw HTML block, its line breaks kept, each line trimmed."""
+    text = html.unescape(_TAG.sub("", block))
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
 def plain(inline: Token) -> str:
