@@ -18,6 +18,7 @@ from qa.answer_span import SPAN_FORMS, find_answer, holds_answer_type
 from qa.chunking import DEFINED, TITLED
 from qa.engine import Retriever
 from qa.models import Answer, Chunk, Citation, Quote, Source, Span
+from qa.numbering import answer_text
 from qa.question import Query, QuestionReader
 from qa.settings import Settings
 
@@ -349,7 +350,7 @@ class Answerer:
             quotes.append(Quote(text=candidate.text, citation=citations[candidate.chunk].n,
                                 start=candidate.span.start, end=candidate.span.end,
                                 cut_start=candidate.cut_start, cut_end=candidate.cut_end))
-        text = "\n\n".join(f"{quote.text} [{quote.citation}]" for quote in quotes)
+        text = answer_text(quotes)
         return Answer(question=query.question, answered=True, text=text, quotes=quotes,
                       citations=list(citations.values()), suggestions=query.suggestions,
                       interpreted_as=interpreted, coverage=coverage,

@@ -319,6 +319,9 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
     with AddProgressBar(enabled=sys.stderr.isatty() and not args.json) as bar:
         results = library.add(args.paths, progress=bar.update, link=args.link, hidden=args.hidden)
     added = [r for r in results if r.source]
+    if added:
+        for warning in library.warnings:  # an index that cannot be written: the change is not kept
+            warn(warning)
     duplicates = [r for r in results if r.duplicate_of]
     failed = [r for r in results if r.error]
     hidden = [r for r in results if r.hidden is not None]
@@ -442,6 +445,8 @@ def _remove(folder: Path, settings: Settings, references: list[str], all_from: P
             say(f"Removed {source.title}: deleted the link {source.path}; {source.link} is untouched.")
         else:
             say(f"Removed {source.title} ({source.path}).")
+    for warning in library.warnings:  # an index that cannot be written: the change is not kept
+        warn(warning)
     return EXIT_OK
 
 

@@ -82,6 +82,8 @@ def load_items(path: Path) -> list[EvalItem]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as error:
         raise LibraryError(f"Cannot read {path}: {error.strerror or error}.") from None
+    except UnicodeDecodeError:
+        raise LibraryError(f"{path} is not a question set: it is not UTF-8 text.") from None
     items = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():

@@ -271,7 +271,29 @@ class Library:
         if matches:
             names = ", ".join(sorted(match.name for match in matches))
             raise LibraryError(f"{reference!r} could mean any of {names}; give the exact file name.")
+        broken = self._broken_link(reference)
+        if broken is not None:
+            return broken
         raise LibraryError(f"No source called {reference!r} (see `qa sources`).")
+
+    def _broken_link(self, reference: str) -> SourceRow | None:
+        """A link in the folder whose original is gone, by its file name or id: the index has
+        dropped it (and warns of it at every scan), but `remove` must still be able to delete it."""
+        wanted = Path(reference).name.lower()
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return None
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or not is_supported(Path(name)) or wanted not in (name.lower(), Path(name).stem.lower()):
+                continue
+            if entry.is_symlink() and not os.path.exists(entry.path):
+                return SourceRow(id=-1, key=Path(name).stem, name=name, title=name,
+                                 format=Path(name).suffix.lstrip("."), size=0, state=FileState(0, 0, 0, 0),
+                                 sha256="", paragraphs=0, chunks=0, first_chunk=0, segment=0, warning=None,
+                                 link=os.readlink(entry.path), origin=None, metadata=None)
+        return None
 
     def matching(self, pattern: str) -> list[Source]:
         """Sources whose id, file name or title matches a shell pattern (``*report*``), ignoring
@@ -567,7 +589,7 @@ class Library:
         if isinstance(references, str):
             references = [references]
         with self._lock, self._store.writing():
-            rows = {row.id: row for row in map(self._resolve, references)}
+            rows = {(row.id, row.name): row for row in map(self._resolve, references)}
             gone: list[SourceRow] = []
             failure: OSError | None = None
             for row in rows.values():
@@ -576,7 +598,7 @@ class Library:
                     gone.append(row)
                 except OSError as error:
                     failure = failure or error
-            self._commit([], gone)
+            self._commit([], [row for row in gone if row.id >= 0])  # a broken link is not indexed
             if failure is not None:
                 raise LibraryError(describe_os_error(failure))
             return [self._source(row) for row in gone]
@@ -625,7 +647,8 @@ def _expand(path: Path, hidden: bool) -> tuple[list[Path], list[AddResult]]:
     if path.is_dir():
         files: list[Path] = []
         skipped: list[AddResult] = []
-        for file in _files_under(path):
+        unreadable: list[OSError] = []
+        for file in _files_under(path, unreadable):
             relative = file.relative_to(path)
             hiding = next((i for i, part in enumerate(relative.parts) if part.startswith(".")), None)
             if hiding is not None and not hidden:
@@ -635,9 +658,11 @@ def _expand(path: Path, hidden: bool) -> tuple[list[Path], list[AddResult]]:
                 files.append(file)
             else:
                 skipped.append(AddResult(path=file, unsupported=True))
+        failed = [AddResult(path=Path(error.filename or path), error=_reason(error, Path(error.filename or path)))
+                  for error in unreadable]
         if not files:
-            raise LibraryError(_nothing_to_add(path, skipped))
-        return files, skipped
+            raise LibraryError(failed[0].error if failed else _nothing_to_add(path, skipped))
+        return files, skipped + failed
     if not path.exists() and not path.is_symlink():
         raise LibraryError(f"{path} does not exist.")
     if not is_supported(path):
@@ -645,18 +670,29 @@ def _expand(path: Path, hidden: bool) -> tuple[list[Path], list[AddResult]]:
     return [path], []
 
 
-def _files_under(folder: Path) -> list[Path]:
+def _files_under(folder: Path, unreadable: list[OSError]) -> list[Path]:
     """Every file under ``folder``, in order, following links to folders: each folder once, so a
-    link back up (a loop) or two links to one folder add nothing twice."""
+    link back up (a loop) or two links to one folder add nothing twice. What cannot be read (a
+    path past PATH_MAX) goes to ``unreadable`` and never stops the rest."""
     seen: set[tuple[int, int]] = set()
     found: list[Path] = []
-    for place, subfolders, names in os.walk(folder, followlinks=True):
-        status = os.stat(place)
+    for place, subfolders, names in os.walk(folder, followlinks=True, onerror=unreadable.append):
+        try:
+            status = os.stat(place)
+        except OSError as error:  # a path past PATH_MAX, a folder gone meanwhile
+            unreadable.append(error)
+            subfolders.clear()
+            continue
         if (status.st_dev, status.st_ino) in seen:
             subfolders.clear()
             continue
         seen.add((status.st_dev, status.st_ino))
-        found += [file for name in names if (file := Path(place, name)).is_file()]
+        for name in names:
+            try:
+                if (file := Path(place, name)).is_file():
+                    found.append(file)
+            except OSError as error:
+                unreadable.append(error)
     return sorted(found)
 
 

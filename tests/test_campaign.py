@@ -188,3 +188,74 @@ def test_the_same_file_given_twice_is_added_once_and_reported_once(tmp_path: Pat
     code, out, err = run("add", path, path, "--sources", str(tmp_path / "library"))
     assert code == 0, err
     assert "Added Well report as" in out and "already" not in out
+
+
+def test_qa_eval_of_a_file_that_is_not_text_is_one_sentence(tmp_path: Path, sources_dir: Path):
+    binary = tmp_path / "questions.jsonl"
+    binary.write_bytes(bytes(range(256)) * 10)
+    code, out, err = run("eval", str(binary), "--sources", str(sources_dir))
+    assert code == 1 and "not UTF-8" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("data", [
+    {"title": "T", "paragraphs": [{"context": 5, "qas": [{"question": None, "id": "1"}]}]},
+    {"title": "T", "paragraphs": [{"context": "The cat sat.", "qas": [{"id": "1"}]}]},
+], ids=["a number for a context", "a question without its text"])
+def test_qa_eval_of_a_malformed_squad_file_is_one_sentence(tmp_path: Path, data: dict):
+    squad = tmp_path / "squad.json"
+    squad.write_text(json.dumps({"data": [data]}))
+    code, out, err = run("eval", "--squad", str(squad))
+    assert code == 1 and "not a readable SQuAD 2.0 file" in err
+
+
+def test_qa_eval_of_a_squad_article_without_a_title_still_runs(tmp_path: Path):
+    squad = tmp_path / "squad.json"
+    squad.write_text(json.dumps({"data": [{"paragraphs": [{"context": "The cat sat on the mat.", "qas": [
+        {"question": "Where did the cat sit?", "id": "1", "answers": [{"text": "mat", "answer_start": "x"}]}]}]}]}))
+    code, out, err = run("eval", "--squad", str(squad))
+    assert code == 0, err
+
+
+def test_a_link_whose_original_is_gone_can_be_removed_and_stops_the_warnings(tmp_path: Path):
+    library = tmp_path / "library"
+    original = tmp_path / "curlews.txt"
+    original.write_text("Curlew report\n\nThe linked curlew count was 21.\n")
+    assert run("add", "--link", str(original), "--sources", str(library))[0] == 0
+    original.unlink()
+    code, out, err = run("sources", "--sources", str(library))
+    assert "curlews.txt" in err  # skipped, with a warning
+    code, out, err = run("remove", "curlews", "--sources", str(library))
+    assert code == 0 and "deleted the link" in out, err
+    assert not os.path.lexists(library / "curlews.txt")
+    code, out, err = run("sources", "--sources", str(library))
+    assert code == 0 and err == ""
+
+
+def test_an_add_whose_index_cannot_be_written_says_so(tmp_path: Path):
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / ".qa").write_text("")  # as a read-only .qa folder would: no index can be written
+    (tmp_path / "well.txt").write_text("Well report\n\nThe well is 12 metres deep.\n")
+    code, out, err = run("add", str(tmp_path / "well.txt"), "--sources", str(library))
+    assert code == 0 and "lives in memory" in err, err
+
+
+def test_a_folder_deeper_than_path_max_adds_what_it_can_reach(tmp_path: Path):
+    given = tmp_path / "in"
+    given.mkdir()
+    here = os.getcwd()
+    try:  # made relative to each level: the deep end's full path is past PATH_MAX (4,096 bytes)
+        os.chdir(given)
+        for level in range(24):
+            os.mkdir("d" * 200)
+            os.chdir("d" * 200)
+            with open(f"report-{level}.txt", "w") as file:
+                file.write(f"Level {level} report\n\nThe level {level} shearwater count was {500 + level}.\n")
+    finally:
+        os.chdir(here)
+    code, out, err = run("add", "--json", str(given), "--sources", str(tmp_path / "library"))
+    results = [json.loads(line) for line in out.splitlines()]
+    added = [result for result in results if result["source"]]
+    assert len(added) >= 15, err  # the files whose paths fit, though deeper ones cannot be read
+    assert any(result["error"] for result in results) and code == 1
+    assert "Traceback" not in err
