@@ -32,6 +32,9 @@ MAX_WIDTH = 100
 MARKER = 2
 # Tabs and other spacing controls shown as spaces, one for one so that offsets hold.
 FLAT = str.maketrans("\t\r\v\f", "    ")
+# How many refreshes a scroll to the cited passage is retried for, while the scroll limits
+# catch up with a new layout.
+FOLLOW_REFRESHES = 20
 # Below this many characters the text is wrapped at once; above, in a worker thread.
 WRAP_AT_ONCE = 50_000
 
@@ -245,15 +248,19 @@ class PassageText(ScrollView, can_focus=True):
         self._follow()
 
     def _follow(self) -> None:
-        # Again after the next refresh: a new layout's height may not be known to the scrollbars yet.
         if self._wanted is not None and self.starts:
-            row = self.row_of(self._wanted)
-            self.scroll_to(y=row, animate=False, immediate=True)
-            self.call_after_refresh(self._follow_once, row)
+            self._follow_once(self.row_of(self._wanted), FOLLOW_REFRESHES)
 
-    def _follow_once(self, row: int) -> None:
-        if self._wanted is not None and self.starts and self.scroll_y != row:
+    def _follow_once(self, row: int, refreshes: int) -> None:
+        """Scroll to ``row``, and again after each refresh until the scroll is there: a new
+        layout's height can reach the scroll limits a few refreshes late, and a scroll made
+        before then is cut short at the old limit (often 0, the top of the source)."""
+        if self._wanted is None or not self.starts:
+            return
+        if self.scroll_y != min(row, self.max_scroll_y):
             self.scroll_to(y=row, animate=False, immediate=True)
+        if refreshes and self.scroll_y != row:
+            self.call_after_refresh(self._follow_once, row, refreshes - 1)
 
     def _released(self) -> None:
         """The reader scrolled: the text no longer follows a passage."""
