@@ -116,12 +116,12 @@ async def test_citations_open_step_and_close_back_to_the_question_box(library: L
         await pilot.press("p", "n", "n")
         await wait_until(pilot, lambda: "578,000" in cited(viewer(app)), "the second citation's passage")
         await pilot.press("q")
-        assert not isinstance(app.screen, PassageScreen)
-        assert app.focused is app.query_one(QuestionInput)
+        await wait_until(pilot, lambda: not isinstance(app.screen, PassageScreen), "the viewer to close")
+        await wait_until(pilot, lambda: app.focused is app.query_one(QuestionInput), "the question box focused")
         await pilot.click(view.query(QuoteLine).first())
-        assert isinstance(app.screen, PassageScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, PassageScreen), "the viewer")
         await pilot.press("escape")
-        assert app.focused is app.query_one(QuestionInput)
+        await wait_until(pilot, lambda: app.focused is app.query_one(QuestionInput), "the question box focused")
 
 
 async def test_search_within_a_source_as_you_type_then_n_and_escape_clears_it(library: Library, tmp_path: Path):
@@ -146,7 +146,7 @@ async def test_search_within_a_source_as_you_type_then_n_and_escape_clears_it(li
         assert "match" not in rendered(help_line) and not text.matches
         assert isinstance(app.screen, PassageScreen)
         await pilot.press("escape")
-        assert app.focused is app.query_one(QuestionInput)
+        await wait_until(pilot, lambda: app.focused is app.query_one(QuestionInput), "the question box focused")
 
 
 async def test_pager_keys_move_through_the_source(library: Library, tmp_path: Path):
@@ -282,7 +282,7 @@ async def test_help_returns_focus_and_the_sidebar_hides(library: Library, tmp_pa
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
-        assert app.focused is app.query_one(QuestionInput)
+        await wait_until(pilot, lambda: app.focused is app.query_one(QuestionInput), "the question box focused")
         await pilot.press(*"typed")
         assert app.query_one(QuestionInput).value == "typed"
         panel = app.query_one("#sources-panel")

@@ -165,7 +165,7 @@ async def test_a_bad_path_shows_the_error_in_the_dialog(library: Library, tmp_pa
                          in rendered(app.screen.query_one("#add-error", Static)), "the error")
         assert app.screen.query_one(Input).value == str(bad)
         await pilot.press("escape")
-        assert app.focused is app.query_one(QuestionInput)
+        await wait_until(pilot, lambda: app.focused is app.query_one(QuestionInput), "the question box focused")
 
 
 async def test_the_browser_filters_ten_thousand_sources_as_you_type(library: Library, tmp_path: Path):
@@ -182,7 +182,7 @@ async def test_the_browser_filters_ten_thousand_sources_as_you_type(library: Lib
         await pilot.press("backspace")
         assert len(listing.rows) == 19  # 999, 1999 … 8999, and 9990 … 9999
         await pilot.press("escape")
-        assert app.focused is app.query_one(QuestionInput)
+        await wait_until(pilot, lambda: app.focused is app.query_one(QuestionInput), "the question box focused")
 
 
 async def test_enter_in_the_browser_opens_the_source(library: Library, tmp_path: Path):
