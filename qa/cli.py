@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from qa.library import Library
-    from qa.models import AddProgress, AddResult, Answer, Source
+    from qa.models import AddProgress, Answer, Source
     from qa.settings import Settings
 
 # The engine (`qa.library` and what it imports: NumPy, pydantic, the analysis) and the
