@@ -47,6 +47,13 @@ def test_a_definition_list_keeps_each_term_with_its_definition(tmp_path: Path):
         assert furniture not in loaded.text
 
 
+def test_a_sphinx_page_without_a_generator_tag_is_read_as_a_manual(tmp_path: Path):
+    page = ("<html><head><title>Changes</title></head><body><div class='related'>Next | Previous</div>"
+            "<h1>Changes<a class='headerlink' href='#changes'>¶</a></h1><p>Version 8.1 adds wombats.</p></body></html>")
+    loaded = load_web(page.encode(), tmp_path / "changes.html")
+    assert loaded.title == "Changes" and "Previous" not in loaded.text
+
+
 def test_a_news_page_is_still_read_by_trafilatura(tmp_path: Path):
     page = ("<html><head><title>Storm hits coast</title></head><body><nav>Home | World</nav>"
             "<article><h1>Storm hits coast</h1><p>The storm arrived on Monday.</p></article></body></html>")

@@ -481,3 +481,14 @@ async def test_shift_tab_selects_the_newest_answer_and_tab_goes_on_to_the_sideba
         assert app.focused is newest
         await pilot.press("tab")  # after the newest answer: the sidebar's list
         assert isinstance(app.focused, SourceList)
+
+
+def test_a_hard_wrapped_quote_reads_on_one_line():
+    from qa.models import Answer, Citation, Quote
+    from tui.widgets import quote_text
+    wrapped = "-f, --force\n\t      ignore nonexistent files and arguments, never\n\t      prompt"
+    citation = Citation(n=1, source="rm", title="rm", path=Path("rm.1.txt"), paragraph=7, start=0,
+                        end=len(wrapped), passage=wrapped, score=1.0)
+    answer = Answer(question="q", answered=True, text=wrapped, citations=[citation],
+                    quotes=[Quote(text=wrapped, citation=1, start=0, end=len(wrapped))])
+    assert quote_text(answer, 0).plain == "“-f, --force ignore nonexistent files and arguments, never prompt” [1]"

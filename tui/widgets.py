@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from qa.display import describe_os_error, inert, plural
+from qa.display import describe_os_error, inert, one_line, plural
 from tui.indexing import IndexingStatus
 from tui.source_list import SourceList
 from tui.text import flat, shown
@@ -106,10 +106,14 @@ def quote_text(answer: Answer, index: int) -> Text:
     A quote cut from an over-long sentence shows "…" where words were left out.
     """
     quote = answer.quotes[index]
-    body = flat(quote.text)  # one for one: the answer's span still fits
     span = answer.answer
+    # On one line, each run of white space (a hard-wrapped line break and its indentation) one
+    # space, as the CLI shows it; the pieces around the answer's span are folded on their own.
     if span is not None and span.quote == index:
-        body.stylize("bold underline", span.start, span.end)
+        body = Text.assemble(one_line(quote.text[:span.start]), (one_line(quote.text[span.start:span.end]),
+                             "bold underline"), one_line(quote.text[span.end:]))
+    else:
+        body = Text(one_line(quote.text))
     return Text.assemble(("“", "dim"), ("…" if quote.cut_start else ""), body, ("…" if quote.cut_end else ""),
                          ("”", "dim"), " ", (f"[{quote.citation}]", "bold"))
 

@@ -33,6 +33,10 @@ _MAIN = ("//*[@role='main']", "//main", "//div[contains(concat(' ', @class, ' ')
          "//article", "//div[@id='content']", "//body")
 _GENERATOR = re.compile(r"sphinx|docbook|makeinfo|texinfo|doxygen|pandoc|mkdocs|javadoc|docutils|asciidoc",
                         re.IGNORECASE)
+# The marks documentation generators leave even where no meta tag names them: Sphinx's
+# permalinks, DocBook's navigation header, texinfo's navigation panel.
+_GENERATOR_MARKS = ("//*[contains(concat(' ', @class, ' '), ' headerlink ') or contains(concat(' ', @class, ' '), "
+                    "' navheader ') or contains(concat(' ', @class, ' '), ' nav-panel ')]")
 _HEADING = re.compile(r"h[1-6]")
 _CONTAINERS = frozenset("div section article main body blockquote ul ol dl li dd table thead tbody tfoot "
                         "tr figure details center fieldset address".split())
@@ -42,10 +46,10 @@ _PERMALINK = re.compile(r"\s*[¶§#]\s*$")
 
 
 def is_manual(root: _Element) -> bool:
-    """Whether a page reads as documentation: a generator that makes manuals, or definition
-    lists or preformatted blocks, which news pages hardly have."""
+    """Whether a page reads as documentation: a generator that makes manuals (named, or known
+    by its marks), or definition lists or preformatted blocks, which news pages hardly have."""
     generator = " ".join(root.xpath("//meta[@name='generator']/@content"))
-    return bool(_GENERATOR.search(generator)) or bool(root.xpath("//dl|//pre"))
+    return bool(_GENERATOR.search(generator)) or bool(root.xpath("//dl|//pre")) or bool(root.xpath(_GENERATOR_MARKS))
 
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
