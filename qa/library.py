@@ -29,7 +29,9 @@ from qa.numbering import without_citations
 from qa.settings import Settings
 from qa.errors import LibraryError
 from qa.sources import SUPPORTED_FORMATS, SUPPORTED_SUFFIXES, SourceError, is_supported, load
-from qa.store import TEMPORARY_SUFFIX, AnalysedSource, FileState, SourceRow, Store, is_damage
+from qa.files import TEMPORARY_SUFFIX
+from qa.records import AnalysedSource, FileState
+from qa.store import SourceRow, Store, is_damage
 
 # A batch is committed (one transaction, one segment) when it holds this many files or chunks.
 BATCH_FILES = 2_000
