@@ -25,7 +25,7 @@ from pathlib import Path
 from qa.analysis import spellings, tokens
 from qa.chunking import chunk_terms, windows
 from qa.sources import SourceError, load, refuse_by_size
-from qa.store import AnalysedSource, ChunkLayout, FileState, analysed
+from qa.records import AnalysedSource, ChunkLayout, FileState, analysed
 
 # Below this much work, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 4
