@@ -25,6 +25,10 @@ FORMATS = {
     ".pdf": ("pdf", "a PDF"),
     ".docx": ("word", "a Word document"),
     ".epub": ("epub", "an EPUB book"),
+    ".rst": ("rst", "a reStructuredText file"),
+    ".odt": ("odt", "an OpenDocument text"),
+    ".csv": ("table", "a CSV table"),
+    ".tsv": ("table", "a TSV table"),
 }
 SUPPORTED_SUFFIXES = frozenset(FORMATS)
 SUPPORTED_FORMATS = ", ".join(FORMATS)
