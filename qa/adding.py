@@ -12,8 +12,9 @@ from qa.errors import LibraryError
 from qa.ingest import Job, Outcome
 from qa.models import AddProgress, AddResult, Source
 from qa.placement import place
+from qa.records import AnalysedSource
 from qa.scan import expand, size
-from qa.store import AnalysedSource, SourceRow
+from qa.store import SourceRow
 
 Progress = Callable[[AddProgress], None]
 

@@ -24,9 +24,9 @@ from qa.index import StoredIndex
 from qa.models import AddResult, Answer, SearchHit, Source, SourceLayout
 from qa.numbering import without_citations
 from qa.settings import Settings
-from qa.syncing import Sync
 from qa.sources import SourceError, load
 from qa.store import SourceRow, Store, is_damage
+from qa.syncing import Sync
 from qa.verification import QuoteChecker
 
 # How long a question waits for another process's write before answering without the

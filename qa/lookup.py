@@ -7,8 +7,9 @@ import os
 from pathlib import Path
 
 from qa.errors import LibraryError
+from qa.records import FileState
 from qa.sources import is_supported
-from qa.store import FileState, SourceRow, Store
+from qa.store import SourceRow, Store
 
 
 def resolve(store: Store, folder: Path, reference: str) -> SourceRow:

@@ -80,7 +80,7 @@ class Chunk(BaseModel):
     end: int
     text: str
     sentences: list[Span]
-    tokens: list[str]
+    terms: list[str] = Field(description="its distinct index terms (stemmed), heading included")
     section: str | None = None
     page: int | None = Field(default=None, description=PAGE_DESCRIPTION)
     lines: tuple[int, int] | None = None

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from qa.batches import Batches
 from qa.ingest import Outcome
+from qa.records import AnalysedSource
 from qa.scan import changes
-from qa.store import AnalysedSource
 
 
 class Sync:
