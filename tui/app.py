@@ -21,19 +21,21 @@ from textual.widgets import Footer, Header, Input
 from qa.display import inert
 from tui import keys, preferences
 from tui.adding import Adding
-from tui.browser import OpenSource, RemoveSources, SourcesScreen
 from tui.conversation import Conversation
-from tui.dialogs import HelpScreen
 from tui.finder import FindBar
 from tui.sidebar import SourcesPanel
-from tui.source_list import SourceList
 from tui.text import said
-from tui.viewer import PassageScreen, Place
 from tui.widgets import AnswerView, AskAgain, QuestionInput
 
 if TYPE_CHECKING:
     from qa import Library, history
     from qa.models import Answer, Citation, Source
+    from tui.browser import OpenSource, RemoveSources
+    from tui.source_list import SourceList
+    from tui.viewer import Place
+
+# The screens (browser, viewer, dialogs) are imported when first opened, not before the first
+# frame; messages from them are handled by name (`on_open_source`) for the same reason.
 
 
 class QaApp(App[None]):
@@ -43,9 +45,10 @@ class QaApp(App[None]):
     BINDINGS = keys.APP_BINDINGS
 
     def __init__(self, open_library: Callable[[], Library], export_dir: Path, preferences_path: Path | None,
-                 cursor_blink: bool = True) -> None:
+                 cursor_blink: bool = True, start_helpers: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.open_library = open_library
+        self.start_helpers = start_helpers
         self.library: Library | None = None
         self.export_dir = export_dir
         self.preferences_path = preferences_path
@@ -82,7 +85,13 @@ class QaApp(App[None]):
         self.screen.set_focus(self.box)  # at once: keys typed as `qa` starts arrive right after this
         if self.preferences_path is not None:
             preferences.keep_theme(self, self.preferences_path)
-        self.call_after_refresh(self._open)  # after the first frame: its imports would hold it back
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """Start what would hold the first frame back: helper processes, the library (in a worker)."""
+        if self.start_helpers is not None:
+            self.start_helpers()
+        self._open()
 
     @work(thread=True, group="open")
     def _open(self) -> None:
@@ -148,15 +157,21 @@ class QaApp(App[None]):
             self.ask_within([s for s in self.chat.within if s.id not in message.source_ids])
 
     def open_citation(self, answer: Answer, citation: Citation) -> None:
+        from tui.viewer import Place
+
         self._view(answer, Place.of_citation(citation))
 
-    @on(SourceList.Opened)
-    @on(OpenSource)
-    def open_source(self, message: SourceList.Opened | OpenSource) -> None:
+    def on_open_source(self, message: OpenSource | SourceList.Opened) -> None:
+        from tui.viewer import Place
+
         self._view(None, Place.of_source(message.source))
+
+    on_source_list_opened = on_open_source
 
     @work(group="viewer")
     async def _view(self, answer: Answer | None, place: Place) -> None:
+        from tui.viewer import PassageScreen
+
         if self.library is not None:
             if question := await self.push_screen_wait(PassageScreen(self.library, answer, place)):
                 self.chat.ask(question, alone=True)
@@ -164,14 +179,15 @@ class QaApp(App[None]):
 
     @work(group="browser")
     async def action_browse(self) -> None:
+        from tui.browser import SourcesScreen
+
         if (library := self.library) is not None:
             screen = SourcesScreen(lambda: library.sources, library.layouts, lambda: self.adding.job is not None)
             if chosen := await self.push_screen_wait(screen):
                 self.ask_within(chosen)
             self._back_to_question()
 
-    @on(RemoveSources)
-    def remove_sources(self, message: RemoveSources) -> None:
+    def on_remove_sources(self, message: RemoveSources) -> None:
         self.sidebar.remove(message.sources)
 
     @on(SourcesPanel.Listed)
@@ -188,6 +204,8 @@ class QaApp(App[None]):
         self.box.focus()
 
     def action_help(self) -> None:
+        from tui.dialogs import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(keys.help_sections()), self._back_to_question)
 
@@ -232,7 +250,7 @@ class QaApp(App[None]):
         await self.chat.undo_clear()
 
 
-def build(open_library: Callable[[], Library], export_dir: Path | None = None,
-          preferences_path: Path | None = None, cursor_blink: bool = True) -> QaApp:
+def build(open_library: Callable[[], Library], export_dir: Path | None = None, preferences_path: Path | None = None,
+          cursor_blink: bool = True, start_helpers: Callable[[], None] | None = None) -> QaApp:
     """The app, the same for `qa` and the tests (which give their own folders)."""
-    return QaApp(open_library, export_dir or Path.cwd(), preferences_path, cursor_blink)
+    return QaApp(open_library, export_dir or Path.cwd(), preferences_path, cursor_blink, start_helpers)

@@ -29,25 +29,28 @@ def open_ui(place: Callable[[], tuple[Path, Settings]]) -> int:
         folder, settings = place()
         return Library.open(folder, settings, create=True)
 
-    _start_worker_helpers()
-    app = build(open_library, preferences_path=preferences.preferences_path())
+    app = build(open_library, preferences_path=preferences.preferences_path(), start_helpers=_start_worker_helpers)
     app.run()
     return app.return_code or 0
 
 
 def _start_worker_helpers() -> None:
-    """Start multiprocessing's fork server (and its resource tracker) while stderr is the terminal's.
+    """Start multiprocessing's fork server (and its resource tracker) with the terminal's stderr.
 
-    A large add analyses files in worker processes through a fork server. Started from inside
-    the app, where ``sys.stderr`` is Textual's capture with no file descriptor, the helper fails
-    ("bad value(s) in fds_to_keep") and the add crashes the UI.
+    Opening a library that found many new files analyses them in worker processes through a
+    fork server. Started from the library's worker thread, where ``sys.stderr`` is Textual's
+    capture with no file descriptor, the helper fails ("bad value(s) in fds_to_keep"). The app
+    calls this on its own thread after the first frame (before, the two processes starting up
+    held the frame back by a third): the real stderr is lent for the call.
     """
     import multiprocessing
+    from contextlib import redirect_stderr
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         from multiprocessing import forkserver
 
-        forkserver.ensure_running()
+        with redirect_stderr(sys.__stderr__):
+            forkserver.ensure_running()
 
 
 def main() -> None:
