@@ -45,10 +45,9 @@ class QaApp(App[None]):
     BINDINGS = keys.APP_BINDINGS
 
     def __init__(self, open_library: Callable[[], Library], export_dir: Path, preferences_path: Path | None,
-                 cursor_blink: bool = True, start_helpers: Callable[[], None] | None = None) -> None:
+                 cursor_blink: bool = True) -> None:
         super().__init__()
         self.open_library = open_library
-        self.start_helpers = start_helpers
         self.library: Library | None = None
         self.export_dir = export_dir
         self.preferences_path = preferences_path
@@ -85,13 +84,7 @@ class QaApp(App[None]):
         self.screen.set_focus(self.box)  # at once: keys typed as `qa` starts arrive right after this
         if self.preferences_path is not None:
             preferences.keep_theme(self, self.preferences_path)
-        self.call_after_refresh(self._after_first_frame)
-
-    def _after_first_frame(self) -> None:
-        """Start what would hold the first frame back: helper processes, the library (in a worker)."""
-        if self.start_helpers is not None:
-            self.start_helpers()
-        self._open()
+        self.call_after_refresh(self._open)  # after the first frame: its imports would hold it back
 
     @work(thread=True, group="open")
     def _open(self) -> None:
@@ -250,7 +243,7 @@ class QaApp(App[None]):
         await self.chat.undo_clear()
 
 
-def build(open_library: Callable[[], Library], export_dir: Path | None = None, preferences_path: Path | None = None,
-          cursor_blink: bool = True, start_helpers: Callable[[], None] | None = None) -> QaApp:
+def build(open_library: Callable[[], Library], export_dir: Path | None = None,
+          preferences_path: Path | None = None, cursor_blink: bool = True) -> QaApp:
     """The app, the same for `qa` and the tests (which give their own folders)."""
-    return QaApp(open_library, export_dir or Path.cwd(), preferences_path, cursor_blink, start_helpers)
+    return QaApp(open_library, export_dir or Path.cwd(), preferences_path, cursor_blink)

@@ -12,6 +12,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.lazy import Lazy
 from textual.message import Message
 from textual.widgets import Static
 
@@ -49,12 +50,12 @@ class SourcesPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Sources: opening…", style="bold"), classes="panel-title")
-        yield IndexingStatus(classes="indexing in-sidebar")
+        # Hidden until an add runs: mounted after the first frame, which it would hold back.
+        status = IndexingStatus(classes="indexing in-sidebar")
+        status.display = False
+        yield Lazy(status)
         yield SourceList(detailed=False, markable=False, classes="panel-list")
         yield Adding()
-
-    def on_mount(self) -> None:
-        self.query_one(IndexingStatus).display = False
 
     def opened(self, library: Library, sources: list[Source]) -> None:
         self.library = self.query_one(Adding).library = library
