@@ -1,0 +1,96 @@
+"""One `Library.add`: the paths expanded to files, analysed, checked for duplicates, placed
+in the folder and committed in batches, with a result for every path and file."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from qa.batches import BATCH_FILES, Batches
+from qa.errors import LibraryError
+from qa.ingest import Job, Outcome
+from qa.models import AddProgress, AddResult, Source
+from qa.placement import place
+from qa.records import AnalysedSource
+from qa.scan import expand, size
+from qa.store import SourceRow
+
+Progress = Callable[[AddProgress], None]
+
+
+class Addition:
+    """The state of one add: the files to add, the results so far, and what went where."""
+
+    def __init__(self, batches: Batches, paths: Iterable[Path], link: bool = False, hidden: bool = False) -> None:
+        self.batches = batches
+        self.store = batches.store
+        self.link = link
+        self.results: dict[Path, AddResult] = {}
+        self.files: list[Path] = []
+        for path in paths:
+            try:
+                found, skipped = expand(path, hidden)
+            except LibraryError as error:
+                self.results[path] = AddResult(path=path, error=str(error))
+                continue
+            self.files += found
+            self.results.update((result.path, result) for result in skipped)
+        self.files = list(dict.fromkeys(self.files))  # a file named twice is added once, and reported once
+        # Placeholder names keep two files called x.txt (from different folders) apart.
+        self.jobs = [Job(file, f"{number}:{file.name}") for number, file in enumerate(self.files)]
+        self.originals = {job.name: job.path for job in self.jobs}
+        self.placed_as: dict[Path, str] = {}  # original → its name in the folder
+        self._seen: dict[str, str] = {}  # sha256 → file name, within this add
+        self._progress: Progress | None = None
+        self._bytes_total = 0
+        self._files_done = 0
+        self._bytes_done = 0
+
+    def run(self, progress: Progress | None = None, cancel: threading.Event | None = None) -> None:
+        """Analyse, place and commit every file; the caller holds the writer lock."""
+        self._progress = progress
+        self._bytes_total = sum(size(file) for file in self.files)
+        self.batches.run(self.jobs, [], self._on_outcome, self._place,
+                         cancelled=lambda: cancel is not None and cancel.is_set())
+        if len(self.placed_as) > BATCH_FILES:
+            self.store.checkpoint()
+
+    def _on_outcome(self, outcome: Outcome) -> AnalysedSource | None:
+        file = outcome.job.path
+        self._files_done += 1
+        self._bytes_done += size(file)
+        if self._progress:
+            self._progress(AddProgress(files_done=self._files_done, files_total=len(self.jobs),
+                                       bytes_done=self._bytes_done, bytes_total=self._bytes_total, current=file))
+        if outcome.error or outcome.analysed is None:
+            self.results[file] = AddResult(path=file, error=outcome.error)
+            return None
+        analysed = outcome.analysed
+        existing = self.store.source_with_hash(analysed.sha256)
+        duplicate = existing.name if existing else self._seen.get(analysed.sha256)
+        if duplicate:
+            self.results[file] = AddResult(path=file, duplicate_of=duplicate)
+            return None
+        self._seen[analysed.sha256] = file.name
+        self.results[file] = AddResult(path=file, warning=analysed.warning)
+        return analysed
+
+    def _place(self, batch: list[AnalysedSource]) -> list[Path]:
+        sources = [self.originals[analysed.name] for analysed in batch]
+        placed = place(self.batches.folder, batch, sources, self.link, self.batches.settings)
+        self.placed_as.update(zip(sources, (target.name for target in placed)))
+        return placed
+
+    def outcome(self, source: Callable[[SourceRow], Source]) -> list[AddResult]:
+        """The results: paths that gave no files first, then each file in order. A file placed
+        and then rolled back (Ctrl+C, an error) has no result."""
+        for file, name in self.placed_as.items():
+            row = self.store.source(name=name)
+            if row is not None:
+                self.results[file].source = source(row)
+            else:
+                self.results.pop(file, None)
+        wanted = set(self.files)
+        unexpanded = [path for path in self.results if path not in wanted]
+        return [self.results[p] for p in unexpanded] + [self.results[f] for f in self.files if f in self.results]
