@@ -135,10 +135,11 @@ def chunk_terms(text: str, found: list[str], section: str | None,
     if section:
         terms.update(_heading_counts(section))
     length = sum(terms.values())
+    # dict.update, not Counter's (a Python loop): these keys are never the text's own terms.
     if title:
-        terms.update(_title_terms(title))
+        dict.update(terms, _title_terms(title))
     if "\n" in text:
-        terms.update(dict.fromkeys([DEFINED + term for term in defined_terms(text)], 1))
+        dict.update(terms, dict.fromkeys([DEFINED + term for term in defined_terms(text)], 1))
     return (terms, length) if terms else ({"": 1}, 1)
 
 
