@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
-from itertools import chain
 
 import numpy as np
 
@@ -56,9 +55,7 @@ def add(db: sqlite3.Connection, batch: Sequence[AnalysedSource]) -> list[str]:
     next_chunk = meta.next_chunk
     segment = db.execute("INSERT INTO segments (first_chunk, lengths, live) VALUES (?, x'', 0)",
                          (next_chunk,)).lastrowid
-    # The batch's terms, numbered in order of first appearance (dict.fromkeys: a C loop).
-    vocabulary = {term: number for number, term in
-                  enumerate(dict.fromkeys(chain.from_iterable(source.terms for source in batch)))}
+    vocabulary: dict[str, int] = {}  # the batch's terms, numbered
     term_parts: list[np.ndarray] = []
     chunk_parts: list[np.ndarray] = []
     tf_parts: list[np.ndarray] = []
@@ -66,8 +63,8 @@ def add(db: sqlite3.Connection, batch: Sequence[AnalysedSource]) -> list[str]:
     keys = []
     for source in batch:
         keys.append(catalogue.insert(db, source, next_chunk, segment))
-        numbers = np.fromiter(map(vocabulary.__getitem__, source.terms), dtype="<u4",
-                              count=len(source.terms))
+        numbers = np.array([vocabulary.setdefault(term, len(vocabulary)) for term in source.terms],
+                           dtype="<u4")
         term_parts.append(numbers[from_blob(source.term_indexes)])
         chunk_parts.append(np.repeat(np.arange(next_chunk, next_chunk + len(source.chunks), dtype="<u4"),
                                      from_blob(source.widths)))
