@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from qa.models import Answer, Citation, Source
 
 PLACEHOLDER = "Ask a question about your sources…"
+# How often followed folders are checked for changes while the UI runs (one stat per file:
+# 20 ms for 2,000 files).
+FOLLOW_EVERY = 5.0
 
 
 class QaApp(App[None]):
@@ -102,6 +105,7 @@ class QaApp(App[None]):
             self.chat.restore(past.answers)
         self.chat.opened(library, sources)
         self.query_one(SourcesPanel).show(sources)
+        self.set_interval(FOLLOW_EVERY, self._follow)
         for warning in library.warnings[:3]:
             self.notify(inert(warning), severity="warning", markup=False)
         if len(library.warnings) > 3:
@@ -215,6 +219,19 @@ class QaApp(App[None]):
     @on(IndexingStatus.CancelPressed)
     def cancel_pressed(self) -> None:
         self.adding.cancel()
+
+    @work(thread=True, exclusive=True, group="follow")
+    def _follow(self) -> None:
+        """Followed folders kept in sync while the UI runs: their changes are read, one stat per
+        file, and the sources listed again when something changed."""
+        library = self.library
+        if library is None or self.adding.job is not None or not library.followed(counts=False):
+            return
+        before, warned = library.generation, len(library.warnings)
+        library.refresh(wait=0)  # another process writing: the next tick tries again
+        del library.warnings[warned:]  # shown at open only: a skipped file would be said every tick
+        if library.generation != before:
+            self.call_from_thread(self.sources_changed)
 
     @on(Adding.SourcesChanged)
     def sources_changed(self) -> None:
