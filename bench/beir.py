@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from qa import Library, Settings
-from qa.store import atomic_write
+from qa.files import atomic_write
 
 DEPTH = 100
 

@@ -13,8 +13,9 @@ from qa.following import Following
 from qa.ingest import Job, Outcome
 from qa.models import AddProgress, AddResult, Source
 from qa.placement import place, visible_name
+from qa.records import AnalysedSource
 from qa.scan import expand, size
-from qa.store import AnalysedSource, SourceRow
+from qa.store import SourceRow
 from qa.syncing import Sync
 
 Progress = Callable[[AddProgress], None]

@@ -202,10 +202,10 @@ class Answerer:
         rarest = self._rarest(query)
         best_score = top[0][1]
         candidates = []
-        for position, score in top:
-            chunk = self._chunk(position)
-            chunk_terms = set(chunk.tokens)
-            context, context_weight, context_text = self._before(position, query)
+        for chunk_id, score in top:
+            chunk = self._chunk(chunk_id)
+            chunk_terms = set(chunk.terms)
+            context, context_weight, context_text = self._before(chunk_id, query)
             frame = self._frame(chunk)
             label: Span | None = None
             for sentence in chunk.sentences:
@@ -228,7 +228,7 @@ class Answerer:
                     # Quote the term line with the definition it heads: "-f, --force⏎ ignore…".
                     span = Span(start=label.start, end=span.end)
                     text = chunk.text[span.start - chunk.start:span.end - chunk.start]
-                candidate = Candidate(position, span, text, score, coverage, chunk_coverage, typed,
+                candidate = Candidate(chunk_id, span, text, score, coverage, chunk_coverage, typed,
                                       holds_rarest=rarest is None or rarest in chunk_terms | frame,
                                       cut_start=start > 0, cut_end=span.end < sentence.end)
                 heading_text = context_text if context_weight == LABEL_CONTEXT_WEIGHT else ""
@@ -281,10 +281,10 @@ class Answerer:
         return len(held - query.weights.keys()) <= LABEL_MAX_NEW_TERMS \
             and sum(w.is_stop for w in words) <= 1
 
-    def _before(self, position: int, query: Query) -> tuple[set[str], float, str]:
+    def _before(self, chunk_id: int, query: Query) -> tuple[set[str], float, str]:
         """The sentence before a passage's first one, in the same source: its terms, how much
         they count (a label nearly in full) and its text."""
-        chunk, previous = self._chunk(position), self.index.chunk(position - 1)
+        chunk, previous = self._chunk(chunk_id), self.index.chunk(chunk_id - 1)
         if previous is None or previous.source != chunk.source or not previous.sentences:
             return set(), CONTEXT_WEIGHT, ""
         last = previous.sentences[-1]

@@ -9,8 +9,9 @@ from pathlib import Path
 from qa.chunking import chunk_counts
 from qa.errors import LibraryError
 from qa.ingest import Job, Outcome, analyse_all
+from qa.records import AnalysedSource
 from qa.settings import Settings
-from qa.store import AnalysedSource, SourceRow, Store
+from qa.store import SourceRow, Store
 
 # A batch is committed (one transaction, one segment) when it holds this many files or chunks.
 BATCH_FILES = 2_000

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from qa.files import atomic_write
 from qa.models import Answer
-from qa.store import INDEX_DIR, atomic_write
+from qa.store import INDEX_DIR
 
 HISTORY_FILE = "conversation.json"
 # Enough to scroll back through weeks of questions; a conversation longer than this is cut

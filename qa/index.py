@@ -143,7 +143,7 @@ class StoredIndex:
         return Chunk.model_construct(
             id=row.id, source=row.source_key, paragraph=row.paragraph, start=row.start, end=row.end,
             text=row.text, sentences=[Span.model_construct(start=s, end=e) for s, e in row.sentences],
-            tokens=row.terms, section=row.section, page=row.page, lines=row.lines,
+            terms=row.terms, section=row.section, page=row.page, lines=row.lines,
         )
 
     def top(self, weights: Mapping[str, float], k: int,

@@ -26,9 +26,9 @@ from qa.models import AddResult, Answer, FollowedFolder, SearchHit, Source, Sour
 from qa.placement import delete_all
 from qa.numbering import without_citations
 from qa.settings import Settings
-from qa.syncing import Sync
 from qa.sources import SourceError, load
 from qa.store import SourceRow, Store, is_damage
+from qa.syncing import Sync
 from qa.verification import QuoteChecker
 
 # How long a question waits for another process's write before answering without the

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 from qa.errors import LibraryError
 from qa.models import Source
+from qa.records import FileState
 from qa.sources import is_supported
-from collections.abc import Collection
-
-from qa.store import FileState, SourceRow, Store
+from qa.store import SourceRow, Store
 
 
 def resolve(store: Store, folder: Path, reference: str) -> SourceRow:

@@ -12,9 +12,11 @@ from pathlib import Path
 
 from qa.display import valid_unicode
 from qa.errors import LibraryError
+from qa.files import TEMPORARY_SUFFIX
 from qa.ingest import Job, analyse, file_state
+from qa.records import AnalysedSource
 from qa.settings import Settings
-from qa.store import TEMPORARY_SUFFIX, AnalysedSource, SourceRow
+from qa.store import SourceRow
 
 # Longest file name most file systems allow, in bytes.
 NAME_MAX = 255

@@ -13,8 +13,8 @@ from qa.display import plural, valid_unicode
 from qa.errors import LibraryError
 from qa.ingest import Job, file_state
 from qa.models import AddResult
+from qa.records import FileState
 from qa.sources import SUPPORTED_FORMATS, SUPPORTED_SUFFIXES, SourceError, is_supported
-from qa.store import FileState
 
 # How many kinds of file the "no supported files" sentence names before "and N more".
 KINDS_SHOWN = 3

@@ -25,6 +25,14 @@ FORMATS = {
     ".pdf": ("pdf", "a PDF"),
     ".docx": ("word", "a Word document"),
     ".epub": ("epub", "an EPUB book"),
+    ".rst": ("rst", "a reStructuredText file"),
+    ".odt": ("odt", "an OpenDocument text"),
+    ".pptx": ("slides", "a PowerPoint deck"),
+    ".eml": ("mail", "an e-mail"),
+    ".mbox": ("mail", "a mailbox"),
+    ".rtf": ("rtf", "an RTF document"),
+    ".csv": ("table", "a CSV table"),
+    ".tsv": ("table", "a TSV table"),
 }
 SUPPORTED_SUFFIXES = frozenset(FORMATS)
 SUPPORTED_FORMATS = ", ".join(FORMATS)

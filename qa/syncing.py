@@ -11,8 +11,8 @@ from pathlib import Path
 from qa.batches import Batches
 from qa.ingest import Outcome
 from qa.models import AddProgress
+from qa.records import AnalysedSource
 from qa.scan import changes, size
-from qa.store import AnalysedSource
 
 
 class Sync:

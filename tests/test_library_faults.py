@@ -100,7 +100,7 @@ def test_a_worker_thread_never_reads_a_commit_in_progress(library: Library, tmp_
         read.wait(timeout=2)
         raise RuntimeError("the commit fails")
 
-    monkeypatch.setattr(library._store, "_merge_small_segments", fail_inside_the_commit)
+    monkeypatch.setattr("qa.store.segments.merge_small_segments", fail_inside_the_commit)
 
     def browse() -> None:
         inside.wait(timeout=30)

@@ -152,7 +152,7 @@ async def test_questions_are_answered_while_an_add_waits(library: Library, tmp_p
 
 
 async def test_a_bad_path_shows_the_error_in_the_dialog(library: Library, tmp_path: Path):
-    bad = tmp_path / "table.csv"
+    bad = tmp_path / "table.xlsx"
     bad.write_text("a,b\n")
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:

@@ -199,7 +199,7 @@ class Conversation(VerticalScroll):
 
     def export(self, folder: Path) -> None:
         """Write the conversation to a new Markdown file in ``folder``, and say where (or why not)."""
-        from qa.store import atomic_write
+        from qa.files import atomic_write
 
         if not self.exchanges:
             self.notify("Nothing to export yet: ask a question first.")

@@ -1,0 +1,90 @@
+"""The spelling vocabulary: each word's surface forms and counts, and SymSpell's deletion
+neighbourhood (the word and its one-letter deletions), so "did you mean" is a few indexed
+look-ups, never a scan of the vocabulary."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from qa.records import AnalysedSource
+from qa.store.sql import select_in
+
+# Longer words (a run of letters with no space, a base64 blob) get no near spellings.
+SPELLING_MAX_LETTERS = 40
+
+
+def deletion_variants(word: str) -> set[str]:
+    """``word`` and every string one deleted letter away (SymSpell's deletion neighbourhood).
+
+    Only ``word`` past `SPELLING_MAX_LETTERS`: the variants of an n-letter run hold n² letters
+    (a 50,000-letter run in a file made a 4.7 GB index), and no real word is that long.
+    """
+    if len(word) > SPELLING_MAX_LETTERS:
+        return {word}
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def spelling(db: sqlite3.Connection, norm: str) -> tuple[str, int, int] | None:
+    """(commonest surface, count, capitalised count) of a normalised word, if the sources have it."""
+    row = db.execute("SELECT surface, count, capitalised FROM words WHERE norm = ?", (norm,)).fetchone()
+    return tuple(row) if row else None
+
+
+def words_sharing_deletions(db: sqlite3.Connection, variants: Iterable[str]) -> set[str]:
+    return {norm for (norm,) in select_in(db, "SELECT norm FROM deletes WHERE variant IN ({marks})", variants)}
+
+
+def add(db: sqlite3.Connection, batch: Sequence[AnalysedSource]) -> None:
+    """Count a batch's words in, in SQL: as `remove` counts them out (a word keeps the surface
+    form commonest in the batch that brought the most of it; words new to the library get their
+    deletion variants), without a Python step per spelling."""
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS batch_spellings "
+               "(norm TEXT, surface TEXT, count INTEGER, capitalised INTEGER)")
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS batch_words "
+               "(norm TEXT PRIMARY KEY, count INTEGER, capitalised INTEGER, surface TEXT, new INTEGER)")
+    db.execute("DELETE FROM batch_spellings")
+    db.execute("DELETE FROM batch_words")
+    for source in batch:
+        db.executemany("INSERT INTO batch_spellings VALUES (?, ?, ?, ?)", source.spellings)
+    # With one max() aggregate, SQLite takes the bare column (surface) from the row holding it.
+    db.execute(
+        "INSERT INTO batch_words SELECT norm, count, capitalised, surface, length(norm) >= 3 "
+        "AND NOT EXISTS (SELECT 1 FROM words WHERE words.norm = per_word.norm) FROM ("
+        "SELECT norm, sum(count) AS count, sum(capitalised) AS capitalised, surface, max(count) "
+        "FROM (SELECT norm, surface, sum(count) AS count, sum(capitalised) AS capitalised "
+        "FROM batch_spellings GROUP BY norm, surface) GROUP BY norm) AS per_word")
+    db.execute(
+        "INSERT INTO words SELECT norm, count, capitalised, surface FROM batch_words WHERE true "
+        "ON CONFLICT (norm) DO UPDATE SET "
+        "surface = CASE WHEN excluded.count > count THEN excluded.surface ELSE surface END, "
+        "count = count + excluded.count, capitalised = capitalised + excluded.capitalised")
+    # `deletion_variants` of each new word: the word, and (up to SPELLING_MAX_LETTERS
+    # letters) it without its i-th letter.
+    db.execute(
+        "WITH RECURSIVE positions (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM positions "
+        "WHERE i < ?) "
+        "INSERT OR IGNORE INTO deletes SELECT norm, norm FROM batch_words WHERE new "
+        "UNION ALL SELECT substr(norm, 1, i - 1) || substr(norm, i + 1), norm "
+        "FROM batch_words JOIN positions ON i <= length(norm) WHERE new AND length(norm) <= ?",
+        (SPELLING_MAX_LETTERS, SPELLING_MAX_LETTERS))
+
+
+def remove(db: sqlite3.Connection, surfaces: Counter[tuple[str, str]]) -> None:
+    """Count words out: lower their counts, and drop the words (and their deletion variants)
+    no source holds any more."""
+    words: Counter[str] = Counter()
+    capitalised: Counter[str] = Counter()
+    for (norm, surface), count in surfaces.items():
+        words[norm] += count
+        if surface[:1].isupper():
+            capitalised[norm] += count
+    db.executemany("UPDATE words SET count = count - ?, capitalised = capitalised - ? WHERE norm = ?",
+                   [(count, capitalised[norm], norm) for norm, count in words.items()])
+    # Only the words counted out are looked at: the table is big.
+    gone = [norm for (norm,) in select_in(
+        db, "DELETE FROM words WHERE norm IN ({marks}) AND count <= 0 RETURNING norm", words)]
+    db.executemany("DELETE FROM deletes WHERE variant = ? AND norm = ?", [
+        (variant, norm) for norm in gone for variant in deletion_variants(norm)
+    ])
