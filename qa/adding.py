@@ -100,7 +100,7 @@ class Addition:
         if duplicate:
             self.results[file] = AddResult(path=file, duplicate_of=duplicate)
             return None
-        self._seen[analysed.sha256] = file.name
+        self._seen[analysed.sha256] = self.wanted[file]
         self.results[file] = AddResult(path=file, warning=analysed.warning)
         return analysed
 

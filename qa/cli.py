@@ -376,7 +376,8 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
         if unsupported:
             parts.append(f"{plural(len(unsupported), 'file')} of other formats skipped")
         if hidden:
-            parts.append(hidden_skipped(hidden, hint="use --hidden"))
+            # --hidden copies them; a followed folder's hidden files are never read
+            parts.append(hidden_skipped(hidden, hint="" if args.link else "use --hidden"))
         say(", ".join(parts) + ".")
     return EXIT_FAILURE if failed else EXIT_OK
 
