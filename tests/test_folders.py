@@ -1,6 +1,7 @@
 """Folders kept: a folder added keeps its structure in the library, and its sources are known
 and cited by their paths; libraries of flat names made before open as they were."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -127,3 +128,39 @@ def test_lists_show_titles_and_the_path_where_titles_repeat_or_are_missing():
                             source("notes", " ")])
     assert labels == {"docs/guide/index.md": "docs/guide/index.md", "docs/manual/index.md": "docs/manual/index.md",
                       "docs/manual/backup.md": "Backup manual", "notes": "notes"}
+
+
+PREVIOUS_VERSION = "791718c"  # main before folders were kept: every source at the top, renamed on a clash
+
+
+def test_a_library_built_by_the_previous_version_keeps_its_names_and_ids(tmp_path: Path):
+    """The previous version's own code builds the library (from git history), this one opens it."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    old = tmp_path / "previous"
+    old.mkdir()
+    try:
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", PREVIOUS_VERSION, "qa"],
+                                 capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("the repository's history is not here")
+    subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+    given = tmp_path / "given"
+    for place in ("guide", "manual"):
+        (given / place).mkdir(parents=True)
+        (given / place / "index.md").write_text(f"# Introduction\n\nThe {place} tells where penguins swim.\n")
+    folder = tmp_path / "library"
+    build = ("import sys; from pathlib import Path; from qa import Library; "
+             "Library.open(Path(sys.argv[1]), create=True).add([Path(sys.argv[2])])")
+    subprocess.run([sys.executable, "-c", build, str(folder), str(given)], check=True, cwd=old,  # its qa first
+                   env={**os.environ, "PYTHONPATH": str(old)}, capture_output=True)
+    before = {name: (folder / name).read_bytes() for name in files_in(folder)}
+    assert sorted(before) == ["index-2.md", "index.md"], "the previous version made it flat"
+    library = Library.open(folder)
+    assert sorted(source.id for source in library.sources) == ["index", "index-2"]
+    assert library.reread == [], "its index is kept: nothing is read again"
+    assert {name: (folder / name).read_bytes() for name in files_in(folder)} == before
+    assert library.ask("Where do penguins swim?").answered
