@@ -39,11 +39,13 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 @dataclass(frozen=True)
 class Job:
-    """One file to analyse: where to read it and the name it has (or will have) in the folder."""
+    """One file to analyse: where to read it and the name it has (or will have) in the folder;
+    ``ocr``: a PDF's pages without text are read by Tesseract (the setting QA_OCR)."""
 
     path: Path
     name: str
     link: str | None = None
+    ocr: bool = False
 
 
 @dataclass
@@ -77,7 +79,7 @@ def analyse(job: Job, max_words: int, max_mb: float) -> AnalysedSource:
             digest = hashlib.file_digest(file, "sha256").hexdigest()
     except OSError as error:
         raise SourceError(f"{job.path} cannot be read: {error.strerror or error}.") from None
-    loaded = load(job.path, max_mb)
+    loaded = load(job.path, max_mb, ocr=job.ocr)
     chunks = []
     every_token: list[str] = []  # the spellings are counted once, for the whole source
     for window in windows(loaded.text, loaded.paragraphs, max_words):

@@ -4,6 +4,7 @@ that says where it is (section, slide, row, message, lines)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -363,3 +364,65 @@ def test_hostile_rtf_is_refused_or_read_at_once(tmp_path: Path):
     (tmp_path / "plain.rtf").write_text("not rtf at all")
     with pytest.raises(SourceError, match="does not start with"):
         load(tmp_path / "plain.rtf")
+
+
+# -- Scanned PDFs, read by Tesseract ---------------------------------------------------------------
+
+
+def scanned(pdf: bytes, dpi: int = 150) -> bytes:
+    """``pdf``'s pages as images only, as a scanner makes them: no text layer."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    source, scan = pdfium.PdfDocument(pdf), pdfium.PdfDocument.new()
+    for index in range(len(source)):
+        page = source[index]
+        width, height = page.get_size()
+        image = pdfium.PdfImage.new(scan)
+        image.set_bitmap(page.render(scale=dpi / 72, grayscale=True))
+        image.set_matrix(pdfium.PdfMatrix().scale(width, height))
+        new = scan.new_page(width, height)
+        new.insert_obj(image)
+        new.gen_content()
+    out = io.BytesIO()
+    scan.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def scan(tmp_path_factory) -> Path:
+    from bench.documents import paragraphs, report_pdf
+
+    path = tmp_path_factory.mktemp("scan") / "river-scan.pdf"
+    path.write_bytes(scanned(report_pdf([("Water temperature", [
+        "Brown trout stop feeding when the river is warmer than 20 degrees.", *paragraphs(2, seed=2)])])))
+    return path
+
+
+def test_a_scan_without_ocr_says_how_to_read_it(scan: Path, tmp_path: Path, monkeypatch):
+    with pytest.raises(SourceError, match=r"has no text layer \(it looks like a scan\); qa add --ocr reads it"):
+        load(scan)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract here
+    with pytest.raises(SourceError, match=r"once it is installed \(sudo apt install tesseract-ocr\)\.$"):
+        load(scan)
+    with pytest.raises(SourceError, match=r"reading it needs Tesseract, which is not installed "
+                                          r"\(sudo apt install tesseract-ocr\)\.$"):
+        load(scan, ocr=True)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed (sudo apt install tesseract-ocr)")
+def test_qa_add_ocr_reads_a_scan_and_cites_its_page(scan: Path, tmp_path: Path):
+    from tests.conftest import run_qa
+
+    library = tmp_path / "library"
+    refused = run_qa("add", str(scan), "--sources", str(library))
+    assert refused.returncode == 1 and "qa add --ocr reads it with Tesseract" in refused.stderr
+    added = run_qa("add", "--ocr", str(scan), "--sources", str(library))
+    assert added.returncode == 0, added.stderr
+    answer = Answer.model_validate_json(run_qa("ask", "--json", "When do brown trout stop feeding?",
+                                               "--sources", str(library)).stdout)
+    assert "warmer than 20 degrees" in answer.quotes[0].text
+    assert answer.quotes[0].text in answer.citations[0].passage
+    assert answer.citations[0].page == 1 and answer.citations[0].place.endswith(", p. 1")
