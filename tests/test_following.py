@@ -121,11 +121,11 @@ async def test_the_ui_picks_up_a_followed_folders_changes_while_it_runs(library:
                                                                           tmp_path: Path, monkeypatch):
     from textual.widgets import Static
 
-    import tui.app
+    import tui.sidebar
     from tests.tui_pilot import make_app, ready, wait_until
     from tui.source_list import SourceList
 
-    monkeypatch.setattr(tui.app, "FOLLOW_EVERY", 0.2)
+    monkeypatch.setattr(tui.sidebar, "FOLLOW_EVERY", 0.2)
     (notes / "trips" / "ferry.txt").write_text("Ferries\n\nThe ferry sails at noon.\n")  # two the same title:
     (notes / "ferries.txt").write_text("Ferries\n\nThe ferry is blue.\n")  # told apart by their paths
     app = make_app(library, tmp_path)
