@@ -22,7 +22,8 @@ from tui.indexing import IndexingStatus
 from tui.source_list import SourceList
 from tui.text import size
 from tui.viewer import PassageScreen
-from tui.widgets import AnswerView, QuestionInput, QuoteLine, SourcesPanel
+from tui.sidebar import SourcesPanel
+from tui.widgets import AnswerView, QuestionInput, QuoteLine
 
 
 def article(folder: Path, name: str, title: str, body: str) -> Path:
