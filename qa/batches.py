@@ -12,18 +12,16 @@ from qa.errors import LibraryError
 from qa.ingest import Job, Outcome, analyse_all
 from qa.records import AnalysedSource
 from qa.settings import Settings
+from qa.stopping import raise_if_stopped
 from qa.store import SourceRow, Store
 
 # A batch is committed (one transaction, one segment) when it holds this many files or chunks,
-# or when the work it holds (its analysis so far and its commit, as the run's last commit
-# measured it) reaches `BATCH_SECONDS`. A kill before a commit leaves that batch's files in
-# the folder unindexed and the next command analyses them again: one 1,500-file batch took
-# 15-22 s to redo, so the bound is time, whatever the files. The first batch, before a commit
-# has been timed, closes after `FIRST_BATCH_SECONDS` of analysis.
+# or once this many seconds have passed since its first file was analysed. A kill before a
+# commit leaves that batch's files in the folder unindexed and the next command analyses them
+# again: one 1,500-file batch took 15-22 s to redo, so the bound is time, whatever the files.
 BATCH_FILES = 2_000
 BATCH_CHUNKS = 50_000
-BATCH_SECONDS = 2.0
-FIRST_BATCH_SECONDS = 0.5
+BATCH_SECONDS = 1.0
 
 # Puts a batch's files into the folder before its commit; returns the files it placed.
 Place = Callable[[list[AnalysedSource]], list[Path]]
@@ -40,13 +38,6 @@ class Batches:
         self.folder = folder
         self.store = store
         self.settings = settings
-        self._commit_seconds_per_chunk: float | None = None  # as this run's last commit took
-
-    def _full(self, analysing: float, chunks: int) -> bool:
-        """Whether a batch holds enough work that losing it to a kill would cost seconds."""
-        if self._commit_seconds_per_chunk is None:
-            return analysing >= FIRST_BATCH_SECONDS
-        return analysing + chunks * self._commit_seconds_per_chunk >= BATCH_SECONDS
 
     def run(self, jobs: list[Job], removed: list[SourceRow],
             on_outcome: Callable[[Outcome], AnalysedSource | None],
@@ -61,6 +52,7 @@ class Batches:
         chunks = 0
         started = 0.0
         for outcome in analyse_all(jobs, self.settings.chunk_max_words, self.settings.max_source_mb, cancelled):
+            raise_if_stopped()
             analysed = on_outcome(outcome)
             if analysed is None:
                 continue
@@ -68,7 +60,7 @@ class Batches:
                 started = time.monotonic()
             batch.append(analysed)
             chunks += len(analysed.chunks)
-            if len(batch) >= BATCH_FILES or chunks >= BATCH_CHUNKS or self._full(time.monotonic() - started, chunks):
+            if len(batch) >= BATCH_FILES or chunks >= BATCH_CHUNKS or time.monotonic() - started >= BATCH_SECONDS:
                 self._place_and_commit(batch, removed, place)
                 batch, chunks, removed = [], 0, []
         if batch or removed:
@@ -86,7 +78,6 @@ class Batches:
 
     def commit(self, added: list[AnalysedSource], removed: list[SourceRow]) -> None:
         """One transaction; a full disk or a read-only index becomes one sentence."""
-        started = time.monotonic()
         try:
             self.store.commit(added, removed, chunk_counts)
         except OSError as error:
@@ -98,5 +89,3 @@ class Batches:
                 raise LibraryError(f"Could not save the index in {self.folder / '.qa'}: "
                                    f"{'the disk is full' if full else error}.") from None
             raise
-        if added:
-            self._commit_seconds_per_chunk = (time.monotonic() - started) / max(1, sum(len(a.chunks) for a in added))
