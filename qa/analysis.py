@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,8 +41,8 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: a frozen one takes 7x as long to make,
+class Word:                                # and answering makes thousands per question
     """One word of a text: where it stands, how it was written, and its normalised form."""
 
     start: int
@@ -67,19 +67,20 @@ def _normalise_word(surface: str) -> str:
 def words(text: str) -> Iterator[Word]:
     """Every word and number of ``text`` with its offsets, normalised but not stemmed."""
     for match in _TOKEN.finditer(text):
-        surface = match.group()
-        if match.group("acronym"):
+        kind = match.lastgroup
+        if kind == "word":
+            surface = match.group()
+            yield Word(match.start(), match.end(), surface, _normalise_word(surface),
+                       2 <= len(surface) <= 5 and surface.isupper())
+        elif kind == "acronym":
+            surface = match.group()
             yield Word(match.start(), match.end(), surface, fold(surface.replace(".", "")), True)
-        elif match.group("number"):
-            number = _THOUSANDS.sub("", match.group("number"))
-            yield Word(match.start(), match.start("number") + len(match.group("number")),
-                       surface, number, False)
-            if match.group("percent"):
-                yield Word(match.end() - 1, match.end(), "%", "percent", False)
         else:
-            norm = _normalise_word(surface)
-            is_acronym = 2 <= len(surface) <= 5 and surface.isupper()
-            yield Word(match.start(), match.end(), surface, norm, is_acronym)
+            number = match.group("number")
+            start = match.start()
+            yield Word(start, start + len(number), match.group(), _THOUSANDS.sub("", number), False)
+            if kind == "percent":
+                yield Word(match.end() - 1, match.end(), "%", "percent", False)
 
 
 # The same Snowball algorithm as NLTK's pure-Python SnowballStemmer("english"), 10-20× faster;
@@ -127,40 +128,75 @@ def terms(text: str) -> list[str]:
 
 _PERCENT = stem("percent")  # "%" counts as the word
 
-
-def counts(text: str) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
-    """How often each index term of ``text`` occurs (`terms` counted), and each
-    (normalised word, as written) that "did you mean" may suggest (the non-stop words and
-    acronyms of `words`; numbers are never suggested), in one pass: indexing spends most of
-    its time here. Tokens are counted as matched (in C) and each distinct one is analysed once."""
-    terms: dict[str, int] = {}
-    spellings: dict[tuple[str, str], int] = {}
-    for (acronym, number, percent, word), n in Counter(_TOKEN.findall(text)).items():
-        if word or acronym:
-            surface = word or acronym
-            term, norm = _analysed_word(surface) if word else _analysed_acronym(surface)
-            if term:
-                terms[term] = terms.get(term, 0) + n
-            if norm:
-                spellings[norm, surface] = spellings.get((norm, surface), 0) + n
-        else:
-            number = _THOUSANDS.sub("", number)
-            terms[number] = terms.get(number, 0) + n
-            if percent:
-                terms[_PERCENT] = terms.get(_PERCENT, 0) + n
-    return terms, spellings
+# `_TOKEN` without its groups: `findall` then returns each match as one string, which
+# `Counter` and the tables below count and look up in C. A number starts with a digit, an
+# acronym ends with its full stop, anything else is a word.
+tokens = re.compile(_TOKEN.pattern.replace("(?P<acronym>", "(?:").replace("(?P<number>", "(?:")
+                    .replace("(?P<percent>", "(?:").replace("(?P<word>", "(?:")).findall
 
 
-@lru_cache(maxsize=500_000)
-def _analysed_word(surface: str) -> tuple[str | None, str | None]:
-    """A word's index term and its spelling form (None where it has none)."""
-    return _word_term(surface), _spelling_norm(surface)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*").match
 
 
-@lru_cache(maxsize=100_000)
-def _analysed_acronym(surface: str) -> tuple[str | None, str | None]:
-    norm = fold(surface.replace(".", ""))
-    return (stem(norm) if norm else None), _spelling_norm(surface)
+class _Table(dict):
+    """Each token's analysis, worked out the first time the token is seen."""
+
+    MAX_SIZE = 500_000  # then started again: a worker's memory stays bounded on any library
+
+    def __init__(self, analyse: Callable[[str], str | None]) -> None:
+        super().__init__()
+        self._analyse = analyse
+
+    def __missing__(self, token: str) -> str | None:
+        if len(self) >= self.MAX_SIZE:
+            self.clear()
+        value = self[token] = self._analyse(token)
+        return value
+
+
+def _token_term(token: str) -> str | None:
+    if token[0].isdecimal():  # what `\d` matches
+        return _THOUSANDS.sub("", _NUMBER(token).group())
+    if token.endswith("."):
+        norm = fold(token.replace(".", ""))
+        return stem(norm) if norm else None
+    return _word_term(token)
+
+
+def _token_spelling(token: str) -> str | None:
+    return None if token[0].isdecimal() else _spelling_norm(token)
+
+
+_TERMS = _Table(_token_term)
+_SPELLINGS = _Table(_token_spelling)
+
+
+def term_counts(text: str, found: list[str]) -> Counter[str]:
+    """How often each index term of ``text`` occurs (`terms` counted), from its `tokens`."""
+    counted = Counter(map(_TERMS.__getitem__, found))
+    counted.pop(None, None)
+    if "%" in text:
+        percents = sum(1 for token in found if token[-1] == "%")
+        if percents:
+            counted[_PERCENT] += percents
+    return counted
+
+
+def spellings(found: list[str]) -> dict[tuple[str, str], int]:
+    """How often each (normalised word, as written) that "did you mean" may suggest occurs
+    among `tokens` (the non-stop words and acronyms of `words`; numbers are never suggested)."""
+    result = {}
+    for surface, n in Counter(found).items():
+        norm = _SPELLINGS[surface]
+        if norm:
+            result[norm, surface] = n
+    return result
+
+
+def counts(text: str) -> tuple[Counter[str], dict[tuple[str, str], int]]:
+    """`term_counts` and `spellings` of ``text``."""
+    found = tokens(text)
+    return term_counts(text, found), spellings(found)
 
 
 @lru_cache(maxsize=500_000)
@@ -225,10 +261,10 @@ def sentences(text: str, offset: int = 0) -> list[Span]:
     As a reader sees them: a quotation with its attribution (“It ends. Now,” she said.) is
     one sentence, and a heading is a sentence of its own.
     """
-    from qa.punkt import sentence_tokenizer  # nltk loads only when text is analysed: 0.9 s
+    from qa.punkt import span_tokenize  # nltk loads only when text is analysed: 0.9 s
 
     pieces: list[tuple[int, int]] = []
-    for start, end in sentence_tokenizer.span_tokenize(text):
+    for start, end in span_tokenize(text):
         cuts = [start, *_heading_breaks(text, start, end), end]
         pieces += [(a, b) for a, b in zip(cuts, cuts[1:])]
     merged: list[tuple[int, int]] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import time
 from collections.abc import Callable
@@ -51,6 +52,8 @@ class Batches:
         batch: list[AnalysedSource] = []
         chunks = 0
         started = 0.0
+        if self.settings.ocr:
+            jobs = [dataclasses.replace(job, ocr=True) for job in jobs]
         for outcome in analyse_all(jobs, self.settings.chunk_max_words, self.settings.max_source_mb, cancelled):
             raise_if_stopped()
             analysed = on_outcome(outcome)

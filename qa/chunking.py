@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qa import analysis
 from qa.models import Paragraph, Span
@@ -97,12 +98,6 @@ DEFINED_MAX_WORDS = 8
 _CLOSING = (".", "!", "?", ",", ";")
 
 
-def text_length(terms: dict[str, int]) -> int:
-    """A chunk's length for BM25: its own words and its heading's, not the title and defined
-    terms, so that they leave the ranking of the text's own words as it was."""
-    return sum(n for term, n in terms.items() if not term.startswith((DEFINED, TITLED)))
-
-
 def defined_terms(text: str) -> set[str]:
     """The terms a passage defines: those of the term lines that open it, above its first sentence."""
     lines = text.split("\n")
@@ -119,7 +114,16 @@ def defined_terms(text: str) -> set[str]:
 
 def chunk_counts(text: str, section: str | None,
                  title: str | None = None) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
-    """A chunk's BM25 terms and their counts, and its spellings (`analysis.counts`).
+    """A chunk's BM25 terms and their counts (`chunk_terms`), and its spellings (`analysis.spellings`)."""
+    found = analysis.tokens(text)
+    return chunk_terms(text, found, section, title)[0], analysis.spellings(found)
+
+
+def chunk_terms(text: str, found: list[str], section: str | None,
+                title: str | None = None) -> tuple[dict[str, int], int]:
+    """A chunk's BM25 terms and their counts, from its `analysis.tokens`, and its length for
+    BM25: its own words and its heading's, not the title and defined terms, so that they
+    leave the ranking of the text's own words as it was.
 
     Its heading's words count as its own terms, so "water temperature" finds the paragraphs
     under that heading. Its source's title words and the words it defines (`defined_terms`)
@@ -127,16 +131,25 @@ def chunk_counts(text: str, section: str | None,
     tar's manual, which never names itself. A chunk of stop words only
     is one empty term, as the project always gave rank-bm25 (so no chunk has length 0).
     """
-    terms, spellings = analysis.counts(text)
+    terms = analysis.term_counts(text, found)
     if section:
-        for term, n in analysis.counts(section)[0].items():
-            terms[term] = terms.get(term, 0) + n
+        terms.update(_heading_counts(section))
+    length = sum(terms.values())
     if title:
-        for term in analysis.counts(title)[0]:
-            terms[TITLED + term] = 1
-    for term in defined_terms(text):
-        terms[DEFINED + term] = 1
-    return terms or {"": 1}, spellings
+        terms.update(_title_terms(title))
+    if "\n" in text:
+        terms.update(dict.fromkeys([DEFINED + term for term in defined_terms(text)], 1))
+    return (terms, length) if terms else ({"": 1}, 1)
+
+
+@lru_cache(maxsize=1024)
+def _heading_counts(section: str) -> dict[str, int]:
+    return analysis.term_counts(section, analysis.tokens(section))
+
+
+@lru_cache(maxsize=1024)
+def _title_terms(title: str) -> dict[str, int]:
+    return {TITLED + term: 1 for term in analysis.term_counts(title, analysis.tokens(title))}
 
 
 def _lines(text: str, paragraph: Paragraph, start: int, end: int) -> tuple[int, int] | None:

@@ -123,6 +123,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="put symbolic links in the sources folder instead of copies")
     add.add_argument("--hidden", action="store_true",
                      help="also a folder's hidden files and folders (names starting with a dot)")
+    add.add_argument("--ocr", action="store_true",
+                     help="read scanned PDF pages with Tesseract (sudo apt install tesseract-ocr); setting QA_OCR")
     add.add_argument("--verbose", "-v", action="store_true", help="a line for every file")
     add.add_argument("--json", action="store_true", help="print one JSON object per file")
     add.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)  # the UI's child: qa.background
@@ -311,6 +313,8 @@ def _ask_each_line(library: Library, as_json: bool, conversation: bool) -> int:
 
 
 def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
+    if args.ocr:
+        settings = settings.model_copy(update={"ocr": True})
     if args.progress:
         from qa.background import serve
 

@@ -15,7 +15,6 @@ import signal
 import stat as stat_module
 import sys
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -23,7 +22,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from qa.chunking import chunk_counts, text_length, windows
+from qa.analysis import spellings, tokens
+from qa.chunking import chunk_terms, windows
 from qa.sources import SourceError, load, refuse_by_size
 from qa.records import AnalysedSource, ChunkLayout, FileState, analysed
 
@@ -39,11 +39,13 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 @dataclass(frozen=True)
 class Job:
-    """One file to analyse: where to read it and the name it has (or will have) in the folder."""
+    """One file to analyse: where to read it and the name it has (or will have) in the folder;
+    ``ocr``: a PDF's pages without text are read by Tesseract (the setting QA_OCR)."""
 
     path: Path
     name: str
     link: str | None = None
+    ocr: bool = False
 
 
 @dataclass
@@ -77,21 +79,22 @@ def analyse(job: Job, max_words: int, max_mb: float) -> AnalysedSource:
             digest = hashlib.file_digest(file, "sha256").hexdigest()
     except OSError as error:
         raise SourceError(f"{job.path} cannot be read: {error.strerror or error}.") from None
-    loaded = load(job.path, max_mb)
+    loaded = load(job.path, max_mb, ocr=job.ocr)
     chunks = []
-    surfaces: Counter[tuple[str, str]] = Counter()
+    every_token: list[str] = []  # the spellings are counted once, for the whole source
     for window in windows(loaded.text, loaded.paragraphs, max_words):
         text = loaded.text[window.start:window.end]
-        terms, spellings = chunk_counts(text, window.section, loaded.title)
-        surfaces.update(spellings)
+        found = tokens(text)
+        every_token += found
+        terms, length = chunk_terms(text, found, window.section, loaded.title)
         chunks.append(ChunkLayout(
             paragraph=window.paragraph, start=window.start, end=window.end, text=text,
-            sentences=window.sentences, terms=terms, length=text_length(terms),
+            sentences=window.sentences, terms=terms, length=length,
             section=window.section, page=window.page, lines=window.lines,
         ))
     metadata = loaded.metadata
     return analysed(
-        chunks=chunks, spellings=surfaces,
+        chunks=chunks, spellings=spellings(every_token),
         name=job.name, title=loaded.title, format=job.path.suffix.lower().lstrip(".") or "txt",
         sha256=digest, state=state, paragraphs=len(loaded.paragraphs),
         text=loaded.text if loaded.derived else None, warning=loaded.warning, link=job.link,

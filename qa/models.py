@@ -9,6 +9,19 @@ from pydantic import BaseModel, ConfigDict, Field, field_serializer
 from qa.display import valid_unicode
 
 
+# A source's numbered places other than a PDF's pages go in the same field, so that the index,
+# the store and every client carry them as they carry pages; the file's format says what they are.
+PAGE_DESCRIPTION = ("1-based page of a PDF, slide of a PowerPoint deck, row of a CSV/TSV table (the header "
+                    "row is row 1), message of an mbox mailbox")
+PLACE_UNITS = {".pptx": "slide", ".csv": "row", ".tsv": "row", ".mbox": "message"}
+
+
+def place_label(suffix: str, page: int) -> str:
+    """"p. 14" for a PDF's page, "slide 3", "row 12", "message 4" for the other numbered places."""
+    unit = PLACE_UNITS.get(suffix.lower())
+    return f"{unit} {page}" if unit else f"p. {page}"
+
+
 class Span(BaseModel):
     """Character offsets ``[start, end)`` into a source's text."""
 
@@ -22,7 +35,7 @@ class Paragraph(Span):
     """A body paragraph of a source, with where a reader finds it in the original file."""
 
     section: str | None = Field(default=None, description='heading path, "Guide › Water temperature"')
-    page: int | None = Field(default=None, ge=1, description="1-based page of a PDF")
+    page: int | None = Field(default=None, ge=1, description=PAGE_DESCRIPTION)
     lines: tuple[int, int] | None = Field(
         default=None, description="1-based first and last line in the original .txt/.md file"
     )
@@ -69,7 +82,7 @@ class Chunk(BaseModel):
     sentences: list[Span]
     terms: list[str] = Field(description="its distinct index terms (stemmed), heading included")
     section: str | None = None
-    page: int | None = None
+    page: int | None = Field(default=None, description=PAGE_DESCRIPTION)
     lines: tuple[int, int] | None = None
 
 
@@ -83,7 +96,7 @@ class Citation(BaseModel):
     end: int
     passage: str
     score: float
-    page: int | None = Field(default=None, description="1-based page of a PDF")
+    page: int | None = Field(default=None, description=PAGE_DESCRIPTION)
     section: str | None = Field(default=None, description="the heading path the passage stands under")
     lines: tuple[int, int] | None = Field(default=None, description="first and last line of a .txt/.md file")
 
@@ -92,13 +105,14 @@ class Citation(BaseModel):
         """Where a person finds the passage: "Field guide › Water temperature, p. 14".
 
         The title, then the heading path (unless it already starts with the title), then the page
-        of a PDF, or else the paragraph with its lines in the original text file.
+        of a PDF (the slide of a deck, the row of a table, the message of a mailbox), or else the
+        paragraph with its lines in the original text file.
         """
         heading = self.title
         if self.section:
             heading = self.section if self.section.startswith(self.title) else f"{self.title} › {self.section}"
         if self.page is not None:
-            return f"{heading}, p. {self.page}"
+            return f"{heading}, {place_label(self.path.suffix, self.page)}"
         place = f"{heading}, paragraph {self.paragraph}"
         if self.lines is not None:
             first, last = self.lines

@@ -35,7 +35,7 @@ def place(folder: Path, batch: list[AnalysedSource], originals: list[Path], link
             if not link and file_state(original) != analysed.state:
                 # The original changed since it was analysed (git's rule: size, times,
                 # inode): index what was copied.
-                analysed = batch[position] = analyse(Job(target, target.name), settings.chunk_max_words,
+                analysed = batch[position] = analyse(Job(target, target.name, ocr=settings.ocr), settings.chunk_max_words,
                                                      settings.max_source_mb)
             analysed.name = target.name
             analysed.origin = valid_unicode(str(original.resolve()))

@@ -48,6 +48,7 @@ class Settings(BaseModel):
     max_source_mb: float = Field(
         default=DEFAULT_MAX_SOURCE_MB, gt=0, allow_inf_nan=False, description="a larger source file is refused"
     )
+    ocr: bool = Field(default=False, description="read scanned PDF pages with Tesseract (`qa add --ocr`)")
 
     @model_validator(mode="before")
     @classmethod

@@ -25,6 +25,14 @@ FORMATS = {
     ".pdf": ("pdf", "a PDF"),
     ".docx": ("word", "a Word document"),
     ".epub": ("epub", "an EPUB book"),
+    ".rst": ("rst", "a reStructuredText file"),
+    ".odt": ("odt", "an OpenDocument text"),
+    ".pptx": ("slides", "a PowerPoint deck"),
+    ".eml": ("mail", "an e-mail"),
+    ".mbox": ("mail", "a mailbox"),
+    ".rtf": ("rtf", "an RTF document"),
+    ".csv": ("table", "a CSV table"),
+    ".tsv": ("table", "a TSV table"),
 }
 SUPPORTED_SUFFIXES = frozenset(FORMATS)
 SUPPORTED_FORMATS = ", ".join(FORMATS)
@@ -49,8 +57,9 @@ def refuse_by_size(path: Path, size: int, max_mb: float) -> None:
         raise SourceError(f"{path.name} is empty.")
 
 
-def load(path: Path, max_mb: float = DEFAULT_MAX_SOURCE_MB) -> LoadedText:
-    """Read and parse one source file, or raise `SourceError` saying why it cannot be one."""
+def load(path: Path, max_mb: float = DEFAULT_MAX_SOURCE_MB, ocr: bool = False) -> LoadedText:
+    """Read and parse one source file, or raise `SourceError` saying why it cannot be one;
+    ``ocr``: a PDF's pages without a text layer are read by Tesseract."""
     if path.is_dir():
         raise SourceError(f"{path} is a folder, not a file.")
     if not is_supported(path):
@@ -70,6 +79,8 @@ def load(path: Path, max_mb: float = DEFAULT_MAX_SOURCE_MB) -> LoadedText:
     if not data.strip():
         raise SourceError(f"{path.name} is empty.")
     try:
+        if module == "pdf":
+            return importlib.import_module("qa.formats.pdf").load(data, path, ocr=ocr)
         return importlib.import_module(f"qa.formats.{module}").load(data, path)
     except SourceError:
         raise

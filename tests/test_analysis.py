@@ -90,6 +90,22 @@ def test_sentence_boundaries_are_nltk_punkts_own(text):
     parameters.abbrev_types = set(punkt.ABBREVIATIONS)
     reference = PunktSentenceTokenizer(parameters)
     assert list(punkt.sentence_tokenizer.span_tokenize(text)) == list(reference.span_tokenize(text))
+    assert punkt.span_tokenize(text) == list(reference.span_tokenize(text))
+
+
+_SENTENCE_WORDS = st.lists(
+    st.sampled_from(["He", "said.", "end.", "Dr.", "Smith", "U.S.", "Inc.", "inc.", "1990.", "e.g.", "it!",
+                     "So?", "A.", "x.", "(Ab.)", '"Ab."', "ab.\u201d", "No.", "no", "etc.", "The", "Mid-Jan.",
+                     "...", "end..", "Co-op."]),
+    max_size=40)
+
+
+@given(_SENTENCE_WORDS, st.lists(st.sampled_from([" ", "  ", "\n", " \t"]), min_size=40, max_size=40))
+def test_the_cheap_sentence_ends_leave_punkts_boundaries_as_they_were(words, spaces):
+    """Punkt reads only the text between sentence ends no reader doubts (`punkt.span_tokenize`):
+    the spans must be those Punkt finds reading all of it."""
+    text = "".join(word + space for word, space in zip(words, spaces))
+    assert punkt.span_tokenize(text) == list(punkt.sentence_tokenizer.span_tokenize(text))
 
 
 def test_sentence_boundaries_of_the_bundled_articles_are_nltk_punkts_own():
@@ -99,6 +115,7 @@ def test_sentence_boundaries_of_the_bundled_articles_are_nltk_punkts_own():
     for path in sorted(BUNDLED.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         assert list(punkt.sentence_tokenizer.span_tokenize(text)) == list(reference.span_tokenize(text))
+        assert punkt.span_tokenize(text) == list(reference.span_tokenize(text))
 
 
 def test_stems_are_snowball_englishs_as_nltk_stems_them():

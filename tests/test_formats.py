@@ -211,6 +211,20 @@ def _valid_files(folder: Path) -> dict[str, bytes]:
         ".pdf": report_pdf(SECTIONS[:1]), ".docx": (folder / "v.docx").read_bytes(),
         ".epub": (folder / "v.epub").read_bytes(), ".html": news_page("Headline", [TROUT]).encode(),
         ".md": FIELD_GUIDE_MD.encode(), ".txt": b"Title\n\n" + TROUT.encode(),
+        **_more_valid_files(folder),
+    }
+
+
+def _more_valid_files(folder: Path) -> dict[str, bytes]:
+    from tests.test_formats_more import CSV, REPORT_RST, RTF, message, write_deck
+    from docutils.core import publish_string
+
+    write_deck(folder / "v.pptx")
+    mail = message("Weir repairs", "ana@example.org", (2026, 3, 4), TROUT)
+    return {
+        ".rst": REPORT_RST.encode(), ".csv": CSV.encode(), ".rtf": RTF.encode(), ".eml": mail,
+        ".mbox": b"From MAILER-DAEMON Thu Mar  5 09:30:00 2026\n" + mail, ".pptx": (folder / "v.pptx").read_bytes(),
+        ".odt": publish_string(REPORT_RST, writer="odt", settings_overrides={"report_level": 5, "warning_stream": False}),
     }
 
 
@@ -238,7 +252,8 @@ def test_random_bytes_are_loaded_or_refused_in_one_sentence(tmp_path_factory, su
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(suffix=st.sampled_from([".pdf", ".docx", ".epub", ".html", ".md", ".txt"]),
+@given(suffix=st.sampled_from([".pdf", ".docx", ".epub", ".html", ".md", ".txt", ".rst", ".csv", ".rtf", ".eml",
+                               ".mbox", ".pptx", ".odt"]),
        cut=st.floats(min_value=0.05, max_value=1.0),
        flips=st.lists(st.tuples(st.floats(min_value=0, max_value=0.999), st.integers(0, 255)), max_size=8))
 def test_damaged_files_are_loaded_or_refused_in_one_sentence(tmp_path_factory, valid_files, suffix: str,

@@ -123,7 +123,7 @@ async def test_the_ui_shows_hostile_text_inert(sources_dir: Path, tmp_path: Path
     incoming.mkdir()
     (incoming / EVIL_NAME).write_text(EVIL_TEXT)
     (incoming / "broken\x1b[2J.pdf").write_bytes(b"not a PDF \x1b]0;pwned\x07")
-    (incoming / "table.csv").write_text("a,b\n")
+    (incoming / "table.xlsx").write_text("a,b\n")
     app = make_app(Library.open(sources_dir), tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(app, pilot)

@@ -87,11 +87,11 @@ def test_adding_a_folder_adds_its_supported_files(sources_dir: Path, tmp_path: P
     folder.mkdir()
     (folder / "a.md").write_text("# Alpha\n\nAlpha text is here.\n")
     (folder / "b.txt").write_text("Beta\n\nBeta text is here.\n")
-    (folder / "notes.csv").write_text("x,y\n")
+    (folder / "notes.xlsx").write_text("x,y\n")
     results = Library.open(sources_dir).add([folder])
     assert sorted(r.source.path.name for r in results if r.source) == ["a.md", "b.txt"]
-    assert [r.path.name for r in results if r.unsupported] == ["notes.csv"]
-    assert not (sources_dir / "notes.csv").exists()
+    assert [r.path.name for r in results if r.unsupported] == ["notes.xlsx"]
+    assert not (sources_dir / "notes.xlsx").exists()
 
 
 def test_a_bad_file_never_stops_its_neighbours(sources_dir: Path, tmp_path: Path):

@@ -71,7 +71,7 @@ def test_html_page_keeps_paragraphs_and_drops_scripts_and_navigation(tmp_path: P
     [
         ("empty.txt", b"  \n\n", "is empty"),
         ("binary.txt", b"\x00\x01\x02abc", "binary"),
-        ("table.csv", b"a,b\n1,2\n", "supported: .txt, .md, .*.pdf, .docx, .epub"),
+        ("table.xlsx", b"a,b\n1,2\n", "supported: .txt, .md, .*.pdf, .docx, .epub"),
     ],
 )
 def test_bad_files_give_one_clear_sentence(tmp_path: Path, name, content, message):

@@ -22,7 +22,8 @@ from tui.indexing import IndexingStatus
 from tui.source_list import SourceList
 from tui.text import size
 from tui.viewer import PassageScreen
-from tui.widgets import AnswerView, QuestionInput, QuoteLine, SourcesPanel
+from tui.sidebar import SourcesPanel
+from tui.widgets import AnswerView, QuestionInput, QuoteLine
 
 
 def article(folder: Path, name: str, title: str, body: str) -> Path:
@@ -152,7 +153,7 @@ async def test_questions_are_answered_while_an_add_waits(library: Library, tmp_p
 
 
 async def test_a_bad_path_shows_the_error_in_the_dialog(library: Library, tmp_path: Path):
-    bad = tmp_path / "table.csv"
+    bad = tmp_path / "table.xlsx"
     bad.write_text("a,b\n")
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:

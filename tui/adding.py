@@ -18,7 +18,6 @@ from textual.message import Message
 from textual.widget import Widget
 
 from qa.display import inert
-from tui.dialogs import AddChoice, AddPathScreen, AddProgressScreen
 from tui.indexing import AddEnded, AddProgressed, IndexingStatus, start_add, summary
 
 if TYPE_CHECKING:
@@ -50,6 +49,8 @@ class Adding(Widget):
 
         Awaits the screens' answers: call it in a worker.
         """
+        from tui.dialogs import AddChoice, AddPathScreen, AddProgressScreen
+
         if self.library is None:
             return
         value, error = "", ""
@@ -114,6 +115,8 @@ class Adding(Widget):
         message, failed = summary(results, job.cancelled) if error is None else (error, True)
         errors = [r.error for r in results if r.error]
         self.failure = (errors[0] if len(errors) == 1 else message) if failed and not job.cancelled else ""
+        from tui.dialogs import AddChoice, AddProgressScreen
+
         dialog = self.app.screen if isinstance(self.app.screen, AddProgressScreen) else None
         if dialog is not None:
             dialog.dismiss(AddChoice.ENDED)

@@ -2,7 +2,8 @@
 
 The conversation answers one question at a time, in a worker thread, so answers arrive in the
 order asked; questions asked before the library is open wait for it. It keeps its end in view
-with `VerticalScroll.anchor()` (until the reader scrolls up) and saves itself after each answer.
+with `VerticalScroll.anchor()` (until the reader scrolls up), and saves itself with the question
+history (`qa.history`) after each change.
 """
 
 from __future__ import annotations
@@ -66,18 +67,20 @@ class Busy(Horizontal):
 
 
 class Conversation(VerticalScroll):
-    """Owns the exchanges shown, the queue of questions, and what ctrl+l cleared."""
+    """Owns the exchanges shown, the queue of questions, the sources they are asked within, and
+    what ctrl+l cleared."""
 
     class Changed(Message):
         """An answer arrived or the conversation was cleared or restored: key hints may change."""
 
-    def __init__(self, save: Callable[[list[Answer]], None], **kwargs) -> None:
+    def __init__(self, questions: Callable[[], list[str]], **kwargs) -> None:
         super().__init__(**kwargs)
         self.exchanges: list[Exchange] = []
         self.cleared: list[Exchange] = []  # what ctrl+l took away, until the next question
+        self.within: tuple[Source, ...] = ()  # the sources the next questions are asked within (none: all)
         self.library: Library | None = None
         self.sources: list[Source] | None = None
-        self._save = save
+        self._questions = questions  # the question box's history, saved with the conversation
         self._queue: list[Question] = []
         self._answering = False
 
@@ -94,9 +97,13 @@ class Conversation(VerticalScroll):
         """Every question of this conversation so far, answered or waiting: a follow-up's context."""
         return tuple(a.question for a in self.answers) + tuple(q.text for q in self._queue)
 
+    @property
+    def last_is_follow_up(self) -> bool:
+        return bool(self.exchanges and self.exchanges[-1].answer.interpreted_as)
+
     def restore(self, answers: Sequence[Answer]) -> None:
         """Show the last session's conversation under the welcome."""
-        if not answers:
+        if not answers or self.exchanges:
             return
         self.mount(Static(Text("Your last conversation with this library (ctrl+l clears it):",
                                style="dim italic"), classes="restored"))
@@ -125,12 +132,29 @@ class Conversation(VerticalScroll):
             self.mount(Static(welcome(sources), classes="welcome"), before=old)
             old.remove()
 
-    def ask(self, text: str, previous: tuple[str, ...], within: Sequence[Source] = ()) -> None:
+    def ask(self, text: str, alone: bool = False) -> None:
+        """Ask ``text`` within `within`: as a possible follow-up of the questions before, or ``alone``."""
         self.cleared = []  # a new conversation has begun: the cleared one is gone for good
+        previous = () if alone else self.asked
         self.mount(QuestionView(text), Busy(waiting_for_library=self.library is None))
         self.anchor()  # asking brings the end into view, even after scrolling up
-        self._queue.append(Question(text, previous, tuple(within)))
+        self._queue.append(Question(text, previous, self.within))
         self._next()
+        self.save()
+
+    def ask_last_alone(self) -> None:
+        if self.last_is_follow_up:
+            self.ask(self.exchanges[-1].answer.question, alone=True)
+
+    def save(self) -> None:
+        """Keep the questions and the conversation for the next session (a convenience: never an error)."""
+        from qa import history
+
+        if self.library is not None:
+            try:
+                history.save(self.library.folder, history.History(questions=self._questions(), answers=self.answers))
+            except OSError:
+                pass  # a read-only folder still answers questions
 
     def _next(self) -> None:
         if self.library is not None and self._queue and not self._answering:
@@ -156,7 +180,7 @@ class Conversation(VerticalScroll):
             exchange = Exchange(answer, tuple(" ".join(s.title.split()) for s in question.within))
             self.exchanges.append(exchange)
             self.mount(AnswerView(answer, exchange.within), before=spot)
-            self._save(self.answers)
+            self.save()
         else:  # said where the answer would have been, so it cannot fade unread
             self.mount(Static(Text(inert(error or ""), style="bold"), classes="ask-error"), before=spot)
         if spot is not None:
@@ -174,7 +198,7 @@ class Conversation(VerticalScroll):
         self._queue.clear()
         await self.remove_children()
         await self.mount(Static(welcome(self.sources), classes="welcome"))
-        self._save([])
+        self.save()
         self.post_message(self.Changed())
 
     async def undo_clear(self) -> bool:
@@ -184,7 +208,7 @@ class Conversation(VerticalScroll):
         for exchange in cleared:
             await self.mount(QuestionView(exchange.answer.question), AnswerView(exchange.answer, exchange.within))
         self.exchanges = cleared
-        self._save(self.answers)
+        self.save()
         self.anchor()
         self.post_message(self.Changed())
         return True

@@ -11,10 +11,6 @@ from collections.abc import Callable, Iterable, Sequence
 from textual.app import SystemCommand
 from textual.binding import Binding
 
-from tui.browser import SourcesScreen
-from tui.passage_text import PassageText
-from tui.viewer import PassageScreen
-from tui.widgets import AnswerView, QuestionInput
 
 APP_BINDINGS = [
     Binding("f1", "help", "Help", tooltip="this help"),
@@ -39,6 +35,12 @@ BUILT_IN = [Binding("ctrl+p", "command_palette", tooltip="the command palette: e
 
 
 def help_sections() -> list[tuple[str, Sequence[Binding]]]:
+    # Imported here: the screens are loaded when first used, not before the first frame.
+    from tui.browser import SourcesScreen
+    from tui.passage_text import PassageText
+    from tui.viewer import PassageScreen
+    from tui.widgets import AnswerView, QuestionInput
+
     return [("Everywhere", [*APP_BINDINGS, *BUILT_IN]), ("In the question box", QuestionInput.BINDINGS),
             ("On a selected answer (shift+tab selects; other keys go to the question box)", AnswerView.BINDINGS),
             ("In the passage viewer", [*PassageScreen.BINDINGS, *PassageText.BINDINGS]),

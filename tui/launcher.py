@@ -23,31 +23,36 @@ def open_ui(place: Callable[[], tuple[Path, Settings]]) -> int:
     from tui import preferences
     from tui.app import build
 
-    def open_library() -> Library:
+    def open_library() -> Library:  # in the app's worker thread
         from qa.library import Library
 
+        app.call_from_thread(_start_worker_helpers)  # on the UI thread: see there
         folder, settings = place()
         return Library.open(folder, settings, create=True)
 
-    _start_worker_helpers()
     app = build(open_library, preferences_path=preferences.preferences_path())
     app.run()
     return app.return_code or 0
 
 
 def _start_worker_helpers() -> None:
-    """Start multiprocessing's fork server (and its resource tracker) while stderr is the terminal's.
+    """Start multiprocessing's fork server (and its resource tracker) with the terminal's stderr.
 
-    A large add analyses files in worker processes through a fork server. Started from inside
-    the app, where ``sys.stderr`` is Textual's capture with no file descriptor, the helper fails
-    ("bad value(s) in fds_to_keep") and the add crashes the UI.
+    Opening a library that found many new files analyses them in worker processes through a
+    fork server. Started from the library's worker thread, where ``sys.stderr`` is Textual's
+    capture with no file descriptor, the helper fails ("bad value(s) in fds_to_keep"). So it is
+    called on the UI thread, the real stderr lent for the call, once the engine is imported:
+    started before the first frame, or right after it, its two processes starting up held the
+    frame back by a fifth to a third.
     """
     import multiprocessing
+    from contextlib import redirect_stderr
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         from multiprocessing import forkserver
 
-        forkserver.ensure_running()
+        with redirect_stderr(sys.__stderr__):
+            forkserver.ensure_running()
 
 
 def main() -> None:

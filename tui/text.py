@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from qa.display import inert
+from qa.display import describe_os_error, inert
 
 
 def shown(text: str, style: str = "", multiline: bool = False) -> Text:
     """``text`` for a widget; newlines and tabs kept only when ``multiline`` (a name cannot forge a line)."""
     return Text(inert(text, multiline=multiline), style=style)
+
+
+def said(error: Exception) -> str:
+    """An error (an OSError or one of the library's) as one inert sentence, for a notification."""
+    return describe_os_error(error) if isinstance(error, OSError) else inert(str(error))
 
 
 def flat(text: str, style: str = "") -> Text:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol, cast
 
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,18 +14,16 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from qa.display import describe_os_error, inert, one_line, plural
-from tui.indexing import IndexingStatus
-from tui.source_list import SourceList
+from qa.display import inert, one_line, plural
 from tui.text import flat, shown
 
 if TYPE_CHECKING:
-    from qa import Library
     from qa.models import Answer, Citation, Source
 
 
 class QuestionInput(Input):
-    """The question box: up and down recall earlier questions; it may ask within some sources."""
+    """The question box: up and down recall earlier questions; its placeholder says when questions
+    are asked within some sources."""
 
     BINDINGS = [
         Binding("enter", "submit", "Ask", show=False, tooltip="ask"),
@@ -40,13 +38,11 @@ class QuestionInput(Input):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.history: list[str] = []
-        self.within: list[Source] = []  # the sources questions are asked within (none: all)
         self._position = 0
         self._placeholder = self.placeholder
 
-    def ask_within(self, sources: Sequence[Source]) -> None:
-        """Ask the next questions within ``sources`` (none: all of them again), as the box says."""
-        self.within = list(sources)
+    def show_within(self, sources: Sequence[Source]) -> None:
+        """Say that the next questions are asked within ``sources`` (none: all of them again)."""
         if sources:
             first = " ".join(sources[0].title.split())
             first = first if len(first) <= 40 else first[:39] + "…"
@@ -235,60 +231,6 @@ class AnswerView(Vertical):
 
     def action_ask_again(self) -> None:
         self.post_message(AskAgain(self.answer.question))
-
-
-class SourcesPanel(Vertical):
-    """The sidebar: how many sources, adding progress, and the list (enter or click opens one)."""
-
-    class Listed(Message):
-        """The sources were read again (the welcome names them)."""
-
-        def __init__(self, sources: list[Source]) -> None:
-            super().__init__()
-            self.sources = sources
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text("Sources: opening…", style="bold"), classes="panel-title")
-        yield IndexingStatus(classes="indexing in-sidebar")
-        yield SourceList(detailed=False, markable=False, classes="panel-list")
-
-    def on_mount(self) -> None:
-        self.query_one(IndexingStatus).display = False
-
-    class Removed(Message):
-        """Sources were removed (after the browser's confirmation)."""
-
-        def __init__(self, source_ids: set[str]) -> None:
-            super().__init__()
-            self.source_ids = source_ids
-
-    @work(thread=True, group="removing")
-    def remove(self, library: Library, sources: list[Source]) -> None:
-        """Remove ``sources`` from the library (a thread: it deletes files), then list again."""
-        from qa.errors import LibraryError
-
-        try:
-            gone = library.remove([s.id for s in sources])
-        except (LibraryError, OSError) as error:
-            said = describe_os_error(error) if isinstance(error, OSError) else inert(str(error))
-            self.app.call_from_thread(self.notify, said, severity="error", markup=False)
-            return
-        names = gone[0].title if len(gone) == 1 else plural(len(gone), "source")
-        self.app.call_from_thread(self.notify, inert(f"Removed {names}."), markup=False)
-        self.post_message(self.Removed({s.id for s in gone}))
-        self.list_again(library)
-
-    @work(thread=True, exclusive=True, group="listing")
-    def list_again(self, library: Library) -> None:
-        """Read the sources off the UI thread (10,000 take a fifth of a second), then show them."""
-        sources = library.sources
-        self.app.call_from_thread(self.show, sources)
-
-    def show(self, sources: list[Source]) -> None:
-        title = f"Sources ({len(sources):,})" if sources else "No sources yet: ctrl+o adds one."
-        self.query_one(".panel-title", Static).update(Text(title, style="bold"))
-        self.query_one(SourceList).set_rows(sources)
-        self.post_message(self.Listed(sources))
 
 
 def welcome(sources: list[Source] | None) -> Text:

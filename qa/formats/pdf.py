@@ -50,7 +50,8 @@ class Line:
     heading_level: int = 0
 
 
-def load(data: bytes, path: Path) -> LoadedText:
+def load(data: bytes, path: Path, ocr: bool = False) -> LoadedText:
+    """``ocr``: pages without a text layer (scans) are read by Tesseract (`qa.formats.ocr`)."""
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
@@ -58,10 +59,14 @@ def load(data: bytes, path: Path) -> LoadedText:
             raise SourceError(f"{path.name} is encrypted with a password, so its text cannot be read.") from None
         raise SourceError(f"{path.name} cannot be read as a PDF; it may be damaged.") from None
     try:
-        lines = [line for index in range(len(document)) for line in _page_lines(document, index)]
+        pages = [_page_lines(document, index) for index in range(len(document))]
+        if ocr:
+            from qa.formats import ocr as tesseract
+
+            pages = [lines or tesseract.page_lines(document, index, path.name) for index, lines in enumerate(pages)]
+        lines = [line for page_lines in pages for line in page_lines]
         if not lines:
-            raise SourceError(f"{path.name} has no text layer (it looks like a scan); "
-                              "it would need OCR before it can be read.")
+            raise SourceError(_no_text(path.name, ocr, len(pages)))
         outline = _outline(document)
         info = document.get_metadata_dict(skip_empty=True)
     finally:
@@ -75,6 +80,15 @@ def load(data: bytes, path: Path) -> LoadedText:
         title = clean_inline(largest.text) if largest else title_from_file_name(path, "")
     built = _build(_without_furniture(lines), outline)
     return with_terms_joined(built.result(path.name, title, Metadata(author=clean_inline(info.get("Author", "")) or None)))
+
+
+def _no_text(name: str, ocr: bool, pages: int) -> str:
+    if ocr or not pages:
+        return f"{name} has no text, neither in a text layer nor on its page images."
+    from qa.formats.ocr import INSTALL_HINT, tesseract
+
+    missing = "" if tesseract() else f", once it is installed ({INSTALL_HINT})"
+    return f"{name} has no text layer (it looks like a scan); qa add --ocr reads it with Tesseract{missing}."
 
 
 def _page_lines(document: pdfium.PdfDocument, index: int) -> list[Line]:
