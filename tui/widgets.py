@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from qa.display import inert, one_line, plural
+from qa.display import inert, one_line, plural, source_labels
 from tui.text import flat, shown
 
 if TYPE_CHECKING:
@@ -91,9 +91,9 @@ def open_citation(widget: Widget, answer: Answer, citation: Citation) -> None:
 
 
 def citation_text(citation: Citation) -> Text:
-    """[n] Title › Section, p. 14: the title plain, where in it dim (the place starts with the title)."""
-    return Text.assemble((f"[{citation.n}] ", "bold"), flat(citation.title),
-                         flat(citation.place.removeprefix(citation.title), "dim"))
+    """[n] Title › Section, p. 14: the title (or path) plain, where in it dim (the place starts with it)."""
+    return Text.assemble((f"[{citation.n}] ", "bold"), flat(citation.label),
+                         flat(citation.place.removeprefix(citation.label), "dim"))
 
 
 def quote_text(answer: Answer, index: int) -> Text:
@@ -242,8 +242,9 @@ def welcome(sources: list[Source] | None) -> Text:
     elif sources:
         text.append(f"{plural(len(sources), 'source')}", style="bold")
         text.append(", including:\n" if len(sources) > 3 else ":\n")
+        labels = source_labels(sources)
         for source in sources[:3]:
-            text.append("  • ").append_text(flat(" ".join(source.title.split()))).append("\n")
+            text.append("  • ").append_text(flat(labels[source.id])).append("\n")
         text.append("f2 browses them; there you can also ask within chosen ones.\n")
     else:
         text.append("No sources yet: press ctrl+o to add a file or folder.\n")
