@@ -54,10 +54,10 @@ async def test_a_follow_up_can_be_asked_again_on_its_own(library: Library, tmp_p
         again = app.query(AnswerView).last()
         assert again.answer.question == "And how many are still in training?"
         assert again.answer.interpreted_as is None
-        # From the answer itself, too: r on a selected follow-up.
+        # From the answer itself, too: ctrl+g on a selected follow-up asks that one.
         follow_up.focus()
-        await pilot.press("r")
-        await wait_until(pilot, lambda: len(app.query(AnswerView)) == 4, "r to ask it again")
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: len(app.query(AnswerView)) == 4, "ctrl+g to ask it again")
         assert app.query(AnswerView).last().answer.interpreted_as is None
 
 
@@ -224,7 +224,7 @@ async def test_copy_any_answer_and_find_in_the_conversation(library: Library, tm
         first = await ask(app, pilot, "How many officers has Kenya pledged to send?")
         await ask(app, pilot, "How many people have been displaced?")
         first.focus()
-        await pilot.press("c")
+        await pilot.press("ctrl+c")
         assert "## How many officers has Kenya pledged to send?" in app.clipboard
         assert "displaced" not in app.clipboard
         app.query_one(QuestionInput).focus()
@@ -307,11 +307,14 @@ async def test_typing_on_a_selected_answer_goes_on_to_the_question_box(library: 
         view = await ask(app, pilot, "How many people have been displaced?")
         box = app.query_one(QuestionInput)
         view.focus()
-        await pilot.press(*"Who leads?")  # none of these is the answer's own key (1-9, c)
+        await pilot.press(*"Who leads?")  # none of these is the answer's own key (1-9)
         assert box.value == "Who leads?" and app.focused is box
         view.focus()
-        await pilot.press("c")  # its own key still works
-        assert "## How many people have been displaced?" in app.clipboard and box.value == "Who leads?"
+        await pilot.press(*"can ")  # letters never act on the answer: "can" is not a copy
+        assert box.value == "Who leads?can " and app.focused is box and not app.clipboard
+        view.focus()
+        await pilot.press("ctrl+c")  # its own keys still work
+        assert "## How many people have been displaced?" in app.clipboard and app.focused is view
 
 
 async def test_a_refusal_hands_digits_to_the_question_box_and_hints_only_its_keys(library: Library,
@@ -321,7 +324,7 @@ async def test_a_refusal_hands_digits_to_the_question_box_and_hints_only_its_key
         view = await ask(app, pilot, "Who won the 2022 World Cup?")
         view.focus()
         await pilot.pause()
-        assert view.border_subtitle == "c copy"
+        assert view.border_subtitle == "^c copy"
         await pilot.press("1")
         assert app.query_one(QuestionInput).value == "1" and not isinstance(app.screen, PassageScreen)
 
@@ -387,6 +390,31 @@ async def test_clear_can_be_undone_until_the_next_question(library: Library, tmp
         await wait_until(pilot, lambda: not app.query(AnswerView), "the second clear")
         await ask(app, pilot, "Who is the main sponsor?")
         await pilot.press("ctrl+z")  # a new conversation has begun: the old one is gone
+        await pilot.pause()
+        assert [v.answer.question for v in app.query(AnswerView)] == ["Who is the main sponsor?"]
+
+
+async def test_a_cleared_conversation_comes_back_after_a_restart_until_the_next_question(library: Library,
+                                                                                         tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ask(app, pilot, "When was the MSS authorized?")
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: not app.query(AnswerView), "the clear")
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        assert not app.query(AnswerView)
+        await pilot.press("ctrl+z")
+        await wait_until(pilot, lambda: app.query(AnswerView), "the undo after a restart")
+        assert [v.answer.question for v in app.query(AnswerView)] == ["When was the MSS authorized?"]
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: not app.query(AnswerView), "the second clear")
+        await ask(app, pilot, "Who is the main sponsor?")
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+z")  # the question after the clear began a new conversation
         await pilot.pause()
         assert [v.answer.question for v in app.query(AnswerView)] == ["Who is the main sponsor?"]
 

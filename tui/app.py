@@ -102,7 +102,7 @@ class QaApp(App[None]):
     def _opened(self, library: Library, sources: list[Source], past: history.History) -> None:
         self.library = library
         self.box.recall([*past.questions, *self.box.history])
-        self.chat.restore(past.answers)
+        self.chat.restore(past.answers, past.cleared)
         self.chat.opened(library, sources)
         self.sidebar.opened(library, sources)
         for warning in library.warnings[:3]:

@@ -150,8 +150,11 @@ class QuestionView(Static):
 class AnswerView(Vertical):
     """An answer: quotes, then its cited sources. Select it to open, copy or re-ask it by key.
 
-    Only its own keys stop here: any other printable key goes on to the question box, so a
-    question typed with an answer selected is never lost.
+    Only its own keys stop here: the digits of its citations and two control keys. Any other
+    printable key goes on to the question box, so a question typed with an answer selected is
+    never lost, not even one starting with a letter that once copied the answer ("can…").
+    ctrl+c copies, as in Textual's own inputs (posting and harlequin users expect it there);
+    ctrl+g asks it on its own, as ctrl+g asks the last question from the question box.
     """
 
     can_focus = True
@@ -159,8 +162,8 @@ class AnswerView(Vertical):
         Binding("1", "open(1)", "Open [n]", key_display="1-9",
                 tooltip="open citation [n] of the selected answer (or click a quote or a source)"),
         *[Binding(str(n), f"open({n})", f"Open [{n}]", show=False) for n in range(2, 10)],
-        Binding("c", "copy", "Copy", tooltip="copy the selected answer, with its citations (Markdown)"),
-        Binding("r", "ask_again", "Ask on its own", tooltip="ask a follow-up again on its own"),
+        Binding("ctrl+c", "copy", "Copy", tooltip="copy the selected answer, with its citations (Markdown)"),
+        Binding("ctrl+g", "ask_again", "Ask on its own", tooltip="ask a follow-up again on its own"),
     ]
 
     def __init__(self, answer: Answer, within: tuple[str, ...] = ()) -> None:
@@ -178,7 +181,7 @@ class AnswerView(Vertical):
         if answer.interpreted_as:
             earlier = answer.interpreted_as.split(" → ")[0]
             yield Static(Text.assemble("Read as a follow-up to: ", flat(earlier),
-                                       (" (r asks it on its own)", "dim")), classes="note")
+                                       (" (ctrl+g asks it on its own)", "dim")), classes="note")
         if not answer.answered:
             yield Static(shown(answer.text, multiline=True), classes="refusal")
             return
@@ -188,13 +191,12 @@ class AnswerView(Vertical):
             yield CitationLine(answer, citation)
 
     def own_keys(self) -> set[str]:
-        keys = {str(n) for n in range(1, min(9, len(self.answer.citations)) + 1)} | {"c"}
-        return keys | {"r"} if self.answer.interpreted_as else keys
+        return {str(n) for n in range(1, min(9, len(self.answer.citations)) + 1)}
 
     def on_focus(self) -> None:
         hints = [f"1-{len(self.answer.citations)} open" if len(self.answer.citations) > 1
-                 else "1 opens" if self.answer.citations else "", "c copy",
-                 "r on its own" if self.answer.interpreted_as else ""]
+                 else "1 opens" if self.answer.citations else "", "^c copy",
+                 "^g on its own" if self.answer.interpreted_as else ""]
         self.border_subtitle = " · ".join(hint for hint in hints if hint)
 
     def on_blur(self) -> None:
