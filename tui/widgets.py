@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol, cast
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -235,19 +237,28 @@ class AnswerView(Vertical):
         self.post_message(AskAgain(self.answer.question))
 
 
-def welcome(sources: list[Source] | None) -> Text:
-    """What the empty chat says: how answers work, and what the library holds."""
+def welcome(sources: list[Source] | None) -> Group:
+    """What the empty chat says: how answers work, and what the library holds.
+
+    The sources it names are a list whose long titles wrap under their first word, not under
+    the bullet (a grid's second column).
+    """
+    parts: list[Text | Table] = []
     text = Text("Ask a question: answers are sentences quoted word for word from your sources, "
                 "with [n] citations you can open.\n\n")
+    parts.append(text)
     if sources is None:
-        text.append("Opening the library… you can type your question now.\n", style="italic")
+        text.append("Opening the library… you can type your question now.", style="italic")
     elif sources:
         text.append(f"{plural(len(sources), 'source')}", style="bold")
-        text.append(", including:\n" if len(sources) > 3 else ":\n")
+        text.append(", including:" if len(sources) > 3 else ":")
+        listed = Table.grid()
+        listed.add_column(width=4, no_wrap=True)
+        listed.add_column(ratio=1)
         for source in sources[:3]:
-            text.append("  • ").append_text(flat(" ".join(source.title.split()))).append("\n")
-        text.append("f2 browses them; there you can also ask within chosen ones.\n")
+            listed.add_row("  • ", flat(" ".join(source.title.split())))
+        parts += [listed, Text("f2 browses them; there you can also ask within chosen ones.")]
     else:
-        text.append("No sources yet: press ctrl+o to add a file or folder.\n")
-    text.append("\nf1 shows every key.", style="dim")
-    return text
+        text.append("No sources yet: press ctrl+o to add a file or folder.")
+    parts.append(Text("\nf1 shows every key.", style="dim"))
+    return Group(*parts)
