@@ -339,6 +339,29 @@ async def test_keys_typed_as_the_viewer_opens_go_to_the_viewer(library: Library,
         assert app.query_one(QuestionInput).value == "xyz"
 
 
+async def test_escape_and_a_key_read_as_one_alt_key_under_load_are_both_kept(library: Library, tmp_path: Path):
+    from textual import events
+
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = await ask(app, pilot, "How many people have been displaced?")
+        box = app.query_one(QuestionInput)
+        app.ask_within([library.sources[0]])
+        box.focus()
+        app.post_message(events.Key("alt+x", "x"))  # escape, x from the terminal, read at once
+        await wait_until(pilot, lambda: box.value == "x", "the x in the box")
+        assert not app.chat.within  # and the escape asked all sources again
+        view.focus()
+        await open_viewer(app, pilot, "1")
+        app.post_message(events.Key("alt+q", "q"))
+        await wait_until(pilot, lambda: not isinstance(app.screen, PassageScreen), "the escape to close the viewer")
+        box.focus()
+        box.value = "a word"
+        box.cursor_position = 0
+        await pilot.press("alt+backspace")  # a real alt key the question box uses stays itself
+        assert box.value == "word" and not app.chat.within  # alt+backspace: delete the word to the right
+
+
 async def test_an_answer_is_shown_as_on_its_way_until_it_lands(library: Library, tmp_path: Path, monkeypatch):
     import threading
 

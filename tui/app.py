@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -116,6 +116,13 @@ class QaApp(App[None]):
             return None  # shown, disabled, until the library is open
         return {"ask_last_again": self.chat.last_is_follow_up, "ask_everywhere": bool(self.chat.within),
                 "undo_clear": bool(self.chat.cleared)}.get(action, True)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and (apart := keys.escape_then_key(event)):
+            for key in apart:
+                await super().on_event(key)
+            return
+        await super().on_event(event)
 
     @on(Conversation.Changed)
     def conversation_changed(self) -> None:

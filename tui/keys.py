@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
 
@@ -32,6 +33,21 @@ APP_BINDINGS = [
 # Textual's own keys, described for the help (the app inherits them).
 BUILT_IN = [Binding("ctrl+p", "command_palette", tooltip="the command palette: every action by name, and themes"),
             Binding("ctrl+q", "quit", tooltip="quit (an add in progress stops after the file in hand)")]
+
+
+def escape_then_key(event: events.Key) -> list[events.Key] | None:
+    """An alt+character key taken apart again into escape and the character, or None.
+
+    Escape then a key within Textual's ESCDELAY (100 ms), or both read at once under load,
+    arrive as one alt+key: "1, escape, x" left the viewer open with x in it. qa binds no
+    alt+character key, so each is read as what it almost always is. (alt+backspace, the
+    question box's delete-a-word, has no printable character and is left alone.)
+    """
+    character = event.character
+    if not (event.key.startswith("alt+") and character and len(character) == 1 and character.isprintable()):
+        return None
+    key = character if character.isupper() else event.key.removeprefix("alt+")
+    return [events.Key("escape", "\x1b"), events.Key(key, character)]
 
 
 def help_sections() -> list[tuple[str, Sequence[Binding]]]:
