@@ -277,3 +277,71 @@ Above 20 degrees they **stop feeding** and seek shade.
 
 Use `waders` and a [map](https://example.org/map) of the pools.
 """
+
+
+# -- reStructuredText, ODT, CSV, PowerPoint, e-mail, RTF -----------------------------------------
+
+
+def report_rst(sections: list[tuple[str, list[str]]], title: str) -> str:
+    parts = [f"{'=' * len(title)}\n{title}\n{'=' * len(title)}\n"]
+    for heading, body in sections:
+        parts.append(f"{heading}\n{'-' * len(heading)}\n")
+        parts += [f"{paragraph} See :ref:`{heading.lower()}` and ``notes``.\n" for paragraph in body]
+    return "\n".join(parts)
+
+
+def report_odt(sections: list[tuple[str, list[str]]], title: str) -> bytes:
+    from docutils.core import publish_string
+
+    return publish_string(report_rst(sections, title), writer="odt",
+                          settings_overrides={"report_level": 5, "warning_stream": False})
+
+
+def report_csv(sections: list[tuple[str, list[str]]]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "number", "finding"])
+    writer.writerows([heading, n, paragraph] for heading, body in sections for n, paragraph in enumerate(body, 1))
+    return out.getvalue()
+
+
+def write_pptx(path: Path, sections: list[tuple[str, list[str]]], title: str) -> None:
+    from pptx import Presentation
+
+    deck = Presentation()
+    deck.core_properties.title = title
+    for heading, body in sections:
+        slide = deck.slides.add_slide(deck.slide_layouts[1])
+        slide.shapes.title.text = heading
+        frame = slide.placeholders[1].text_frame
+        frame.text = body[0]
+        for paragraph in body[1:]:
+            frame.add_paragraph().text = paragraph
+    deck.save(str(path))
+
+
+def report_mbox(sections: list[tuple[str, list[str]]]) -> bytes:
+    """A message per section, as a mail client keeps them in an mbox file."""
+    from email.message import EmailMessage
+
+    messages = []
+    for n, (heading, body) in enumerate(sections, 1):
+        mail = EmailMessage()
+        mail["Subject"], mail["From"] = heading, f"field-{n}@example.org"
+        mail["Date"] = "Thu, 05 Mar 2026 09:30:00 +0000"
+        mail.set_content("\n\n".join(body) + "\n")
+        messages.append(b"From MAILER-DAEMON Thu Mar  5 09:30:00 2026\n" + bytes(mail).replace(b"\r\n", b"\n"))
+    return b"\n".join(messages)
+
+
+def report_rtf(sections: list[tuple[str, list[str]]], title: str) -> str:
+    """As WordPad writes it: tables of fonts and colours, then paragraphs; Word's outline levels for headings."""
+    parts = [r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0\fnil\fcharset0 Calibri;}}{\colortbl ;\red255\green0\blue0;}",
+             rf"{{\info{{\title {title}}}}}\viewkind4\uc1"]
+    for heading, body in sections:
+        parts.append(rf"\pard\outlinelevel0\b\fs32 {heading}\b0\fs22\par")
+        parts += ["\\pard\\sa200 " + paragraph.replace(" the ", " {\\i the} ") + "\\par" for paragraph in body]
+    return "\n".join(parts) + "\n}"

@@ -21,7 +21,10 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from bench.documents import FIELD_GUIDE_MD, news_page, paragraphs, report_pdf, write_docx, write_epub
+from bench.documents import (
+    FIELD_GUIDE_MD, news_page, paragraphs, report_csv, report_mbox, report_odt, report_pdf, report_rst, report_rtf,
+    write_docx, write_epub, write_pptx,
+)
 from qa.sources import load
 
 HEADER = "Fisheries Annual Report"
@@ -52,7 +55,15 @@ def make_documents(folder: Path, pages: int) -> tuple[dict[str, Path], list[tupl
     files["html"].write_text(news_page("Headline", [p for _, body in report[:40] for p in body]))
     files["md"].write_text("\n".join([FIELD_GUIDE_MD] + [f"## {h}\n\n" + "\n\n".join(b) for h, b in report]))
     files["txt"].write_text("Notes\n\n" + "\n\n".join(p for _, body in report for p in body))
-    return files, report
+    more = {"rst": folder / "report.rst", "odt": folder / "report.odt", "csv": folder / "findings.csv",
+            "pptx": folder / "slides.pptx", "mbox": folder / "list.mbox", "rtf": folder / "report.rtf"}
+    more["rst"].write_text(report_rst(report, "Report"))
+    more["odt"].write_bytes(report_odt(report, "Report"))
+    more["csv"].write_text(report_csv(report))
+    write_pptx(more["pptx"], report, "Report")
+    more["mbox"].write_bytes(report_mbox(report))
+    more["rtf"].write_text(report_rtf(report, "Report"))
+    return {**files, **more}, report
 
 
 def _exact_share(found: Sequence[str], expected: Sequence[str]) -> float:

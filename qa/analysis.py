@@ -41,8 +41,8 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: a frozen one takes 7x as long to make,
+class Word:                                # and answering makes thousands per question
     """One word of a text: where it stands, how it was written, and its normalised form."""
 
     start: int
@@ -67,19 +67,20 @@ def _normalise_word(surface: str) -> str:
 def words(text: str) -> Iterator[Word]:
     """Every word and number of ``text`` with its offsets, normalised but not stemmed."""
     for match in _TOKEN.finditer(text):
-        surface = match.group()
-        if match.group("acronym"):
+        kind = match.lastgroup
+        if kind == "word":
+            surface = match.group()
+            yield Word(match.start(), match.end(), surface, _normalise_word(surface),
+                       2 <= len(surface) <= 5 and surface.isupper())
+        elif kind == "acronym":
+            surface = match.group()
             yield Word(match.start(), match.end(), surface, fold(surface.replace(".", "")), True)
-        elif match.group("number"):
-            number = _THOUSANDS.sub("", match.group("number"))
-            yield Word(match.start(), match.start("number") + len(match.group("number")),
-                       surface, number, False)
-            if match.group("percent"):
-                yield Word(match.end() - 1, match.end(), "%", "percent", False)
         else:
-            norm = _normalise_word(surface)
-            is_acronym = 2 <= len(surface) <= 5 and surface.isupper()
-            yield Word(match.start(), match.end(), surface, norm, is_acronym)
+            number = match.group("number")
+            start = match.start()
+            yield Word(start, start + len(number), match.group(), _THOUSANDS.sub("", number), False)
+            if kind == "percent":
+                yield Word(match.end() - 1, match.end(), "%", "percent", False)
 
 
 # The same Snowball algorithm as NLTK's pure-Python SnowballStemmer("english"), 10-20× faster;

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from qa.display import describe_os_error, hidden_skipped, inert, one_line, plural
+from qa.display import describe_os_error, hidden_skipped, inert, one_line, plural, renamed
 from qa.errors import LibraryError, SourceError
 from qa.home import default_folder
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from qa.library import Library
-    from qa.models import AddProgress, Answer, Source
+    from qa.models import AddProgress, AddResult, Answer, Source
     from qa.settings import Settings
 
 # The engine (`qa.library` and what it imports: NumPy, pydantic, the analysis) and the
@@ -119,7 +119,9 @@ def _parser() -> argparse.ArgumentParser:
     add = commands.add_parser("add", parents=[common], help="copy files or folders in and index them")
     add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     add.add_argument("--link", action="store_true",
-                     help="put symbolic links in the sources folder instead of copies")
+                     help="link instead of copying: a file gets a symbolic link; a folder is followed, read "
+                          "where it is and kept in sync (its new, changed and deleted files are picked up "
+                          "at each question and by `qa sync`)")
     add.add_argument("--hidden", action="store_true",
                      help="also a folder's hidden files and folders (names starting with a dot)")
     add.add_argument("--ocr", action="store_true",
@@ -131,9 +133,13 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("pattern", nargs="?", metavar="PATTERN",
                          help="only sources whose id, file name or title matches (a word or a *glob*)")
     listing.add_argument("--json", action="store_true", help="print JSON")
-    remove = commands.add_parser("remove", parents=[common], help="delete sources from the folder")
+    commands.add_parser("sync", parents=[common],
+                        help="bring the index up to date with the folder and the folders it follows")
+    remove = commands.add_parser("remove", parents=[common],
+                                 help="delete sources from the folder, or stop following a folder")
     remove.add_argument("references", nargs="*", metavar="SOURCE",
-                        help="an id, file name, path or *glob* (see `qa sources`)")
+                        help="an id, file name, path or *glob* (see `qa sources`), or a followed folder: "
+                             "its sources go, its files are never touched")
     remove.add_argument("--all-from", type=Path, metavar="FOLDER",
                         help="every source that was added from FOLDER")
     remove.add_argument("--yes", "-y", action="store_true",
@@ -191,6 +197,8 @@ def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
             return _add(folder, settings, args)
         if args.command == "sources":
             return _sources(folder, settings, args.pattern, args.json)
+        if args.command == "sync":
+            return _sync(folder, settings)
         if args.command == "remove":
             if not args.references and args.all_from is None:
                 parser.error("remove needs a SOURCE or --all-from FOLDER")
@@ -330,6 +338,7 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
     failed = [r for r in results if r.error]
     hidden = [r for r in results if r.hidden is not None]
     unsupported = [r for r in results if r.unsupported and r.hidden is None]
+    renamed_ = [r for r in added if r.name_taken]
     for result in results:
         if args.json:
             print(result.model_dump_json())
@@ -341,34 +350,62 @@ def _add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
             if result.source:
                 how = "linked" if result.source.link else "added"
                 say(f"{result.path}: {how} as {result.source.id} "
-                    f"({plural(result.source.paragraphs, 'paragraph')}, {plural(result.source.chunks, 'chunk')})")
+                    f"({plural(result.source.paragraphs, 'paragraph')}, {plural(result.source.chunks, 'chunk')})"
+                    + (f"; {result.name_taken} was taken" if result.name_taken else ""))
             elif result.duplicate_of:
                 say(f"{result.path}: already in the sources as {result.duplicate_of}")
             elif result.hidden is not None:
                 say(f"{result.path}: hidden, skipped")
             elif result.unsupported:
                 say(f"{result.path}: another format, skipped")
-    if not args.json and len(results) == 1 and (added or duplicates):
+    if not args.json and len(results) == 1 and (added or duplicates) and not (added and added[0].source.followed):
         result = results[0]
         if result.source:
-            say(f"{'Linked' if args.link else 'Added'} {result.source.title} as {result.source.path} "
-                f"({plural(result.source.paragraphs, 'paragraph')}, {plural(result.source.chunks, 'chunk')}).")
+            say(f"{_verb(added, args.link)} {result.source.title} as {result.source.path} "
+                f"({plural(result.source.paragraphs, 'paragraph')}, {plural(result.source.chunks, 'chunk')})"
+                + (f"; {result.name_taken} was taken." if result.name_taken else "."))
         else:
             say(f"{result.path} is already in the sources as {result.duplicate_of}; nothing changed.")
     elif not args.json:
         chunks = sum(r.source.chunks for r in added)
-        parts = [f"{'Linked' if args.link else 'Added'} {plural(len(added), 'source')} "
-                 f"({plural(chunks, 'chunk')}) to {folder}"]
+        verb = _verb(added, args.link)
+        parts = [f"{verb} {plural(len(added), 'source')} ({plural(chunks, 'chunk')})"
+                 + ("" if verb.startswith("Following") else f" to {folder}")]
         if duplicates:
             parts.append(f"{len(duplicates):,} already there")
         if failed:
             parts.append(f"{len(failed):,} could not be added")
+        if renamed_:
+            parts.append(renamed(renamed_))
         if unsupported:
             parts.append(f"{plural(len(unsupported), 'file')} of other formats skipped")
         if hidden:
-            parts.append(hidden_skipped(hidden, hint="use --hidden"))
+            # --hidden copies them; a followed folder's hidden files are never read
+            parts.append(hidden_skipped(hidden, hint="" if args.link else "use --hidden"))
         say(", ".join(parts) + ".")
     return EXIT_FAILURE if failed else EXIT_OK
+
+
+def _verb(added: list[AddResult], link: bool) -> str:
+    followed = list(dict.fromkeys(r.source.followed for r in added if r.source and r.source.followed))
+    if followed:
+        return f"Following {', '.join(followed)}:"
+    return "Linked" if link else "Added"
+
+
+def _sync(folder: Path, settings: Settings) -> int:
+    from qa.library import Library
+
+    library = Library.open(folder, settings, refresh=False, waiting=say_waiting)
+    result = library.refresh(wait=None)
+    for warning in library.warnings:
+        warn(warning)
+    changed = [f"{plural(len(result.read), 'file')} read (new or changed)"] if result.read else []
+    changed += [f"{plural(len(result.dropped), 'source')} dropped (its file is gone)"
+                if len(result.dropped) == 1 else f"{len(result.dropped):,} sources dropped (their files are gone)"] \
+        if result.dropped else []
+    say(f"{', '.join(changed) if changed else 'Nothing changed'}; {plural(library.source_count, 'source')}.")
+    return EXIT_OK
 
 
 class AddProgressBar:
@@ -423,15 +460,23 @@ def _remove(folder: Path, settings: Settings, references: list[str], all_from: P
     # the user typed, so that a source another process removes meanwhile is named as typed.
     chosen: dict[str, str] = {}
     sweeping = all_from is not None  # a glob or a folder: the user may not know all it matches
+    followed = library.followed(counts=False)
+    unfollowing = []
+    left = 0  # sources of followed folders a glob matched: the user's own files, never deleted
     for reference in references:
         if any(c in reference for c in "*?["):
             sweeping = True
             matches = library.matching(reference)
             if not matches:
                 raise LibraryError(f"No source matches {reference!r} (see `qa sources`).")
-            chosen.update((source.id, source.id) for source in matches)
+            left += sum(1 for source in matches if source.followed)
+            chosen.update((source.id, source.id) for source in matches if not source.followed)
+        elif folder := next((folder for folder in followed if folder.named_by(reference)), None):
+            unfollowing.append(folder.name)
         else:
             chosen.setdefault(library.find(reference).id, reference)
+    if left:
+        say(f"{plural(left, 'source')} of followed folders left as they are: `qa remove FOLDER` stops following one.")
     if all_from is not None:
         matches = library.added_from(all_from)
         if not matches:
@@ -444,6 +489,10 @@ def _remove(folder: Path, settings: Settings, references: list[str], all_from: P
         if not _confirm_removal(shown, len(chosen)):
             fail("nothing was removed.")
             return EXIT_FAILURE
+    for name in dict.fromkeys(unfollowing):
+        gone, sources = library.unfollow(name)
+        say(f"Stopped following {gone.path} ({gone.name}): {plural(len(sources), 'source')} left the library; "
+            "its files are untouched.")
     for source in library.remove(list(chosen.values())):
         if source.link:
             say(f"Removed {source.title}: deleted the link {source.path}; {source.link} is untouched.")
@@ -483,6 +532,13 @@ def _sources(folder: Path, settings: Settings, pattern: str | None, as_json: boo
     if as_json:
         print(json.dumps([s.model_dump(mode="json", exclude={"sha256"}) for s in sources], indent=2))
         return EXIT_OK
+    followed = library.followed() if not pattern else []
+    if followed:
+        say("Followed folders (read where they are, kept in sync, never written to):")
+        for followed_folder in followed:
+            say(f"  {followed_folder.name} → {followed_folder.path}: "
+                + (plural(followed_folder.sources, 'source') if followed_folder.present
+                   else "gone (moved or unmounted); its sources come back with it"))
     if not sources:
         say(f"No sources match {pattern!r}." if pattern else f"No sources in {folder}. Add some with `qa add PATH`.")
     for source in sources:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # display stays light: the CLI's help loads it without the models
-    from qa.models import AddResult
+    from qa.models import AddResult, Source
 
 _PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}  # ␀…␟, ␡
 _UNSHOWABLE = "\ufffd"  # �, for characters with no picture of their own
@@ -61,6 +61,24 @@ def one_line(text: str) -> str:
     return inert(_WHITESPACE_RUN.sub(" ", text))
 
 
+def library_name(source: Source) -> str:
+    """A source's path in its library: ``docs/manual/backup.html``, or a file name."""
+    return source.id if "/" in source.id else source.path.name
+
+
+def source_labels(sources: Sequence[Source]) -> dict[str, str]:
+    """What tells each source apart in a list (by id): its title, or its path in the library
+    where the title is missing or repeats (every ``index.html`` titled "Introduction")."""
+    def title(source: Source) -> str:
+        return " ".join(source.title.split())
+
+    counts: dict[str, int] = {}
+    for source in sources:
+        counts[title(source).casefold()] = counts.get(title(source).casefold(), 0) + 1
+    return {source.id: title(source) if title(source) and counts[title(source).casefold()] == 1
+            else library_name(source) for source in sources}
+
+
 def plural(count: int, noun: str) -> str:
     """``1 paragraph``, ``2 paragraphs``, ``1,200 chunks``."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
@@ -78,6 +96,15 @@ def hidden_skipped(hidden: Sequence[AddResult], hint: str = "") -> str:
                                                  if len(places) > HIDDEN_SHOWN else "")
     addable = hint and any(not result.unsupported for result in hidden)
     return f"{plural(len(hidden), 'hidden file')} skipped ({named})" + (f": {hint}" if addable else "")
+
+
+def renamed(results: Sequence[AddResult]) -> str:
+    """``2 files renamed, their paths were taken (docs/a-2.md, b-2.txt)`` for an add's summary."""
+    names = [inert(result.source.id) for result in results if result.source is not None]
+    named = ", ".join(names[:HIDDEN_SHOWN]) + (f" and {len(names) - HIDDEN_SHOWN:,} more"
+                                                if len(names) > HIDDEN_SHOWN else "")
+    return f"{plural(len(results), 'file')} renamed, {'its path was' if len(results) == 1 else 'their paths were'} " \
+        f"taken ({named})"
 
 
 _SENTENCES = {

@@ -15,13 +15,15 @@ from pathlib import Path
 
 from qa import lookup
 from qa.adding import Addition, Progress
+from qa.following import counted, followed_folders, unfollow
 from qa.answer import NOT_COVERED, Answerer
 from qa.batches import Batches
 from qa.display import describe_os_error
 from qa.errors import LibraryError
 from qa.home import default_folder
 from qa.index import StoredIndex
-from qa.models import AddResult, Answer, SearchHit, Source, SourceLayout
+from qa.models import AddResult, Answer, FollowedFolder, SearchHit, Source, SourceLayout, SyncResult
+from qa.placement import delete_all
 from qa.numbering import without_citations
 from qa.settings import Settings
 from qa.sources import SourceError, load
@@ -133,8 +135,9 @@ class Library:
     def sources(self) -> list[Source]:
         # Every read takes the lock: the connection is shared, and a read beside a commit in
         # progress (another thread's) would see rows that may yet be rolled back.
+        followed = {folder.name for folder in followed_folders(self.folder)}
         with self._lock, self._damage_reported():
-            return [self._source(row) for row in self._store.sources()]
+            return [self._source(row, followed) for row in self._store.sources()]
 
     @property
     def source_count(self) -> int:
@@ -157,13 +160,17 @@ class Library:
             return {source_id: SourceLayout(pages=pages, sections=sections)
                     for source_id, (pages, sections) in self._store.layouts(source_ids).items()}
 
-    def _source(self, row: SourceRow) -> Source:
-        return Source(
-            id=row.key, title=row.title, path=self.folder / row.name, paragraphs=row.paragraphs,
-            chunks=row.chunks, sha256=row.sha256, format=row.format, size=row.state.size,
-            link=Path(row.link) if row.link else None,
-            origin=Path(row.origin) if row.origin else None,
-        )
+    def followed(self, counts: bool = True) -> list[FollowedFolder]:
+        """The folders the library follows (one listing of its folder), with how many sources
+        each holds when ``counts`` (that reads the whole catalogue)."""
+        folders = followed_folders(self.folder)
+        if not counts:
+            return folders
+        with self._lock:
+            return counted(folders, self._store)
+
+    def _source(self, row: SourceRow, followed: Collection[str] | None = None) -> Source:
+        return lookup.as_source(self.folder, row, followed)
 
     def ask(self, question: str, previous: Sequence[str] = (),
             sources: Sequence[str] | None = None) -> Answer:
@@ -184,7 +191,8 @@ class Library:
             if stale:
                 # Re-read the cited files even if their size and times look unchanged: the
                 # index disagrees with them (an edit within the clock's tick, or a damaged index).
-                self.refresh(wait=READER_WAIT, reread={c.path.name for c in answer.citations if c.n in stale})
+                self.refresh(wait=READER_WAIT, reread={c.path.relative_to(self.folder).as_posix()
+                                                         for c in answer.citations if c.n in stale})
                 answer = self._answer(question.strip(), previous, sources)
                 stale = self._stale_citations(answer)
             return without_citations(answer, stale, NOT_COVERED) if stale else answer
@@ -245,28 +253,31 @@ class Library:
 
     # -- changing --------------------------------------------------------------------------
 
-    def refresh(self, wait: float | None = 0, reread: Collection[str] = ()) -> None:
-        """Bring the index up to date with the folder, re-reading only changed files (and the
-        files named in ``reread``, whatever their state).
+    def refresh(self, wait: float | None = 0, reread: Collection[str] = ()) -> SyncResult:
+        """Bring the index up to date with the folder and the folders it follows, re-reading only
+        changed files (and the files named in ``reread``, whatever their state).
 
         A library another process is writing (for longer than ``wait`` seconds; ``None``: wait
         until it is done) is left as it was committed: answers stay consistent, and every quote
         is still checked against its file.
         """
         with self._lock, self._store.writing(wait) as held:
-            if held:
-                self._sync(reread)
-            else:
+            if not held:
                 self.warnings.append("Another qa process is updating this library; "
                                      "answering from what it has saved so far.")
+                return SyncResult()
+            sync = self._sync(reread)
+            return SyncResult(read=sync.reread, dropped=sync.dropped)
 
-    def _sync(self, reread: Collection[str] = ()) -> None:
-        sync = Sync(self._batches)
+    def _sync(self, reread: Collection[str] = (), progress: Progress | None = None,
+              cancel: threading.Event | None = None) -> Sync:
+        sync = Sync(self._batches, progress)
         self.reread = sync.reread  # filled as it goes: what was read stays said after an error
         try:
-            sync.run(self.folder, reread)
+            sync.run(self.folder, reread, cancel)
         finally:
             self.warnings += sync.warnings
+        return sync
 
     def add(self, paths: Iterable[Path], progress: Progress | None = None,
             cancel: threading.Event | None = None, link: bool = False, hidden: bool = False) -> list[AddResult]:
@@ -278,18 +289,29 @@ class Library:
         The same content twice is reported, not copied; a name already taken gets a new name.
         A bad file is reported in its result and never stops the others. Work is committed in
         batches: after Ctrl+C or ``cancel``, what was committed stays and nothing half-done remains.
+
+        A folder with ``link`` is followed: linked, not its files one by one, and indexed where
+        it is; each open (`refresh`) then picks up its new, changed and deleted files.
         """
         addition = Addition(self._batches, paths, link, hidden)
         with self._lock, self._store.writing():
             self.reread = []
             try:
-                addition.run(progress, cancel)
+                addition.run(progress, cancel, sync=lambda: self._sync(progress=progress, cancel=cancel))
             finally:
-                self.reread = list(addition.placed_as.values())
+                self.reread = addition.read
             return addition.outcome(self._source)
 
+    def unfollow(self, reference: str) -> tuple[FollowedFolder, list[Source]]:
+        """Stop following a folder (named as in the library, or by its path): its link and its
+        sources go; the folder and its files are never touched."""
+        with self._lock, self._store.writing():
+            folder, rows = unfollow(self.folder, self._batches, reference)
+            return folder, [self._source(row, followed=[folder.name]) for row in rows]
+
     def remove(self, references: str | Sequence[str]) -> list[Source]:
-        """Delete sources from the folder and the index (a linked source: only its link).
+        """Delete sources from the folder and the index (a linked source: only its link), and
+        the folders of the library they leave empty.
 
         Every reference must name exactly one source, or nothing is removed.
         """
@@ -297,14 +319,7 @@ class Library:
             references = [references]
         with self._lock, self._store.writing():
             rows = {(row.id, row.name): row for row in map(self._resolve, references)}
-            gone: list[SourceRow] = []
-            failure: OSError | None = None
-            for row in rows.values():
-                try:
-                    (self.folder / row.name).unlink(missing_ok=True)
-                    gone.append(row)
-                except OSError as error:
-                    failure = failure or error
+            gone, failure = delete_all(self.folder, list(rows.values()))
             self._batches.commit([], [row for row in gone if row.id >= 0])  # a broken link is not indexed
             if failure is not None:
                 raise LibraryError(describe_os_error(failure))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 from qa.errors import LibraryError
+from qa.models import Source
 from qa.records import FileState
 from qa.sources import is_supported
 from qa.store import SourceRow, Store
@@ -15,10 +17,8 @@ from qa.store import SourceRow, Store
 def resolve(store: Store, folder: Path, reference: str) -> SourceRow:
     """The one source ``reference`` names (exactly, or ignoring case when that is unambiguous)."""
     row = store.source(key=reference) or store.source(name=reference)
-    if row is None:
-        path = Path(reference)
-        if path.parent != Path(".") and path.resolve().parent == folder.resolve():
-            row = store.source(name=path.name)
+    if row is None and (name := name_in(folder, Path(reference))) is not None:
+        row = store.source(name=name)
     if row is not None:
         return row
     matches = store.sources_like(reference)
@@ -33,9 +33,21 @@ def resolve(store: Store, folder: Path, reference: str) -> SourceRow:
     raise LibraryError(f"No source called {reference!r} (see `qa sources`).")
 
 
+def name_in(folder: Path, path: Path) -> str | None:
+    """The name (relative path) ``path`` has in the library's folder, if it is in it."""
+    if path.parent == Path("."):
+        return None
+    try:
+        return (path.parent.resolve() / path.name).relative_to(folder.resolve()).as_posix()
+    except (ValueError, OSError):
+        return None
+
+
 def broken_link(folder: Path, reference: str) -> SourceRow | None:
-    """A link in the folder whose original is gone, by its file name or id: the index has
+    """A link in the folder whose original is gone, by its file name, path or id: the index has
     dropped it (and warns of it at every scan), but `remove` must still be able to delete it."""
+    if "/" in reference and is_supported(Path(reference)) and (folder / reference).is_symlink() and not (folder / reference).exists():
+        return _link_row(folder / reference, reference)
     wanted = Path(reference).name.lower()
     try:
         entries = list(os.scandir(folder))
@@ -46,11 +58,15 @@ def broken_link(folder: Path, reference: str) -> SourceRow | None:
         if name.startswith(".") or not is_supported(Path(name)) or wanted not in (name.lower(), Path(name).stem.lower()):
             continue
         if entry.is_symlink() and not os.path.exists(entry.path):
-            return SourceRow(id=-1, key=Path(name).stem, name=name, title=name,
-                             format=Path(name).suffix.lstrip("."), size=0, state=FileState(0, 0, 0, 0),
-                             sha256="", paragraphs=0, chunks=0, first_chunk=0, segment=0, warning=None,
-                             link=os.readlink(entry.path), origin=None, metadata=None)
+            return _link_row(Path(entry.path), name)
     return None
+
+
+def _link_row(path: Path, name: str) -> SourceRow:
+    return SourceRow(id=-1, key=Path(name).stem if "/" not in name else name, name=name, title=name,
+                     format=path.suffix.lstrip("."), size=0, state=FileState(0, 0, 0, 0),
+                     sha256="", paragraphs=0, chunks=0, first_chunk=0, segment=0, warning=None,
+                     link=os.readlink(path), origin=None, metadata=None)
 
 
 def matching(rows: list[SourceRow], pattern: str) -> list[SourceRow]:
@@ -68,3 +84,18 @@ def added_from(rows: list[SourceRow], folder: Path) -> list[SourceRow]:
     root = folder.resolve()
     return [row for row in rows
             if any(origin and Path(origin).is_relative_to(root) for origin in (row.origin, row.link))]
+
+
+def as_source(folder: Path, row: SourceRow, followed: Collection[str] | None = None) -> Source:
+    """A row of the index as the `Source` clients see. ``followed``: the names of the followed
+    folders, when known (else the row's own first folder is looked at: one lstat)."""
+    top = row.name.split("/", 1)[0] if "/" in row.name else None
+    if top is not None and followed is None:
+        followed = [top] if (folder / top).is_symlink() else []
+    return Source(
+        id=row.key, title=row.title, path=folder / row.name, paragraphs=row.paragraphs,
+        chunks=row.chunks, sha256=row.sha256, format=row.format, size=row.state.size,
+        link=Path(row.link) if row.link else None,
+        origin=Path(row.origin) if row.origin else None,
+        followed=top if top is not None and followed and top in followed else None,
+    )

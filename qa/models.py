@@ -51,7 +51,8 @@ class Metadata(BaseModel):
 class Source(BaseModel):
     """One file of the sources folder, as the index knows it."""
 
-    id: str = Field(description="unique in its library; the file name, without its extension where that is unambiguous")
+    id: str = Field(description="unique in its library; the file name, without its extension where that is "
+                                "unambiguous, or its path in the library (docs/manual/backup.html) in a folder")
     title: str
     path: Path
     paragraphs: int
@@ -61,6 +62,33 @@ class Source(BaseModel):
     size: int = Field(default=0, description="bytes")
     link: Path | None = Field(default=None, description="the original a linked source points to")
     origin: Path | None = Field(default=None, description="the path it was added from")
+    followed: str | None = Field(default=None, description="the followed folder it is in (its name in the "
+                                                           "library): the file is the user's own, read in place")
+
+
+class FollowedFolder(BaseModel):
+    """A folder indexed where it is and kept in sync: a link to it in the library's folder."""
+
+    name: str = Field(description="its name in the library; its sources' paths start with it")
+    path: Path = Field(description="the folder itself")
+    sources: int = Field(default=0, description="how many of its files are sources")
+    present: bool = Field(default=True, description="False when the folder is gone (moved, unmounted)")
+
+    def named_by(self, reference: str) -> bool:
+        """Whether ``reference`` names this folder: its name in the library, or its own path."""
+        if reference.rstrip("/") == self.name:
+            return True
+        try:
+            return Path(reference).expanduser().resolve() == self.path
+        except (OSError, RuntimeError):
+            return False
+
+
+class SyncResult(BaseModel):
+    """What bringing the index up to date found: files read (new or changed) and sources dropped."""
+
+    read: list[str] = []
+    dropped: list[str] = Field(default=[], description="sources whose file is gone")
 
 
 class SourceLayout(BaseModel):
@@ -101,16 +129,23 @@ class Citation(BaseModel):
     lines: tuple[int, int] | None = Field(default=None, description="first and last line of a .txt/.md file")
 
     @property
+    def label(self) -> str:
+        """What names the source: the path of a source in a folder of the library
+        (``docs/manual/backup.html``), where titles repeat from file to file; else its title."""
+        return self.source if "/" in self.source else self.title
+
+    @property
     def place(self) -> str:
         """Where a person finds the passage: "Field guide › Water temperature, p. 14".
 
-        The title, then the heading path (unless it already starts with the title), then the page
-        of a PDF (the slide of a deck, the row of a table, the message of a mailbox), or else the
-        paragraph with its lines in the original text file.
+        The label (the title, or a path), then the heading path (a title it starts with said
+        once), then the page of a PDF (the slide of a deck, the row of a table, the message of a
+        mailbox), or else the paragraph with its lines in the original text file.
         """
-        heading = self.title
+        heading = self.label
         if self.section:
-            heading = self.section if self.section.startswith(self.title) else f"{self.title} › {self.section}"
+            said = self.label == self.title and self.section.startswith(self.title)
+            heading = self.section if said else f"{self.label} › {self.section}"
         if self.page is not None:
             return f"{heading}, {place_label(self.path.suffix, self.page)}"
         place = f"{heading}, paragraph {self.paragraph}"
@@ -170,6 +205,9 @@ class AddResult(BaseModel):
     path: Path
     source: Source | None = None
     duplicate_of: str | None = None
+    name_taken: str | None = Field(
+        default=None, description="the path it would have had in the library, taken by another file: "
+                                  "it was given a free name beside it")
     warning: str | None = None
     error: str | None = Field(default=None, description="why the file was not added")
     unsupported: bool = Field(default=False, description="a folder's file of another format, skipped")

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
 
 
-def as_blob(values: Sequence[int]) -> bytes:
+def as_blob(values: Sequence[int] | Sequence[tuple[int, int]]) -> bytes:
     """Integers as a little-endian uint32 blob, the form postings and spans are stored in."""
     return np.asarray(values, dtype="<u4").tobytes()
 
@@ -97,20 +98,16 @@ def analysed(*, chunks: Sequence[ChunkLayout], spellings: dict[tuple[str, str], 
              **source: object) -> AnalysedSource:
     """An `AnalysedSource` packed from its chunks' term counts and its spellings; ``source``
     gives the other fields (name, title, format, sha256, state, paragraphs...)."""
-    index: dict[str, int] = {}
-    indexes: list[int] = []
-    counts: list[int] = []
-    records = []
-    for chunk in chunks:
-        for term, tf in chunk.terms.items():
-            indexes.append(index.setdefault(term, len(index)))
-            counts.append(tf)
-        records.append(ChunkRecord(
-            paragraph=chunk.paragraph, start=chunk.start, end=chunk.end, text=chunk.text,
-            sentences=as_blob([i for span in chunk.sentences for i in span]),
-            length=chunk.length, terms=" ".join(term for term in chunk.terms if term),
-            section=chunk.section, page=chunk.page, lines=chunk.lines,
-        ))
+    # Terms numbered in order of first appearance; the per-term work is done by C loops.
+    index = {term: i for i, term in enumerate(dict.fromkeys(chain.from_iterable(c.terms for c in chunks)))}
+    indexes = list(map(index.__getitem__, chain.from_iterable(c.terms for c in chunks)))
+    counts = list(chain.from_iterable(c.terms.values() for c in chunks))
+    records = [ChunkRecord(
+        paragraph=chunk.paragraph, start=chunk.start, end=chunk.end, text=chunk.text,
+        sentences=as_blob(chunk.sentences),  # the (start, end) pairs end to end
+        length=chunk.length, terms=" ".join(chunk.terms),  # "" is only ever a chunk's one term
+        section=chunk.section, page=chunk.page, lines=chunk.lines,
+    ) for chunk in chunks]
     return AnalysedSource(
         chunks=records, terms=list(index), term_indexes=as_blob(indexes), term_counts=as_blob(counts),
         widths=as_blob([len(chunk.terms) for chunk in chunks]),

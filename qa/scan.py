@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,18 +34,13 @@ class Changes:
 
 
 def changes(folder: Path, known: KnownStates, reread: set[str] | frozenset[str] = frozenset()) -> Changes:
-    """Compare ``folder`` with what the index knows of it; ``reread``: names to analyse again
-    even if their state looks unchanged. No object is built for an unchanged file: this runs
-    at every open."""
+    """Compare ``folder`` (its subfolders too) with what the index knows of it; ``reread``: names
+    to analyse again even if their state looks unchanged. No object is built for an unchanged
+    file: this runs at every open."""
     known = dict(known)
     found = Changes()
-    try:
-        entries = list(os.scandir(folder))
-    except OSError as error:
-        raise LibraryError(f"Cannot read the sources folder {folder}: {error.strerror}.") from None
-    for entry in entries:
-        name = entry.name
-        if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUPPORTED_SUFFIXES:
+    for name, entry in library_files(folder, found.warnings):
+        if os.path.splitext(name)[1].lower() not in SUPPORTED_SUFFIXES:
             continue
         if valid_unicode(name) != name:  # renaming it would change the user's folder: say so
             found.warnings.append(f"Skipped {valid_unicode(name)}: its file name is not valid UTF-8; "
@@ -73,6 +69,38 @@ def changes(folder: Path, known: KnownStates, reread: set[str] | frozenset[str] 
     found.jobs.sort(key=lambda job: job.name)
     found.removed += [gone[0] for gone in known.values()]  # files no longer in the folder
     return found
+
+
+def library_files(folder: Path, warnings: list[str]) -> Iterator[tuple[str, os.DirEntry]]:
+    """Every file in the library's folder and its subfolders, as (its path relative to the folder
+    with ``/`` between parts, its entry). Hidden files and folders (``.qa``) are not sources;
+    a link to a folder is followed, each folder once (a link back up adds nothing twice)."""
+    seen: set[tuple[int, int]] = set()
+    pending = [(folder, "")]
+    while pending:
+        place, prefix = pending.pop()
+        try:
+            status = os.stat(place)
+            if (status.st_dev, status.st_ino) in seen:
+                continue
+            seen.add((status.st_dev, status.st_ino))
+            entries = list(os.scandir(place))
+        except OSError as error:
+            if not prefix:
+                raise LibraryError(f"Cannot read the sources folder {folder}: {error.strerror}.") from None
+            warnings.append(f"Skipped the folder {prefix.rstrip('/')}: {error.strerror or error}.")
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_folder = entry.is_dir()  # through a link too
+            except OSError:
+                is_folder = False
+            if is_folder:
+                pending.append((Path(entry.path), f"{prefix}{entry.name}/"))
+            else:
+                yield prefix + entry.name, entry
 
 
 def sha256(path: Path) -> str:

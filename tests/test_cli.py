@@ -292,7 +292,7 @@ def test_hidden_files_are_skipped_counted_and_named_and_hidden_adds_them(tmp_pat
     assert run.returncode == 0, run.stderr
     assert run.stdout == (f"Added 1 source (1 chunk) to {library}, 6 hidden files skipped "
                           "(.DS_Store, .draft.md, .github and 2 more): use --hidden.\n")
-    assert sorted(p.name for p in library.glob("*.md")) == ["river.md"]
+    assert [p.relative_to(library).as_posix() for p in library.rglob("*.md")] == ["notes/river.md"]
     verbose = run_qa("add", "-v", str(folder), *s)
     assert f"{folder / '.github' / 'more' / 'howto.md'}: hidden, skipped\n" in verbose.stdout
 
@@ -300,8 +300,10 @@ def test_hidden_files_are_skipped_counted_and_named_and_hidden_adds_them(tmp_pat
     assert everything.returncode == 0, everything.stderr
     assert everything.stdout == (f"Added 5 sources (5 chunks) to {library}, 1 already there, "
                                  "1 file of other formats skipped.\n")
-    assert sorted(p.name for p in library.glob("*.md")) == [
-        "cache.md", "draft.md", "guide.md", "howto.md", "old.md", "river.md"]
+    # kept in their folders, the dots gone: a hidden name would be hidden from the library's scan too
+    assert sorted(p.relative_to(library).as_posix() for p in library.rglob("*.md")) == [
+        "notes/draft.md", "notes/github/guide.md", "notes/github/more/howto.md", "notes/river.md",
+        "notes/sub/obsidian/cache.md", "notes/sub/trash/old.md"]
 
 
 def test_a_folder_with_nothing_to_add_says_what_it_holds(tmp_path: Path):
@@ -332,7 +334,8 @@ def test_a_linked_folder_is_followed_once_even_in_a_loop(tmp_path: Path):
     assert run.returncode == 0, run.stderr
     assert run.stdout.endswith(f"Added 2 sources (2 chunks) to {library}.\n")
     assert len(run.stdout.splitlines()) == 3, "one line per file, each file once"
-    assert sorted(p.name for p in library.glob("*.md")) == ["lake.md", "river.md"]
+    kept = sorted(p.relative_to(library).as_posix() for p in library.rglob("*.md"))
+    assert kept in (["notes/again/lake.md", "notes/river.md"], ["notes/linked/lake.md", "notes/river.md"])
 
 
 def test_settings_come_from_the_environment_and_a_bad_one_is_one_sentence(sources_dir: Path):

@@ -74,8 +74,13 @@ def write_reports(folder: Path, numbers: range) -> dict[str, str]:
 
 
 def files_in(folder: Path) -> set[str]:
-    """The files the library must hold: supported and not hidden."""
-    return {p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and is_supported(p)}
+    """The files the library must hold, by their paths in it: supported and not hidden."""
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+            if p.is_file() and is_supported(p) and not any(part.startswith(".") for part in p.relative_to(folder).parts)}
+
+
+def in_library(path: Path | str, library: Path) -> str:
+    return Path(path).relative_to(library).as_posix()
 
 
 def temporaries(folder: Path) -> list[Path]:
@@ -181,8 +186,9 @@ def test_kill_9_during_add_loses_nothing_and_leaves_nothing_half_done(tmp_path: 
     kills = lost = stray = 0
     phases = []
 
-    def new_files() -> int:
-        return sum(1 for name in os.listdir(library) if name.endswith(".txt") and not name.startswith("."))
+    def new_files() -> int:  # a folder's files land in a folder of the library
+        return sum(1 for place, _, names in os.walk(library) if INDEX_DIR not in Path(place).parts
+                   for name in names if name.endswith(".txt") and not name.startswith("."))
 
     def copying() -> bool:
         return any(name.endswith(TEMPORARY_SUFFIX) for name in os.listdir(library))
@@ -234,24 +240,24 @@ def test_kill_9_during_add_loses_nothing_and_leaves_nothing_half_done(tmp_path: 
 
         # The next open, in a process of its own (this one): the same code as `qa sources`.
         reader = Library.open(library)
-        listed = {source.path.name for source in reader.sources}
+        listed = {in_library(source.path, library) for source in reader.sources}
         in_folder = files_in(library)
         lost += len(in_folder - listed)
         assert listed == in_folder, "every file is a source and every source has its file"
         assert held <= in_folder, "a file the library held is gone"
         assert temporaries(library) == [], "the next write removes what the kill left"
         for name in in_folder:
-            assert (library / name).read_text() == texts[name], f"{name} is not a whole copy"
+            assert (library / name).read_text() == texts[Path(name).name], f"{name} is not a whole copy"
         held = in_folder
         for name in sorted(in_folder)[::37] + sorted(in_folder)[-2:]:
-            _, question, sentence = report(int(name[7:11]))
+            _, question, sentence = report(int(Path(name).name[7:11]))
             answer = reader.ask(question)
             assert answer.answered and answer.quotes[0].text == sentence, (name, answer.text)
-            assert answer.citations[0].path.name == name
+            assert in_library(answer.citations[0].path, library) == name
             assert_verbatim(as_json(answer), lambda path: texts[path.name])
     warm.close()
     listing = run_qa("sources", "--json", "--sources", str(library))
-    assert {Path(source["path"]).name for source in json.loads(listing.stdout)} == files_in(library)
+    assert {in_library(source["path"], library) for source in json.loads(listing.stdout)} == files_in(library)
     print(f"kill -9 at {kills} points ({', '.join(phases)}): {lost} lost; {stray} temporary files "
           "left by the kills, none after the next write")
     assert kills >= 8 and lost == 0
@@ -264,20 +270,20 @@ def test_two_adds_at_once_with_the_same_file_names_keep_every_file(tmp_path: Pat
     library = tmp_path / "library"
     library.mkdir()
     contents = []
-    for side in ("left", "right"):
-        (tmp_path / side).mkdir()
+    for side in ("left", "right"):  # two folders called notes: both go to the library's notes/
+        (tmp_path / side / "notes").mkdir(parents=True)
         for letter in "abcdefghij":
             contents.append(report(ord(letter) * 2 + (side == "right"))[0])
-            (tmp_path / side / f"{letter}.txt").write_text(contents[-1])
-    runs = [spawn("add", str(tmp_path / side), "--sources", str(library)) for side in ("left", "right")]
+            (tmp_path / side / "notes" / f"{letter}.txt").write_text(contents[-1])
+    runs = [spawn("add", str(tmp_path / side / "notes"), "--sources", str(library)) for side in ("left", "right")]
     for run in runs:
         _, stderr = run.communicate(timeout=120)
         assert run.returncode == 0 and "Traceback" not in stderr, stderr
     held = {name: (library / name).read_text() for name in files_in(library)}
     assert sorted(held.values()) == sorted(contents), "each of the 20 files is in the folder exactly once"
-    assert set(held) == {f"{letter}{tail}.txt" for letter in "abcdefghij" for tail in ("", "-2")}
+    assert set(held) == {f"notes/{letter}{tail}.txt" for letter in "abcdefghij" for tail in ("", "-2")}
     listing = json.loads(run_qa("sources", "--json", "--sources", str(library)).stdout)
-    assert sorted(Path(source["path"]).name for source in listing) == sorted(held)
+    assert sorted(in_library(source["path"], library) for source in listing) == sorted(held)
     assert len({source["id"] for source in listing}) == 20
 
 
@@ -501,7 +507,7 @@ def test_random_bytes_and_names_through_add_and_ask(files: list[tuple[str, bytes
         for code, _, errors in (added, answer, listing):
             assert code in (0, 1, 2) and "Traceback" not in errors, errors
         assert _tree(root, skip=library) == before, "nothing outside the sources folder changed"
-        listed = {Path(source["path"]).name for source in json.loads(listing[1])}
+        listed = {in_library(source["path"], library) for source in json.loads(listing[1])}
         assert listed == files_in(library), "no file is copied and then left out of the index"
         assert not [p for p in library.iterdir() if p.name.startswith(".") and p.name != INDEX_DIR]
         if answer[0] == 0:

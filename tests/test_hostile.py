@@ -138,7 +138,7 @@ async def test_the_ui_shows_hostile_text_inert(sources_dir: Path, tmp_path: Path
         view = await ask(app, pilot, "When did the zebra \x1b[2J cross the road?")
         shown = [rendered(view.query(QuoteLine).first()), rendered(view.query_one(CitationLine)),
                  rendered(app.query(QuestionView).last()), *rows(app.query_one(".panel-list", SourceList))]
-        assert "␛[2J crossed the" in shown[0] and "Zebra ␛]0;owned␇crossing" in shown[1]
+        assert "␛[2J crossed the" in shown[0] and "incoming/zebra␛]0;pwned␇␛[2J" in shown[1]  # a folder's file: its path
         view.focus()
         text = await open_viewer(app, pilot, "1")
         shown += [rendered(line) for line in app.screen.query(Static)] + on_screen(text)

@@ -19,7 +19,8 @@ OTTER_MD = "# Field notes\n\n## Kingfisher sightings\n\nTwo were seen near the o
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
-    incoming = tmp_path_factory.mktemp("incoming")
+    incoming = tmp_path_factory.mktemp("incoming") / "river"
+    incoming.mkdir()
     (incoming / "report.pdf").write_bytes(report_pdf(
         [("Summary", paragraphs(8, seed=4)), ("Spawning survey", [*paragraphs(6, seed=5), REDDS])],
         title="River report"))
@@ -71,7 +72,7 @@ def test_the_citation_line_shows_section_and_page(folder: Path, capsys):
     assert main(["ask", "--sources", str(folder), "How many spawning redds did the Kennet survey count?"]) == 0
     shown = capsys.readouterr().out
     assert f"“{REDDS}” [1]" in shown
-    assert "[1] River report › Spawning survey, p. 2: " in shown
+    assert "[1] river/report.pdf › Spawning survey, p. 2: " in shown  # a folder's file cited by its path
     assert main(["ask", "--sources", str(folder), "Where were the kingfisher sightings?"]) == 0
     assert "Field notes › Kingfisher sightings, paragraph 1 (line 5): " in capsys.readouterr().out
 
@@ -80,5 +81,5 @@ def test_an_exported_answer_names_the_page_and_section(library: Library):
     answer = library.ask("How many spawning redds did the Kennet survey count?")
     exported = to_markdown([answer], title="Answer")
     assert f"> {REDDS} [1]" in exported
-    assert f"[1] River report › Spawning survey, p. 2: `{answer.citations[0].path}`" in exported
+    assert f"[1] river/report.pdf › Spawning survey, p. 2: `{answer.citations[0].path}`" in exported
     assert "paragraph" not in exported

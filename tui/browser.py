@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
-from qa.display import inert, plural
+from qa.display import inert, library_name, plural, source_labels
 from tui.dialogs import ConfirmScreen
 from tui.source_list import CountLayouts, SourceList
 from tui.text import shown, size
@@ -28,8 +28,8 @@ NAMED_IN_CONFIRMATION = 8
 
 
 def haystack(source: Source) -> str:
-    """What a filter is matched against: the title and the file name, case folded."""
-    return f"{source.title} {source.path.name}".casefold()
+    """What a filter is matched against: the title and the path in the library, case folded."""
+    return f"{source.title} {library_name(source)}".casefold()
 
 
 def matches(haystack: str, terms: Sequence[str]) -> bool:
@@ -81,11 +81,19 @@ class SourcesScreen(ModalScreen[list["Source"] | None]):
         self._open_when_listed = False  # enter pressed before the list was there
         self.sources = [] if callable(sources) else list(sources)
         self.haystacks = [haystack(s) for s in self.sources]
+        self._labels: tuple[list[Source], dict[str, str]] | None = None
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Each source's label, told apart within the whole list (a filtered one keeps them)."""
+        if self._labels is None or self._labels[0] is not self.sources:
+            self._labels = (self.sources, source_labels(self.sources))
+        return self._labels[1]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="browser-dialog", classes="dialog"):
             yield Static(id="browser-count")
-            yield Input(placeholder="type to filter by title or file name", id="browser-filter")
+            yield Input(placeholder="type to filter by title or path", id="browser-filter")
             yield SourceList(id="browser-list", count_layouts=self.count_layouts)
             yield Static(Text("type to filter · enter opens · tab, then space marks", style="dim"),
                          id="browser-help")
@@ -124,7 +132,7 @@ class SourcesScreen(ModalScreen[list["Source"] | None]):
         terms = value.casefold().split()
         shown_rows = [s for s, text in zip(self.sources, self.haystacks) if matches(text, terms)] \
             if terms else self.sources
-        self.listing.set_rows(shown_rows)
+        self.listing.set_rows(shown_rows, self.labels)
         self._count()
 
     def _count(self) -> None:
@@ -190,7 +198,7 @@ class SourcesScreen(ModalScreen[list["Source"] | None]):
         if self.adding():  # the add holds the library's writer lock until it ends
             self.notify("Sources can be removed once the add in progress has finished.", severity="warning")
             return
-        names = [f"  • {inert(s.title)} ({inert(s.path.name)})" for s in sources[:NAMED_IN_CONFIRMATION]]
+        names = [f"  • {inert(s.title)} ({inert(library_name(s))})" for s in sources[:NAMED_IN_CONFIRMATION]]
         if len(sources) > NAMED_IN_CONFIRMATION:
             names.append(f"  … and {len(sources) - NAMED_IN_CONFIRMATION:,} more")
         question = Text(f"Delete {plural(len(sources), 'source')} from the sources folder?", style="bold")

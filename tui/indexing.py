@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.widgets import Button, ProgressBar, Static
 
-from qa.display import hidden_skipped, inert, plural
+from qa.display import hidden_skipped, inert, plural, renamed
 from tui.text import shown
 
 if TYPE_CHECKING:
@@ -92,6 +92,8 @@ def summary(results: Sequence[AddResult], cancelled: bool) -> tuple[str, bool]:
     warned = sum(1 for r in added if r.warning)
     if warned:
         parts.append(f"{warned} read with a warning")
+    if renamed_ := [r for r in added if r.name_taken]:
+        parts.append(renamed(renamed_))
     if unsupported:
         parts.append(f"{plural(len(unsupported), 'file')} of other formats skipped")
     if hidden:

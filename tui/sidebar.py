@@ -1,7 +1,7 @@
 """The sidebar: how many sources, the add in progress (it runs the adds), and the list.
 
-It reads the sources again, in a thread, whenever an add commits or a removal ends, and says
-so with `Listed` (the welcome names them).
+It reads the sources again, in a thread, whenever an add commits, a removal ends or a followed
+folder changed (checked every few seconds), and says so with `Listed` (the welcome names them).
 """
 
 from __future__ import annotations
@@ -25,6 +25,10 @@ from tui.text import said
 if TYPE_CHECKING:
     from qa import Library
     from qa.models import Source
+
+# How often followed folders are checked for changes while the UI runs (one stat per file:
+# 20 ms for 2,000 files).
+FOLLOW_EVERY = 5.0
 
 
 class SourcesPanel(Vertical):
@@ -60,6 +64,20 @@ class SourcesPanel(Vertical):
     def opened(self, library: Library, sources: list[Source]) -> None:
         self.library = self.query_one(Adding).library = library
         self.show(sources)
+        self.set_interval(FOLLOW_EVERY, self._follow)
+
+    @work(thread=True, exclusive=True, group="follow")
+    def _follow(self) -> None:
+        """Followed folders kept in sync while the UI runs: their changes are read, one stat per
+        file, and the sources listed again when something changed."""
+        library = self.library
+        if library is None or self.query_one(Adding).job is not None or not library.followed(counts=False):
+            return
+        before, warned = library.generation, len(library.warnings)
+        library.refresh(wait=0)  # another process writing: the next tick tries again
+        del library.warnings[warned:]  # shown at open only: a skipped file would be said every tick
+        if library.generation != before:
+            self._list(library)
 
     @on(IndexingStatus.CancelPressed)
     def cancel_pressed(self) -> None:

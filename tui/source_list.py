@@ -8,7 +8,7 @@ nothing but the filter itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from qa.display import source_labels
 from tui.text import shown, size
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ class SourceList(ScrollView, can_focus=True):
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.rows: list[Source] = []
+        self.labels: Mapping[str, str] = {}
         self.marked: set[str] = set()
         self.detailed = detailed
         self.markable = markable
@@ -107,10 +109,12 @@ class SourceList(ScrollView, can_focus=True):
         self._asked: set[str] = set()  # ids whose layout is counted or being counted
         self._wanted: list[str] = []  # ids drawn without a layout since the last count
 
-    def set_rows(self, rows: Sequence[Source]) -> None:
-        """Show ``rows``, keeping the cursor on the same source when it is still there."""
+    def set_rows(self, rows: Sequence[Source], labels: Mapping[str, str] | None = None) -> None:
+        """Show ``rows``, keeping the cursor on the same source when it is still there; each
+        under its label (made from ``rows`` unless given: a filtered list keeps the whole one's)."""
         current = self.current
         self.rows = list(rows)
+        self.labels = labels if labels is not None else source_labels(self.rows)
         self.virtual_size = Size(self.size.width, len(self.rows))
         index = next((i for i, row in enumerate(self.rows) if current and row.id == current.id), 0)
         self.cursor = index
@@ -172,7 +176,7 @@ class SourceList(ScrollView, can_focus=True):
         if self.detailed and self._count_layouts is not None and source.id not in self._asked:
             self._want(source.id)
         title_width = max(0, width - cell_len("".join(s.text for s in segments)) - cell_len(right))
-        title = shown(" ".join(source.title.split()))  # tabs and line breaks as spaces
+        title = shown(self.labels.get(source.id, source.title))
         title.truncate(title_width, overflow="ellipsis", pad=True)
         segments.append(Segment(title.plain, style))
         if right:

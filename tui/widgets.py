@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from qa.display import inert, one_line, plural
+from qa.display import inert, one_line, plural, source_labels
 from tui.text import flat, shown
 
 if TYPE_CHECKING:
@@ -93,9 +93,9 @@ def open_citation(widget: Widget, answer: Answer, citation: Citation) -> None:
 
 
 def citation_text(citation: Citation) -> Text:
-    """[n] Title › Section, p. 14: the title plain, where in it dim (the place starts with the title)."""
-    return Text.assemble((f"[{citation.n}] ", "bold"), flat(citation.title),
-                         flat(citation.place.removeprefix(citation.title), "dim"))
+    """[n] Title › Section, p. 14: the title (or path) plain, where in it dim (the place starts with it)."""
+    return Text.assemble((f"[{citation.n}] ", "bold"), flat(citation.label),
+                         flat(citation.place.removeprefix(citation.label), "dim"))
 
 
 def quote_text(answer: Answer, index: int) -> Text:
@@ -252,11 +252,12 @@ def welcome(sources: list[Source] | None) -> Group:
     elif sources:
         text.append(f"{plural(len(sources), 'source')}", style="bold")
         text.append(", including:" if len(sources) > 3 else ":")
+        labels = source_labels(sources)
         listed = Table.grid()
         listed.add_column(width=4, no_wrap=True)
         listed.add_column(ratio=1)
         for source in sources[:3]:
-            listed.add_row("  • ", flat(" ".join(source.title.split())))
+            listed.add_row("  • ", flat(labels[source.id]))
         parts += [listed, Text("f2 browses them; there you can also ask within chosen ones.")]
     else:
         text.append("No sources yet: press ctrl+o to add a file or folder.")

@@ -180,9 +180,10 @@ def _free_key(db: sqlite3.Connection, name: str) -> str:
     """A source key unique in the library ignoring case, and never another source's file name.
 
     The file name without its extension reads best; where that is taken (``x.txt`` and
-    ``x.md``) or is itself a file name (``x.txt.md``), the whole file name.
+    ``x.md``) or is itself a file name (``x.txt.md``), the whole file name. A source in a
+    subfolder is known by its path (``docs/manual/backup.html``).
     """
-    stem = Path(name).stem
+    stem = Path(name).stem if "/" not in name else ""
     candidates = itertools.chain([stem] if stem and not is_supported(Path(stem)) else [], [name],
                                  (f"{name}-{n}" for n in range(2, 10_000)))
     for candidate in candidates:

@@ -37,38 +37,54 @@ def words_sharing_deletions(db: sqlite3.Connection, variants: Iterable[str]) -> 
 
 
 def add(db: sqlite3.Connection, batch: Sequence[AnalysedSource]) -> None:
-    """Count a batch's words in, in SQL: as `remove` counts them out (a word keeps the surface
-    form commonest in the batch that brought the most of it; words new to the library get their
-    deletion variants), without a Python step per spelling."""
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS batch_spellings "
-               "(norm TEXT, surface TEXT, count INTEGER, capitalised INTEGER)")
+    """Count a batch's words in: as `remove` counts them out (a word keeps the surface form
+    commonest in the batch that brought the most of it; words new to the library get their
+    deletion variants)."""
     db.execute("CREATE TEMP TABLE IF NOT EXISTS batch_words "
                "(norm TEXT PRIMARY KEY, count INTEGER, capitalised INTEGER, surface TEXT, new INTEGER)")
-    db.execute("DELETE FROM batch_spellings")
     db.execute("DELETE FROM batch_words")
-    for source in batch:
-        db.executemany("INSERT INTO batch_spellings VALUES (?, ?, ?, ?)", source.spellings)
-    # With one max() aggregate, SQLite takes the bare column (surface) from the row holding it.
-    db.execute(
-        "INSERT INTO batch_words SELECT norm, count, capitalised, surface, length(norm) >= 3 "
-        "AND NOT EXISTS (SELECT 1 FROM words WHERE words.norm = per_word.norm) FROM ("
-        "SELECT norm, sum(count) AS count, sum(capitalised) AS capitalised, surface, max(count) "
-        "FROM (SELECT norm, surface, sum(count) AS count, sum(capitalised) AS capitalised "
-        "FROM batch_spellings GROUP BY norm, surface) GROUP BY norm) AS per_word")
+    db.executemany("INSERT INTO batch_words VALUES (?, ?, ?, ?, 0)", batch_words(batch))
+    db.execute("UPDATE batch_words SET new = length(norm) >= 3 "
+               "AND NOT EXISTS (SELECT 1 FROM words WHERE words.norm = batch_words.norm)")
     db.execute(
         "INSERT INTO words SELECT norm, count, capitalised, surface FROM batch_words WHERE true "
         "ON CONFLICT (norm) DO UPDATE SET "
         "surface = CASE WHEN excluded.count > count THEN excluded.surface ELSE surface END, "
         "count = count + excluded.count, capitalised = capitalised + excluded.capitalised")
     # `deletion_variants` of each new word: the word, and (up to SPELLING_MAX_LETTERS
-    # letters) it without its i-th letter.
+    # letters) it without its i-th letter; inserted in key order, which measured 1.3-2.5x
+    # faster than in the words' order.
     db.execute(
         "WITH RECURSIVE positions (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM positions "
         "WHERE i < ?) "
         "INSERT OR IGNORE INTO deletes SELECT norm, norm FROM batch_words WHERE new "
         "UNION ALL SELECT substr(norm, 1, i - 1) || substr(norm, i + 1), norm "
-        "FROM batch_words JOIN positions ON i <= length(norm) WHERE new AND length(norm) <= ?",
+        "FROM batch_words JOIN positions ON i <= length(norm) WHERE new AND length(norm) <= ? "
+        "ORDER BY 1, 2",
         (SPELLING_MAX_LETTERS, SPELLING_MAX_LETTERS))
+
+
+def batch_words(batch: Sequence[AnalysedSource]) -> list[tuple[str, int, int, str]]:
+    """Each word of a batch: (norm, count, capitalised count, commonest surface form; of
+    equally common ones, the first in code point order). Counted in Python: through a
+    temporary table and two GROUP BYs, SQLite took 2-4x as long."""
+    per_surface: dict[tuple[str, str], int] = {}
+    get = per_surface.get
+    for source in batch:
+        for norm, surface, n, _ in source.spellings:
+            per_surface[norm, surface] = get((norm, surface), 0) + n
+    words: dict[str, list] = {}  # norm → [norm, count, capitalised, surface, the surface's count]
+    for (norm, surface), n in per_surface.items():
+        capitalised = n if surface[:1].isupper() else 0
+        word = words.get(norm)
+        if word is None:
+            words[norm] = [norm, n, capitalised, surface, n]
+            continue
+        word[1] += n
+        word[2] += capitalised
+        if n > word[4] or (n == word[4] and surface < word[3]):
+            word[3], word[4] = surface, n
+    return [(norm, count, capitalised, surface) for norm, count, capitalised, surface, _ in words.values()]
 
 
 def remove(db: sqlite3.Connection, surfaces: Counter[tuple[str, str]]) -> None:
