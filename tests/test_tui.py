@@ -61,6 +61,22 @@ async def test_a_follow_up_can_be_asked_again_on_its_own(library: Library, tmp_p
         assert app.query(AnswerView).last().answer.interpreted_as is None
 
 
+async def test_ctrl_t_asks_the_question_as_did_you_mean_spells_it(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        misspelled = await ask(app, pilot, "What did Rutto say about the mission?")
+        assert misspelled.answer.suggestions == ["Ruto"]
+        assert "ctrl+t asks it" in rendered(misspelled.query(".note").first())
+        await pilot.press("ctrl+t")
+        await wait_until(pilot, lambda: len(app.query(AnswerView)) == 2, "the corrected question's answer")
+        corrected = app.query(AnswerView).last().answer
+        assert corrected.question == "What did Ruto say about the mission?" and not corrected.suggestions
+        misspelled.focus()  # from a selected answer, too
+        await pilot.press("ctrl+t")
+        await wait_until(pilot, lambda: len(app.query(AnswerView)) == 3, "the selected answer's corrected question")
+        assert app.query(AnswerView).last().answer.question == "What did Ruto say about the mission?"
+
+
 async def test_questions_and_the_conversation_survive_a_restart(library: Library, tmp_path: Path):
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:

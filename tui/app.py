@@ -114,7 +114,8 @@ class QaApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("add_source", "browse", "export", "copy_answer") and self.library is None:
             return None  # shown, disabled, until the library is open
-        return {"ask_last_again": self.chat.last_is_follow_up, "ask_everywhere": bool(self.chat.within),
+        return {"ask_last_again": self.chat.last_is_follow_up, "ask_corrected": bool(self.chat.last_corrected),
+                "ask_everywhere": bool(self.chat.within),
                 "undo_clear": bool(self.chat.cleared)}.get(action, True)
 
     async def on_event(self, event: events.Event) -> None:
@@ -142,7 +143,7 @@ class QaApp(App[None]):
 
     @on(AskAgain)
     def ask_again(self, message: AskAgain) -> None:
-        self.chat.ask(message.question, alone=True)
+        self.chat.ask(message.question, alone=message.alone)
         self.box.focus()
 
     def ask_within(self, sources: Sequence[Source]) -> None:
@@ -223,6 +224,10 @@ class QaApp(App[None]):
 
     def action_ask_last_again(self) -> None:
         self.chat.ask_last_alone()
+
+    def action_ask_corrected(self) -> None:
+        if question := self.chat.last_corrected:
+            self.chat.ask(question)
 
     def action_ask_everywhere(self) -> None:
         self.ask_within([])

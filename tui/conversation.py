@@ -101,6 +101,11 @@ class Conversation(VerticalScroll):
     def last_is_follow_up(self) -> bool:
         return bool(self.exchanges and self.exchanges[-1].answer.interpreted_as)
 
+    @property
+    def last_corrected(self) -> str | None:
+        """The last question as "Did you mean" spells it, if it suggested a spelling."""
+        return self.exchanges[-1].answer.corrected if self.exchanges else None
+
     def restore(self, answers: Sequence[Answer], cleared: Sequence[Answer] = ()) -> None:
         """Show the last session's conversation under the welcome; what it had cleared can come back."""
         if self.exchanges or self.cleared:

@@ -19,6 +19,7 @@ APP_BINDINGS = [
     Binding("f2", "browse", "Sources", tooltip="browse the sources: filter, open, mark, ask within, remove"),
     Binding("ctrl+f", "find", "Find", tooltip="find in the conversation (enter or up/down: next match)"),
     Binding("ctrl+g", "ask_last_again", "Ask alone", tooltip="ask the last question again, not as a follow-up"),
+    Binding("ctrl+t", "ask_corrected", "Did you mean", tooltip="ask the last question as \"Did you mean\" spells it"),
     Binding("escape", "ask_everywhere", "All sources", tooltip="after \"ask within\": ask all sources again"),
     Binding("ctrl+z", "undo_clear", "Undo clear", tooltip="bring back the conversation ctrl+l cleared"),
     Binding("ctrl+b", "toggle_sources", "Sidebar", show=False, tooltip="show or hide the sources sidebar"),

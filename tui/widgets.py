@@ -73,11 +73,13 @@ class QuestionInput(Input):
 
 
 class AskAgain(Message):
-    """A reader wants a question answered on its own, not as a follow-up."""
+    """A reader wants a question answered again: on its own (not as a follow-up), or spelled
+    as the sources spell it ("Did you mean")."""
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, alone: bool = True) -> None:
         super().__init__()
         self.question = question
+        self.alone = alone
 
 
 class CitationOpener(Protocol):
@@ -166,6 +168,8 @@ class AnswerView(Vertical):
         *[Binding(str(n), f"open({n})", f"Open [{n}]", show=False) for n in range(2, 10)],
         Binding("ctrl+c", "copy", "Copy", tooltip="copy the selected answer, with its citations (Markdown)"),
         Binding("ctrl+g", "ask_again", "Ask on its own", tooltip="ask a follow-up again on its own"),
+        Binding("ctrl+t", "ask_corrected", "Ask as corrected",
+                tooltip="ask the question as \"Did you mean\" spells it"),
     ]
 
     def __init__(self, answer: Answer, within: tuple[str, ...] = ()) -> None:
@@ -179,7 +183,9 @@ class AnswerView(Vertical):
             more = f" and {len(self.within) - 1} more" if len(self.within) > 1 else ""
             yield Static(Text.assemble("Asked within ", flat(self.within[0]), more), classes="note")
         if answer.suggestions:
-            yield Static(Text.assemble("Did you mean: ", flat(", ".join(answer.suggestions)), "?"), classes="note")
+            asks = (" (ctrl+t asks it)", "dim") if answer.corrected else ""
+            yield Static(Text.assemble("Did you mean: ", flat(", ".join(answer.suggestions)), "?", asks),
+                         classes="note")
         if answer.interpreted_as:
             earlier = answer.interpreted_as.split(" → ")[0]
             yield Static(Text.assemble("Read as a follow-up to: ", flat(earlier),
@@ -198,7 +204,8 @@ class AnswerView(Vertical):
     def on_focus(self) -> None:
         hints = [f"1-{len(self.answer.citations)} open" if len(self.answer.citations) > 1
                  else "1 opens" if self.answer.citations else "", "^c copy",
-                 "^g on its own" if self.answer.interpreted_as else ""]
+                 "^g on its own" if self.answer.interpreted_as else "",
+                 "^t as corrected" if self.answer.corrected else ""]
         self.border_subtitle = " · ".join(hint for hint in hints if hint)
 
     def on_blur(self) -> None:
@@ -217,6 +224,8 @@ class AnswerView(Vertical):
             return 1 <= int(str(parameters[0])) <= len(self.answer.citations)
         if action == "ask_again":
             return self.answer.interpreted_as is not None
+        if action == "ask_corrected":
+            return self.answer.corrected is not None
         return True
 
     def searchable(self) -> str:
@@ -235,6 +244,10 @@ class AnswerView(Vertical):
 
     def action_ask_again(self) -> None:
         self.post_message(AskAgain(self.answer.question))
+
+    def action_ask_corrected(self) -> None:
+        if self.answer.corrected:
+            self.post_message(AskAgain(self.answer.corrected, alone=False))
 
 
 def welcome(sources: list[Source] | None) -> Group:
