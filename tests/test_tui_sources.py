@@ -180,6 +180,12 @@ async def test_a_bad_path_shows_the_error_in_the_dialog(library: Library, tmp_pa
             "not a supported format" in rendered(error) for error in app.screen.query("#add-error").results(Static)),
             "the error")
         assert app.screen.query_one(Input).value == str(bad)
+        # A path that does not exist is said at once, in the same dialog, and nothing starts.
+        dialog = app.screen
+        dialog.query_one(Input).value = str(tmp_path / "missing-report.pdf")
+        await pilot.press("enter")
+        assert app.screen is dialog and app.adding.job is None
+        assert rendered(dialog.query_one("#add-error", Static)) == f"{tmp_path / 'missing-report.pdf'} does not exist."
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.focused is app.query_one(QuestionInput), "the question box focused")
 
