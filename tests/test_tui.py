@@ -369,8 +369,10 @@ async def test_escape_and_a_key_read_as_one_alt_key_under_load_are_both_kept(lib
         assert not app.chat.within  # and the escape asked all sources again
         view.focus()
         await open_viewer(app, pilot, "1")
-        app.post_message(events.Key("alt+q", "q"))
+        box.value = ""
+        app.post_message(events.Key("alt+q", "q"))  # escape closes the viewer; q goes on to the question box
         await wait_until(pilot, lambda: not isinstance(app.screen, PassageScreen), "the escape to close the viewer")
+        await wait_until(pilot, lambda: box.value == "q", "the q in the question box")
         box.focus()
         box.value = "a word"
         box.cursor_position = 0

@@ -53,6 +53,7 @@ class QaApp(App[None]):
         self.preferences_path = preferences_path
         self.cursor_blink = cursor_blink
         self.theme = "textual-dark"
+        self._held: list[events.Key] | None = None  # keys after an escape taken apart from alt+key
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -119,11 +120,26 @@ class QaApp(App[None]):
                 "undo_clear": bool(self.chat.cleared)}.get(action, True)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded and (apart := keys.escape_then_key(event)):
-            for key in apart:
-                await super().on_event(key)
-            return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._held is not None:  # typed after an escape still closing its screen
+                self._held.append(event)
+                return
+            if apart := keys.escape_then_key(event):
+                self._held = [apart[1]]
+                await super().on_event(apart[0])
+                await self._release_after_escape(self.screen, keys.ESCAPE_REFRESHES)
+                return
         await super().on_event(event)
+
+    async def _release_after_escape(self, screen: Screen, refreshes: int) -> None:
+        """The keys held back go on once the escape has closed its screen (or a few refreshes
+        later, when it closed none): they belong to the screen underneath, as typed apart."""
+        if self.screen is screen and refreshes:
+            self.call_after_refresh(self._release_after_escape, screen, refreshes - 1)
+            return
+        held, self._held = self._held or [], None
+        for key in held:
+            await self.on_event(key)
 
     @on(Conversation.Changed)
     def conversation_changed(self) -> None:

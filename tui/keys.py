@@ -36,6 +36,10 @@ BUILT_IN = [Binding("ctrl+p", "command_palette", tooltip="the command palette: e
             Binding("ctrl+q", "quit", tooltip="quit (an add in progress stops after the file in hand)")]
 
 
+# How many refreshes the keys after such an escape wait for it to close its screen.
+ESCAPE_REFRESHES = 5
+
+
 def escape_then_key(event: events.Key) -> list[events.Key] | None:
     """An alt+character key taken apart again into escape and the character, or None.
 
