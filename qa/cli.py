@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TextIO
 from qa.display import describe_os_error, hidden_skipped, inert, one_line, plural, renamed
 from qa.errors import LibraryError, SourceError
 from qa.home import default_folder
+from qa.stopping import exit_code, stopped_like_ctrl_c, what_stopped
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -190,27 +191,28 @@ def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
     explicit = getattr(args, "sources", None) or settings.sources
     folder = explicit
     try:
-        folder = default_folder(explicit, created=_say_created)
-        if args.command == "ask":
-            return _ask(folder, settings, args.question, args.json, args.conversation)
-        if args.command == "add":
-            return _add(folder, settings, args)
-        if args.command == "sources":
-            return _sources(folder, settings, args.pattern, args.json)
-        if args.command == "sync":
-            return _sync(folder, settings)
-        if args.command == "remove":
-            if not args.references and args.all_from is None:
-                parser.error("remove needs a SOURCE or --all-from FOLDER")
-            return _remove(folder, settings, args.references, args.all_from, args.yes)
-        if args.command == "text":
-            return _text(folder, settings, args.source)
-        if args.command == "eval":
-            if args.squad is not None:
-                return _eval_squad(settings, args.squad, args.json, args.per_article)
-            if args.questions is None:
-                parser.error("eval needs QUESTIONS.jsonl or --squad FILE.json")
-            return _eval(folder, settings, args.questions, args.json)
+        with stopped_like_ctrl_c():
+            folder = default_folder(explicit, created=_say_created)
+            if args.command == "ask":
+                return _ask(folder, settings, args.question, args.json, args.conversation)
+            if args.command == "add":
+                return _add(folder, settings, args)
+            if args.command == "sources":
+                return _sources(folder, settings, args.pattern, args.json)
+            if args.command == "sync":
+                return _sync(folder, settings)
+            if args.command == "remove":
+                if not args.references and args.all_from is None:
+                    parser.error("remove needs a SOURCE or --all-from FOLDER")
+                return _remove(folder, settings, args.references, args.all_from, args.yes)
+            if args.command == "text":
+                return _text(folder, settings, args.source)
+            if args.command == "eval":
+                if args.squad is not None:
+                    return _eval_squad(settings, args.squad, args.json, args.per_article)
+                if args.questions is None:
+                    parser.error("eval needs QUESTIONS.jsonl or --squad FILE.json")
+                return _eval(folder, settings, args.questions, args.json)
     except (LibraryError, SourceError) as error:
         fail(str(error))
         return EXIT_FAILURE
@@ -219,9 +221,9 @@ def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
     except OSError as error:  # a folder made read-only, a full disk, a file that vanished...
         fail(describe_os_error(error, folder))
         return EXIT_FAILURE
-    except KeyboardInterrupt:
-        fail("interrupted; what was saved before stays, nothing half-done was kept.")
-        return 130
+    except KeyboardInterrupt as stop:  # Ctrl+C, or SIGTERM or SIGHUP (`qa.stopping`)
+        fail(f"{what_stopped(stop)}; what was saved before stays, nothing half-done was kept.")
+        return exit_code(stop)
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
 

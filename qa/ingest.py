@@ -122,6 +122,10 @@ def _start_worker(parent_alive: Connection, parent_end: Connection) -> None:
     """
     # Ctrl+C is the parent's to handle: a worker that also got it would print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A closed terminal sends SIGHUP to the workers too: they end quietly, whatever handler
+    # the parent had when it forked them (`qa.stopping`), and the parent cleans up.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
     parent_end.close()  # this worker's copy (inherited by fork, or passed): else EOF never comes
     _kill_me_with_my_parent()
     threading.Thread(target=_exit_at_eof, args=(parent_alive,), daemon=True).start()

@@ -8,6 +8,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from qa.errors import LibraryError
+from qa.following import followed_folders
 from qa.models import Source
 from qa.records import FileState
 from qa.sources import is_supported
@@ -34,13 +35,18 @@ def resolve(store: Store, folder: Path, reference: str) -> SourceRow:
 
 
 def name_in(folder: Path, path: Path) -> str | None:
-    """The name (relative path) ``path`` has in the library's folder, if it is in it."""
+    """The name (relative path) ``path`` has in the library's folder, if it is in it or in a
+    folder the library follows."""
     if path.parent == Path("."):
         return None
     try:
-        return (path.parent.resolve() / path.name).relative_to(folder.resolve()).as_posix()
-    except (ValueError, OSError):
+        where = path.parent.resolve() / path.name
+    except (OSError, RuntimeError):
         return None
+    for followed in followed_folders(folder):
+        if where.is_relative_to(followed.path):
+            return f"{followed.name}/{where.relative_to(followed.path).as_posix()}"
+    return where.relative_to(folder.resolve()).as_posix() if where.is_relative_to(folder.resolve()) else None
 
 
 def broken_link(folder: Path, reference: str) -> SourceRow | None:

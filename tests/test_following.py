@@ -137,3 +137,11 @@ async def test_the_ui_picks_up_a_followed_folders_changes_while_it_runs(library:
         (notes / "kettle.txt").unlink()
         await wait_until(pilot, lambda: len(listing.rows) == 3, "the deleted file gone from the sidebar")
         assert "Sources (3)" in str(app.query_one(".panel-title", Static).render())
+
+
+def test_a_followed_file_is_found_by_its_own_path(library: Library, notes: Path):
+    text = run_qa("text", str(notes / "trips" / "train.md"), "--sources", str(library.folder))
+    assert text.returncode == 0 and "night train" in text.stdout
+    refused = run_qa("remove", str(notes / "kettle.txt"), "--sources", str(library.folder))
+    assert refused.returncode != 0 and "followed folder notes" in refused.stderr
+    assert (notes / "kettle.txt").exists()

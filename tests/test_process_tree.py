@@ -125,6 +125,26 @@ def test_a_killed_add_takes_its_workers_with_it_and_leaves_the_library_free(tmp_
 
 @pytest.mark.slow
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="workers start only with two cores or more")
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
+def test_sigterm_and_sighup_end_an_add_as_ctrl_c_does(tmp_path: Path, how):
+    """`timeout`, a service manager or a closed terminal: one sentence, 128 + the signal, and no
+    temporary or half-added file left in the library."""
+    folder, library = tmp_path / "in", tmp_path / "library"
+    write_big_reports(folder)
+    library.mkdir()
+    adding = spawn("add", str(folder), "--sources", str(library))
+    kill_while_workers_run(adding, how)
+    err = adding.stderr.read()
+    assert adding.returncode == 128 + how, err
+    assert err.splitlines() == [f"qa: stopped by {how.name}; what was saved before stays, nothing half-done "
+                                "was kept."], err
+    leftovers = [p.name for p in [*library.iterdir(), *(library / INDEX_DIR).iterdir()] if p.name.endswith(".qa-tmp")]
+    assert leftovers == []
+    assert_library_free_and_whole(library, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="workers start only with two cores or more")
 def test_a_killed_first_question_takes_its_workers_with_it(tmp_path: Path):
     # The first `qa ask` of a folder indexes it, in workers when it is big.
     library = tmp_path / "library"
