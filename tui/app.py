@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import events, on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 # frame; messages from them are handled by name (`on_open_source`) for the same reason.
 
 
-class QaApp(App[None]):
+class QaApp(keys.EscapeThenKeyApp[None]):
     TITLE = "qa"
     SUB_TITLE = "answers quoted from your sources"
     CSS_PATH = "qa.tcss"
@@ -53,7 +53,6 @@ class QaApp(App[None]):
         self.preferences_path = preferences_path
         self.cursor_blink = cursor_blink
         self.theme = "textual-dark"
-        self._held: list[events.Key] | None = None  # keys after an escape taken apart from alt+key
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -118,28 +117,6 @@ class QaApp(App[None]):
         return {"ask_last_again": self.chat.last_is_follow_up, "ask_corrected": bool(self.chat.last_corrected),
                 "ask_everywhere": bool(self.chat.within),
                 "undo_clear": bool(self.chat.cleared)}.get(action, True)
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            if self._held is not None:  # typed after an escape still closing its screen
-                self._held.append(event)
-                return
-            if apart := keys.escape_then_key(event):
-                self._held = [apart[1]]
-                await super().on_event(apart[0])
-                await self._release_after_escape(self.screen, keys.ESCAPE_REFRESHES)
-                return
-        await super().on_event(event)
-
-    async def _release_after_escape(self, screen: Screen, refreshes: int) -> None:
-        """The keys held back go on once the escape has closed its screen (or a few refreshes
-        later, when it closed none): they belong to the screen underneath, as typed apart."""
-        if self.screen is screen and refreshes:
-            self.call_after_refresh(self._release_after_escape, screen, refreshes - 1)
-            return
-        held, self._held = self._held or [], None
-        for key in held:
-            await self.on_event(key)
 
     @on(Conversation.Changed)
     def conversation_changed(self) -> None:

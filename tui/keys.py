@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from textual import events
-from textual.app import SystemCommand
+from textual.app import App, ReturnType, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 
 APP_BINDINGS = [
@@ -53,6 +54,36 @@ def escape_then_key(event: events.Key) -> list[events.Key] | None:
         return None
     key = character if character.isupper() else event.key.removeprefix("alt+")
     return [events.Key("escape", "\x1b"), events.Key(key, character)]
+
+
+class EscapeThenKeyApp(App[ReturnType]):
+    """An app that reads an alt+character key as the escape and the key typed (`escape_then_key`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._held: list[events.Key] | None = None  # keys typed after such an escape, until it lands
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._held is not None:  # typed after an escape still closing its screen
+                self._held.append(event)
+                return
+            if apart := escape_then_key(event):
+                self._held = [apart[1]]
+                await super().on_event(apart[0])
+                await self._release_after_escape(self.screen, ESCAPE_REFRESHES)
+                return
+        await super().on_event(event)
+
+    async def _release_after_escape(self, screen: Screen, refreshes: int) -> None:
+        """The keys held back go on once the escape has closed its screen (or a few refreshes
+        later, when it closed none): they belong to the screen underneath, as typed apart."""
+        if self.screen is screen and refreshes:
+            self.call_after_refresh(self._release_after_escape, screen, refreshes - 1)
+            return
+        held, self._held = self._held or [], None
+        for key in held:
+            await self.on_event(key)
 
 
 def help_sections() -> list[tuple[str, Sequence[Binding]]]:
