@@ -9,7 +9,7 @@ from rich.style import Style
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from qa import Library
+from qa import Library, Settings
 from qa import history as saved
 from qa.models import AnswerSpan
 from tests.tui_pilot import (ask, cited, make_app, on_screen, open_viewer, ready, rendered, styled, viewer,
@@ -194,6 +194,28 @@ async def test_a_resize_keeps_the_passage_in_view(library: Library, tmp_path: Pa
         await wait_until(pilot, lambda: text.virtual_size.width < 72, "the text to be wrapped again")
         await wait_until(pilot, lambda: "578,000" in cited(text), "the passage in view")
         assert any(row.startswith("▌") for row in on_screen(text))
+
+
+async def test_a_long_source_shows_the_cited_passage_first_then_all_of_it_in_place(sources_dir: Path,
+                                                                                   tmp_path: Path):
+    from tui.passage_text import AROUND
+
+    filler = [f"Survey note {n}: the river ran clear past station {n} on the morning of the count." for n in range(2000)]
+    assert sum(map(len, filler)) > 4 * AROUND
+    body = "\n\n".join([*filler, "The Kennet survey counted 412 spawning redds in November."])
+    (sources_dir / "river-survey.txt").write_text(f"River survey\n\n{body}\n")
+    library = Library.open(sources_dir, Settings())
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await ask(app, pilot, "How many redds did the Kennet survey count?")
+        view.focus()
+        text = await open_viewer(app, pilot, "1")
+        assert "412 spawning redds" in cited(text)
+        # The whole text follows: its first paragraph laid out too, the passage still in view.
+        await wait_until(pilot, lambda: text.spans and text.spans[0].start == 0, "the whole text laid out")
+        await wait_until(pilot, lambda: "412 spawning redds" in cited(text), "the passage still in view")
+        await pilot.press("g")
+        await wait_until(pilot, lambda: "River survey" in on_screen(text)[0], "the top of the source")
 
 
 async def test_e_opens_the_source_in_the_editor_at_the_passage(library: Library, tmp_path: Path,
