@@ -148,8 +148,13 @@ class PassageScreen(ModalScreen[str | None]):
             self.app.call_from_thread(self._unreadable, source_id, str(error), removed)
             return
         width, citation = self.text_view.text_width, self.place.citation
-        if citation is not None and (around := prepare_around(text, width, citation.start)) is not None:
-            self.app.call_from_thread(self._load, source_id, around)
+        around = prepare_around(text, width, citation.start) if citation is not None else None
+        self.app.call_from_thread(self._load, source_id, around or prepare(text, width))
+
+    @work(thread=True, group="read-rest")
+    def _read_rest(self, source_id: str, text: str, width: int) -> None:
+        """The whole of a text shown in part, laid out once the part is on screen: sooner, it
+        competed with drawing the part for the interpreter."""
         self.app.call_from_thread(self._load, source_id, prepare(text, width))
 
     def _load(self, source_id: str, prepared: Prepared) -> None:
@@ -166,6 +171,8 @@ class PassageScreen(ModalScreen[str | None]):
         self.text_view.load(prepared)
         if self.text_view.laid_out:
             self._mark()
+        if prepared.partial:
+            self.call_after_refresh(self._read_rest, source_id, prepared.text, prepared.width)
 
     @property
     def ready(self) -> bool:
