@@ -156,7 +156,9 @@ async def test_questions_are_answered_while_an_add_waits(library: Library, tmp_p
             await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen), "the progress dialog")
             await pilot.click("#add-cancel")
             sidebar = app.query_one(SourcesPanel).query_one(IndexingStatus)
-            assert "Cancelling" in rendered(sidebar.query_one(".indexing-label", Static))
+            # The dialog is dismissed first, then the add is cancelled: a refresh or two later under load.
+            await wait_until(pilot, lambda: "Cancelling" in rendered(sidebar.query_one(".indexing-label", Static)),
+                             "the sidebar to say the add is cancelling")
         await wait_until(pilot, lambda: app.adding.job is None, "the add to stop")
         assert any(m.startswith("Cancelled. Added 0 sources") for m in notifications(app)), notifications(app)
         assert not (library.folder / "eruption.txt").exists()
