@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from qa import budget
 from qa.analysis import spellings, tokens
 from qa.chunking import chunk_terms, windows
 from qa.sources import SourceError, load, refuse_by_size
@@ -104,10 +105,17 @@ def analyse(job: Job, max_words: int, max_mb: float) -> AnalysedSource:
 
 def _analyse_outcome(job: Job, max_words: int, max_mb: float) -> Outcome:
     try:
-        return Outcome(job, analysed=analyse(job, max_words, max_mb))
+        with budget.cpu_budget(budget.FILE_CPU_SECONDS):
+            return Outcome(job, analysed=analyse(job, max_words, max_mb))
     except SourceError as error:
         return Outcome(job, error=str(error))
-    except (ValueError, RecursionError, MemoryError) as error:  # a malformed file beat its parser
+    except budget.OverBudget:
+        return Outcome(job, error=f"{job.path.name} took more than {budget.FILE_CPU_SECONDS:g} s to read; "
+                                  "it was skipped.")
+    except MemoryError:
+        return Outcome(job, error=f"{job.path.name} needed more than {budget.FILE_MEMORY_MB:,} MB to read; "
+                                  "it was skipped.")
+    except (ValueError, RecursionError) as error:  # a malformed file beat its parser
         return Outcome(job, error=f"{job.path.name} could not be read as a source ({type(error).__name__}).")
 
 
@@ -126,6 +134,7 @@ def _start_worker(parent_alive: Connection, parent_end: Connection) -> None:
     # the parent had when it forked them (`qa.stopping`), and the parent cleans up.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    budget.limit_memory(budget.FILE_MEMORY_MB)
     parent_end.close()  # this worker's copy (inherited by fork, or passed): else EOF never comes
     _kill_me_with_my_parent()
     threading.Thread(target=_exit_at_eof, args=(parent_alive,), daemon=True).start()

@@ -71,3 +71,62 @@ def test_pdf_short_running_labels_with_changing_numbers_are_still_dropped(tmp_pa
 def test_a_misspelling_asked_many_times_is_suggested_once(library: Library):
     answer = library.ask(" ".join(["Rutto"] * 30) + "?")  # was "Did you mean: Ruto, Ruto, … (30 times)"
     assert answer.suggestions == ["Ruto"]
+
+
+def test_a_file_over_its_time_budget_is_skipped_with_one_sentence_and_the_add_goes_on(
+        library: Library, tmp_path: Path, monkeypatch):
+    from qa import budget
+
+    monkeypatch.setattr(budget, "FILE_CPU_SECONDS", 0.3)
+    brackets = tmp_path / "brackets.md"  # the campaign's 5 MB one took 65 s; this one about 1 s
+    brackets.write_text("[" * 50_000 + "*a" * 25_000)
+    good = tmp_path / "gannets.txt"
+    good.write_text("Gannet census\n\nThe gannet colony held 310 pairs this spring.\n")
+    results = {result.path.name: result for result in library.add([brackets, good])}
+    assert results["brackets.md"].error == "brackets.md took more than 0.3 s to read; it was skipped."
+    assert results["gannets.txt"].source is not None
+    assert "310 pairs" in library.ask("How many pairs did the gannet colony hold?").text
+
+
+def test_a_worker_over_its_memory_budget_gets_a_memory_error_not_the_oom_killer():
+    import multiprocessing
+
+    from qa import budget
+
+    def allocate_past_the_cap(done) -> None:
+        budget.limit_memory(200)
+        try:
+            bytearray(600 * 2**20)
+            done.send("allocated")
+        except MemoryError:
+            done.send("MemoryError")
+
+    receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(target=allocate_past_the_cap, args=(sending,))
+    child.start()
+    child.join(60)
+    assert receiving.recv() == "MemoryError"
+
+
+def test_a_library_that_found_its_index_damaged_reads_the_folder_again_at_the_next_question(sources_dir: Path):
+    """A UI stays open: after one "was damaged" it must not show an empty library until restarted."""
+    import pytest
+
+    from qa.errors import LibraryError
+    from qa.store import database_path
+
+    library = Library.open(sources_dir)
+    count = len(library.sources)
+    library._store.checkpoint()
+    connection = library._store._connection
+    page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'postings'").fetchone()[0]
+    library._store.close()
+    with open(database_path(sources_dir), "r+b") as database:
+        database.seek((root - 1) * page_size)
+        database.write(b"\xff" * page_size)
+    damaged = Library.open(sources_dir, refresh=False)
+    with pytest.raises(LibraryError, match="was damaged"):
+        damaged.ask("How many officers has Kenya pledged?")
+    assert len(damaged.sources) == count  # the same object: listed again from the files
+    assert damaged.ask("How many officers has Kenya pledged?").answered
