@@ -25,8 +25,9 @@ from pathlib import Path
 from qa import budget
 from qa.analysis import spellings, tokens
 from qa.chunking import chunk_terms, windows
-from qa.sources import SourceError, load, refuse_by_size
 from qa.records import AnalysedSource, ChunkLayout, FileState, analysed
+from qa.sources import SourceError, load, refuse_by_size
+from qa.stopping import held
 
 # Below this much work, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 4
@@ -134,6 +135,7 @@ def _start_worker(parent_alive: Connection, parent_end: Connection) -> None:
     # the parent had when it forked them (`qa.stopping`), and the parent cleans up.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})  # `held`
     budget.limit_memory(budget.FILE_MEMORY_MB)
     parent_end.close()  # this worker's copy (inherited by fork, or passed): else EOF never comes
     _kill_me_with_my_parent()
@@ -208,6 +210,8 @@ def _run_pool(jobs: Sequence[Job], max_words: int, max_mb: float, cancelled: Cal
               pipe: tuple[Connection, Connection]) -> Iterator[Outcome]:
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                              initargs=pipe) as pool:
+        with held():  # the workers and the pool's thread start whole, or a signal leaves it stuck
+            pool.submit(os.getpid).result()
         waiting = iter(jobs)
         running: dict[Future[Outcome], int] = {}  # → the file's size
         in_flight = 0
