@@ -426,3 +426,24 @@ def test_qa_add_ocr_reads_a_scan_and_cites_its_page(scan: Path, tmp_path: Path):
     assert "warmer than 20 degrees" in answer.quotes[0].text
     assert answer.quotes[0].text in answer.citations[0].passage
     assert answer.citations[0].page == 1 and answer.citations[0].place.endswith(", p. 1")
+
+
+# -- Inputs made to be slow ------------------------------------------------------------------------
+
+
+def test_overlong_mail_headers_are_cut_before_they_are_parsed(tmp_path: Path):
+    from qa.formats.mail import MAX_HEADER_CHARS
+
+    # The standard library's header parser is quadratic in a quoted string like this one.
+    raw = message("Weir " * 5000, "Ana <ana@example.org>", (2026, 3, 4), "The weir is repaired in April.\n")
+    raw = raw.replace(b"Content-Type: text/plain", b'Content-Type: text/plain; x="' + b"\\a" * 30_000 + b'"', 1)
+    (tmp_path / "long.eml").write_bytes(raw)
+    loaded = load(tmp_path / "long.eml")
+    assert loaded.title.startswith("Weir Weir") and len(loaded.title) <= MAX_HEADER_CHARS
+    assert passages(tmp_path / "long.eml") == ["The weir is repaired in April."]
+
+
+def test_an_overlong_rst_file_is_refused_before_docutils_reads_it(tmp_path: Path):
+    (tmp_path / "huge.rst").write_text("Title\n=====\n\n" + "A paragraph of words.\n\n" * 250_000)
+    with pytest.raises(SourceError, match=r"huge.rst is 6 MB of reStructuredText, over the 5 MB one source may hold\."):
+        load(tmp_path / "huge.rst")

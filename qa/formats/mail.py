@@ -23,6 +23,9 @@ from qa.formats.text import title_from_file_name
 from qa.models import Metadata
 
 MAX_MESSAGES = 200_000
+# The standard library parses some headers in quadratic time (a 50 KB quoted sender took 4 s);
+# real headers are under a few KB, so longer ones are cut before anything reads them.
+MAX_HEADER_CHARS = 4_096
 _FROM_LINE = re.compile(rb"^From ", re.MULTILINE)
 _QUOTED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
@@ -61,8 +64,19 @@ def _load_mailbox(data: bytes, path: Path) -> LoadedText:
     return built.result(path.name, title_from_file_name(path, ""))
 
 
+class _Policy(email.policy.EmailPolicy):
+    """`email.policy.default`, with each header cut to ``MAX_HEADER_CHARS`` as it is read from the source."""
+
+    def header_source_parse(self, sourcelines: list[str]) -> tuple[str, str]:
+        name, value = super().header_source_parse(sourcelines)
+        return name, value[:MAX_HEADER_CHARS]
+
+
+_POLICY = _Policy()
+
+
 def _parse(data: bytes) -> EmailMessage:
-    return email.message_from_bytes(data, policy=email.policy.default)  # type: ignore[return-value]
+    return email.message_from_bytes(data, policy=_POLICY)  # type: ignore[return-value]
 
 
 def _add_body(message: EmailMessage, built: DerivedText, section: str | None, page: int | None,

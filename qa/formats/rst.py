@@ -24,13 +24,16 @@ from docutils.parsers.rst import Parser, directives, roles, states
 from docutils.parsers.rst.directives.body import CodeBlock
 from docutils.utils import new_document
 
-from qa.formats import DerivedText, LoadedText, Sections, clean_inline
+from qa.formats import DerivedText, LoadedText, Sections, SourceError, clean_inline
 from qa.formats.text import decode, title_from_file_name
 
 # Sphinx's names for docutils' code directive; other directives docutils lacks are skipped.
 for _name in ("code-block", "sourcecode"):
     directives.register_directive(_name, CodeBlock)
 
+# docutils parses a simple table in time that grows with the square of its rows (16,000 rows,
+# 160 KB: 5 s); the largest .rst files of Python's documentation are a few hundred KB.
+MAX_BYTES = 5_000_000
 _SKIPPED = (nodes.comment, nodes.system_message, nodes.target, nodes.substitution_definition, nodes.raw,
             nodes.image, nodes.pending, nodes.label, nodes.title)
 _TERMS = (nodes.term, nodes.field_name, nodes.option_group)
@@ -54,6 +57,9 @@ def _inliner() -> states.Inliner:
 
 
 def load(data: bytes, path: Path) -> LoadedText:
+    if len(data) > MAX_BYTES:
+        raise SourceError(f"{path.name} is {len(data) / 1e6:.0f} MB of reStructuredText, over the "
+                          f"{MAX_BYTES / 1e6:.0f} MB one source may hold.")
     source, warning, _ = decode(data, path.name)
     settings = get_default_settings(Parser)
     settings.report_level = settings.halt_level = 5  # never stop, never print

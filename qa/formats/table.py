@@ -19,7 +19,8 @@ CELL_SEPARATOR = " · "
 # A row is a passage, and each passage costs an index entry: a million rows is a database,
 # not a document to quote.
 MAX_ROWS = 500_000
-_SNIFF_CHARS = 65_536
+# csv.Sniffer's patterns backtrack: 64 KB of a damaged table took 5 s to sniff; 8 KB is many rows.
+_SNIFF_CHARS = 8_192
 
 
 def load(data: bytes, path: Path) -> LoadedText:
