@@ -479,14 +479,16 @@ def _remove(folder: Path, settings: Settings, references: list[str], all_from: P
             chosen.setdefault(library.find(reference).id, reference)
     if left:
         say(f"{plural(left, 'source')} of followed folders left as they are: `qa remove FOLDER` stops following one.")
-    if all_from is not None:
+    if all_from is not None and (folder := next((f for f in followed if f.named_by(str(all_from))), None)):
+        unfollowing.append(folder.name)  # all that came from a followed folder: stop following it
+    elif all_from is not None:
         matches = library.added_from(all_from)
         if not matches:
             raise LibraryError(f"No source was added from {all_from}.")
         chosen.update((source.id, source.id) for source in matches)
     # Only a person at a terminal is asked: a script's stdin is not one, and it gets what it
     # asked for, as before.
-    if (sweeping or len(chosen) > 1) and not yes and sys.stdin.isatty():
+    if chosen and (sweeping or len(chosen) > 1) and not yes and sys.stdin.isatty():
         shown = [library.find(source_id) for source_id in list(chosen)[:REMOVALS_SHOWN]]
         if not _confirm_removal(shown, len(chosen)):
             fail("nothing was removed.")

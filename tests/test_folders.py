@@ -164,3 +164,26 @@ def test_a_library_built_by_the_previous_version_keeps_its_names_and_ids(tmp_pat
     assert library.reread == [], "its index is kept: nothing is read again"
     assert {name: (folder / name).read_bytes() for name in files_in(folder)} == before
     assert library.ask("Where do penguins swim?").answered
+
+
+async def test_the_browser_tells_apart_sources_whose_titles_repeat_even_when_filtered(docs: Path, tmp_path: Path):
+    from tests.tui_pilot import make_app, ready, wait_until
+    from tui.browser import SourcesScreen
+    from tui.source_list import SourceList
+
+    library = Library.open(tmp_path / "library", create=True)
+    library.add([docs])
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen), "the browser")
+        listing = app.screen.query_one(SourceList)
+        await wait_until(pilot, lambda: len(listing.rows) == 4, "the sources listed")
+        await pilot.press(*"manual/index")  # the filter matches paths; one row left, its label kept
+        await wait_until(pilot, lambda: len(listing.rows) == 1, "the filter")
+        assert listing.render_line(0).text.split()[0] == "docs/manual/index.md"
+        await pilot.press(*["backspace"] * len("manual/index"), *"backup")
+        await wait_until(pilot, lambda: len(listing.rows) == 1 and listing.rows[0].id == "docs/manual/backup.md",
+                         "a unique title")
+        assert listing.render_line(0).text.split()[:2] == ["Backup", "manual"]

@@ -70,6 +70,13 @@ def test_removing_a_followed_folder_removes_its_sources_and_never_its_files(libr
     assert Library.open(library.folder).sources == []
 
 
+def test_remove_all_from_a_followed_folder_stops_following_it(library: Library, notes: Path):
+    before = tree(notes)
+    removed = run_qa("remove", "--all-from", str(notes), "--sources", str(library.folder))
+    assert removed.returncode == 0 and "Stopped following" in removed.stdout
+    assert tree(notes) == before and Library.open(library.folder).sources == []
+
+
 def test_a_source_in_a_followed_folder_is_never_deleted(library: Library, notes: Path):
     before = tree(notes)
     alone = run_qa("remove", "notes/kettle.txt", "--sources", str(library.folder))
