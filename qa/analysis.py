@@ -255,7 +255,7 @@ def _heading_breaks(text: str, start: int, end: int) -> list[int]:
     return breaks
 
 
-def sentences(text: str, offset: int = 0) -> list[Span]:
+def sentence_bounds(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Sentence spans of ``text``, shifted by ``offset``; each span starts and ends on non-space.
 
     As a reader sees them: a quotation with its attribution (“It ends. Now,” she said.) is
@@ -282,5 +282,10 @@ def sentences(text: str, offset: int = 0) -> list[Span]:
         piece = text[start:end]
         stripped = piece.strip()
         start += len(piece) - len(piece.lstrip())
-        spans.append(Span(start=offset + start, end=offset + start + len(stripped)))
+        spans.append((offset + start, offset + start + len(stripped)))
     return spans
+
+
+def sentences(text: str, offset: int = 0) -> list[Span]:
+    """`sentence_bounds` as `Span`s."""
+    return [Span(start=start, end=end) for start, end in sentence_bounds(text, offset)]

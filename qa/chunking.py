@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from qa import analysis
-from qa.models import Paragraph, Span
+from qa.models import Paragraph
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,22 +29,22 @@ def paragraph_windows(text: str, paragraph: Paragraph, number: int, max_words: i
     spans = [
         sentence
         for start, end in _pieces(text, paragraph.start, paragraph.end)
-        for sentence in _bounded(text, analysis.sentences(text[start:end], offset=start) or
-                                 [Span(start=start, end=end)])
-    ] or [paragraph]
-    windows: list[list[Span]] = [[]]
+        for sentence in _bounded(text, analysis.sentence_bounds(text[start:end], offset=start) or
+                                 [(start, end)])
+    ] or [(paragraph.start, paragraph.end)]
+    windows: list[list[tuple[int, int]]] = [[]]
     words = 0
-    for span in spans:
-        length = len(text[span.start:span.end].split())
+    for start, end in spans:
+        length = len(text[start:end].split())
         if windows[-1] and words + length > max_words:
             windows.append([])
             words = 0
-        windows[-1].append(span)
+        windows[-1].append((start, end))
         words += length
     return [
-        Window(paragraph=number, start=window[0].start, end=window[-1].end,
-               sentences=[(span.start, span.end) for span in window], section=paragraph.section,
-               page=paragraph.page, lines=_lines(text, paragraph, window[0].start, window[-1].end))
+        Window(paragraph=number, start=window[0][0], end=window[-1][1], sentences=window,
+               section=paragraph.section, page=paragraph.page,
+               lines=_lines(text, paragraph, window[0][0], window[-1][1]))
         for window in windows
     ]
 
@@ -68,21 +68,21 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces + [(start, end)]
 
 
-def _bounded(text: str, sentences: list[Span]) -> list[Span]:
+def _bounded(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentences, with any over LONG_SENTENCE_WORDS words cut into windows of that many, so
     no passage grows without bound."""
     result = []
-    for sentence in sentences:
-        if sentence.end - sentence.start < LONG_SENTENCE_WORDS * 2:  # too short to be that long
-            result.append(sentence)
+    for start, end in sentences:
+        if end - start < LONG_SENTENCE_WORDS * 2:  # too short to be that long
+            result.append((start, end))
             continue
-        words = list(_WORD.finditer(text, sentence.start, sentence.end))
+        words = list(_WORD.finditer(text, start, end))
         if len(words) <= LONG_SENTENCE_WORDS:
-            result.append(sentence)
+            result.append((start, end))
             continue
         for first in range(0, len(words), LONG_SENTENCE_WORDS):
             window = words[first:first + LONG_SENTENCE_WORDS]
-            result.append(Span(start=window[0].start(), end=window[-1].end()))
+            result.append((window[0].start(), window[-1].end()))
     return result
 
 
@@ -135,10 +135,11 @@ def chunk_terms(text: str, found: list[str], section: str | None,
     if section:
         terms.update(_heading_counts(section))
     length = sum(terms.values())
+    # dict.update, not Counter's (a Python loop): these keys are never the text's own terms.
     if title:
-        terms.update(_title_terms(title))
+        dict.update(terms, _title_terms(title))
     if "\n" in text:
-        terms.update(dict.fromkeys([DEFINED + term for term in defined_terms(text)], 1))
+        dict.update(terms, dict.fromkeys([DEFINED + term for term in defined_terms(text)], 1))
     return (terms, length) if terms else ({"": 1}, 1)
 
 

@@ -7,25 +7,28 @@ batches.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
-import multiprocessing
 import os
 import signal
 import stat as stat_module
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from qa import budget
 from qa.analysis import spellings, tokens
 from qa.chunking import chunk_terms, windows
-from qa.sources import SourceError, load, refuse_by_size
 from qa.records import AnalysedSource, ChunkLayout, FileState, analysed
+from qa.sources import SourceError, load, refuse_by_size
+from qa.stopping import held
+
+if TYPE_CHECKING:  # the process pool's modules load only when an add runs workers (50 ms)
+    import multiprocessing.context
+    from concurrent.futures import Future
+    from multiprocessing.connection import Connection
 
 # Below this much work, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 4
@@ -104,10 +107,17 @@ def analyse(job: Job, max_words: int, max_mb: float) -> AnalysedSource:
 
 def _analyse_outcome(job: Job, max_words: int, max_mb: float) -> Outcome:
     try:
-        return Outcome(job, analysed=analyse(job, max_words, max_mb))
+        with budget.cpu_budget(budget.FILE_CPU_SECONDS):
+            return Outcome(job, analysed=analyse(job, max_words, max_mb))
     except SourceError as error:
         return Outcome(job, error=str(error))
-    except (ValueError, RecursionError, MemoryError) as error:  # a malformed file beat its parser
+    except budget.OverBudget:
+        return Outcome(job, error=f"{job.path.name} took more than {budget.FILE_CPU_SECONDS:g} s to read; "
+                                  "it was skipped.")
+    except MemoryError:
+        return Outcome(job, error=f"{job.path.name} needed more than {budget.FILE_MEMORY_MB:,} MB to read; "
+                                  "it was skipped.")
+    except (ValueError, RecursionError) as error:  # a malformed file beat its parser
         return Outcome(job, error=f"{job.path.name} could not be read as a source ({type(error).__name__}).")
 
 
@@ -126,6 +136,8 @@ def _start_worker(parent_alive: Connection, parent_end: Connection) -> None:
     # the parent had when it forked them (`qa.stopping`), and the parent cleans up.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})  # `held`
+    budget.limit_memory(budget.FILE_MEMORY_MB)
     parent_end.close()  # this worker's copy (inherited by fork, or passed): else EOF never comes
     _kill_me_with_my_parent()
     threading.Thread(target=_exit_at_eof, args=(parent_alive,), daemon=True).start()
@@ -134,6 +146,8 @@ def _start_worker(parent_alive: Connection, parent_end: Connection) -> None:
 def _kill_me_with_my_parent() -> None:
     if not sys.platform.startswith("linux"):
         return
+    import ctypes
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -169,6 +183,8 @@ def analyse_all(jobs: Sequence[Job], max_words: int, max_mb: float,
                 return
             yield _analyse_outcome(job, max_words, max_mb)
         return
+    from concurrent.futures.process import BrokenProcessPool
+
     yielded: set[Job] = set()
     try:
         for outcome in _analyse_in_workers(jobs, max_words, max_mb, cancelled, workers):
@@ -183,6 +199,8 @@ def analyse_all(jobs: Sequence[Job], max_words: int, max_mb: float,
 def _analyse_in_workers(jobs: Sequence[Job], max_words: int, max_mb: float,
                         cancelled: Callable[[], bool], workers: int) -> Iterator[Outcome]:
     # Forking a process that runs other threads (the UI's) is unsafe: then a fork server.
+    import multiprocessing
+
     method = "fork" if threading.active_count() == 1 else "forkserver"
     context = multiprocessing.get_context(method)
     parent_alive, parent_end = context.Pipe(duplex=False)
@@ -197,8 +215,12 @@ def _analyse_in_workers(jobs: Sequence[Job], max_words: int, max_mb: float,
 def _run_pool(jobs: Sequence[Job], max_words: int, max_mb: float, cancelled: Callable[[], bool],
               workers: int, context: multiprocessing.context.BaseContext,
               pipe: tuple[Connection, Connection]) -> Iterator[Outcome]:
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                              initargs=pipe) as pool:
+        with held():  # the workers and the pool's thread start whole, or a signal leaves it stuck
+            pool.submit(os.getpid).result()
         waiting = iter(jobs)
         running: dict[Future[Outcome], int] = {}  # → the file's size
         in_flight = 0

@@ -88,7 +88,7 @@ class ChunkLayout:
     text: str
     sentences: Sequence[tuple[int, int]]
     terms: dict[str, int]
-    length: int  # its length for BM25 (`chunking.text_length`)
+    length: int  # its length for BM25 (`chunking.chunk_terms`)
     section: str | None = None
     page: int | None = None
     lines: tuple[int, int] | None = None
