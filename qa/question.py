@@ -200,6 +200,8 @@ class QuestionReader:
                 query.weights[term] = max(query.weights.get(term, 0.0), weight)
                 if weight > 1.0 or term in literal_terms:
                     query.focus.add(term)
+        # A misspelling asked many times ("Rutto Rutto ...") is suggested once.
+        query.suggestions = list(dict.fromkeys(query.suggestions))
         return query
 
     def _specificity(self, word: analysis.Word, looks_like_name: bool) -> float:
