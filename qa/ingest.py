@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qa import budget
 from qa.analysis import spellings, tokens
 from qa.chunking import chunk_terms, windows
-from qa.sources import SourceError, load, refuse_by_size
 from qa.records import AnalysedSource, ChunkLayout, FileState, analysed
+from qa.sources import SourceError, load, refuse_by_size
+from qa.stopping import held
 
 if TYPE_CHECKING:  # the process pool's modules load only when an add runs workers (50 ms)
     import multiprocessing.context
@@ -105,10 +107,17 @@ def analyse(job: Job, max_words: int, max_mb: float) -> AnalysedSource:
 
 def _analyse_outcome(job: Job, max_words: int, max_mb: float) -> Outcome:
     try:
-        return Outcome(job, analysed=analyse(job, max_words, max_mb))
+        with budget.cpu_budget(budget.FILE_CPU_SECONDS):
+            return Outcome(job, analysed=analyse(job, max_words, max_mb))
     except SourceError as error:
         return Outcome(job, error=str(error))
-    except (ValueError, RecursionError, MemoryError) as error:  # a malformed file beat its parser
+    except budget.OverBudget:
+        return Outcome(job, error=f"{job.path.name} took more than {budget.FILE_CPU_SECONDS:g} s to read; "
+                                  "it was skipped.")
+    except MemoryError:
+        return Outcome(job, error=f"{job.path.name} needed more than {budget.FILE_MEMORY_MB:,} MB to read; "
+                                  "it was skipped.")
+    except (ValueError, RecursionError) as error:  # a malformed file beat its parser
         return Outcome(job, error=f"{job.path.name} could not be read as a source ({type(error).__name__}).")
 
 
@@ -127,6 +136,8 @@ def _start_worker(parent_alive: Connection, parent_end: Connection) -> None:
     # the parent had when it forked them (`qa.stopping`), and the parent cleans up.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})  # `held`
+    budget.limit_memory(budget.FILE_MEMORY_MB)
     parent_end.close()  # this worker's copy (inherited by fork, or passed): else EOF never comes
     _kill_me_with_my_parent()
     threading.Thread(target=_exit_at_eof, args=(parent_alive,), daemon=True).start()
@@ -208,6 +219,8 @@ def _run_pool(jobs: Sequence[Job], max_words: int, max_mb: float, cancelled: Cal
 
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                              initargs=pipe) as pool:
+        with held():  # the workers and the pool's thread start whole, or a signal leaves it stuck
+            pool.submit(os.getpid).result()
         waiting = iter(jobs)
         running: dict[Future[Outcome], int] = {}  # → the file's size
         in_flight = 0

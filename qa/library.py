@@ -73,6 +73,7 @@ class Library:
         self.reread: list[str] = []
         self._lock = threading.RLock()
         self._waiting = waiting
+        self._damaged = False  # the index was found damaged and dropped: read the folder again
         self._open_index()
         if self._store.in_memory:
             self.warnings.append(
@@ -105,9 +106,17 @@ class Library:
             if not is_damage(error):
                 raise
             self._store.discard()
-            self._open_index()  # empty: the next refresh reads every file again
+            self._open_index()  # empty: the next question or listing reads every file again
+            self._damaged = True
             raise LibraryError(f"The index in {self.folder / '.qa'} was damaged; it is made again from "
-                               "the sources at the next start (run the command again).") from None
+                               "the sources (run the command again).") from None
+
+    def _rebuild_if_damaged(self) -> None:
+        """After damage dropped the index, read the folder again before the next read: a UI
+        that stays open would otherwise show an empty library until it is restarted."""
+        if self._damaged:
+            self._damaged = False
+            self.refresh(wait=READER_WAIT)
 
     @classmethod
     def open(cls, folder: Path | None = None, settings: Settings | None = None,
@@ -137,6 +146,7 @@ class Library:
         # progress (another thread's) would see rows that may yet be rolled back.
         followed = {folder.name for folder in followed_folders(self.folder)}
         with self._lock, self._damage_reported():
+            self._rebuild_if_damaged()
             return [self._source(row, followed) for row in self._store.sources()]
 
     @property
@@ -186,6 +196,7 @@ class Library:
             raise LibraryError(f"The question is {len(question.strip()):,} characters long; the limit is "
                                f"{self.settings.max_question_chars:,} (QA_MAX_QUESTION_CHARS).")
         with self._lock, self._damage_reported():
+            self._rebuild_if_damaged()
             answer = self._answer(question.strip(), previous, sources)
             stale = self._stale_citations(answer)
             if stale:

@@ -35,6 +35,18 @@ def what_stopped(stop: KeyboardInterrupt) -> str:
     return f"stopped by {signal.Signals(stop.number).name}" if isinstance(stop, Stopped) else "interrupted"
 
 
+@contextmanager
+def held() -> Iterator[None]:
+    """Ctrl+C, SIGTERM and SIGHUP wait until the code inside is done, then arrive: a process
+    pool whose start they cut short can neither run nor shut down. Processes forked inside
+    inherit the block and must lift it (`ingest._start_worker` does)."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, *SIGNALS})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 # The signal being handled, if any; whether `raise_if_stopped` has raised it again.
 _received: list[int] = []
 _raised_again: list[bool] = []

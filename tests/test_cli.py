@@ -257,7 +257,7 @@ def test_text_takes_a_name_or_a_pattern_as_sources_does(sources_dir: Path):
 def test_the_add_progress_bar_counts_files_and_megabytes_apart_and_names_the_file():
     from rich.console import Console
 
-    from qa.cli import AddProgressBar
+    from qa.cli.adding import AddProgressBar
     from qa.models import AddProgress
 
     screen = io.StringIO()

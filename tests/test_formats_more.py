@@ -272,18 +272,19 @@ def message(subject: str, sender: str, date: tuple[int, int, int], body: str, ht
 
 
 def test_eml_text_part_is_read_with_its_subject_as_the_title(tmp_path: Path):
-    (tmp_path / "weir.eml").write_bytes(message(
-        "Weir repairs", "Ana Ruiz <ana@example.org>", (2026, 3, 4),
+    (tmp_path / "weir.eml").write_bytes(message(  # a subject in encoded words: =?utf-8?q?...?=
+        "Weir repairs — März", "Ana Ruiz <ana@example.org>", (2026, 3, 4),
         "Hello all,\n\nThe weir at Millbrook will be repaired in the first week of April,\n"
         "when the river is low.\n\nAna\n", html="<p>HTML version, not indexed.</p>"))
+    assert b"=?utf-8?" in (tmp_path / "weir.eml").read_bytes()
     loaded = load(tmp_path / "weir.eml")
-    assert loaded.title == "Weir repairs"
+    assert loaded.title == "Weir repairs — März"
     assert loaded.metadata.author == "Ana Ruiz <ana@example.org>" and "4 Mar 2026" in loaded.metadata.date
     assert "HTML version" not in loaded.text and "PDF" not in loaded.text
     answer = ask(tmp_path, "When will the weir at Millbrook be repaired?")
     assert answer.quotes[0].text == ("The weir at Millbrook will be repaired in the first week of April,\n"
                                      "when the river is low.")
-    assert answer.citations[0].place == "Weir repairs, paragraph 2"
+    assert answer.citations[0].place == "Weir repairs — März, paragraph 2"
 
 
 def test_eml_with_only_html_is_read_through_the_web_reader(tmp_path: Path):

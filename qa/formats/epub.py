@@ -76,10 +76,11 @@ def _add_chapter(root: _Element, chapter: str | None, built: DerivedText) -> Non
             built.add(text, section=sections.path)
 
 
-def _toc_titles(toc: list) -> dict[str, str]:
+def _toc_titles(toc: object) -> dict[str, str]:
     """Chapter file → its title in the table of contents (the first entry pointing into it)."""
     titles: dict[str, str] = {}
-    for entry in toc:
+    # ebooklib gives one `Link` instead of a list for an NCX whose navMap is empty.
+    for entry in toc if isinstance(toc, list) else [toc]:
         if isinstance(entry, tuple):
             section, children = entry
             if getattr(section, "href", None):

@@ -30,6 +30,8 @@ from qa.formats.text import title_from_file_name
 from qa.models import Metadata
 
 _BROKEN_WORD = "\ufffe"  # what PDFium puts where a word was hyphenated across lines
+# A running header or footer whose numbers change is a short label, not a sentence.
+FURNITURE_MAX_WORDS = 8
 _PAGE_NUMBER = re.compile(r"^[\W_]*(page\s*)?([#ivxlcdm]+)(\s*(of|/)\s*#)?[\W_]*$", re.IGNORECASE)
 _TERMINAL = tuple('.!?:"”)')
 _LIST_ITEM = re.compile(r"^([•◦▪‣∙●○■□–—]|\(?\d{1,3}[.)]|\([a-z]\))\s")
@@ -140,8 +142,20 @@ def _without_furniture(lines: list[Line]) -> list[Line]:
     return [
         line for line in lines
         if id(line) not in margins
-        or (pages_by_key[margins[id(line)]] < needed and not _PAGE_NUMBER.match(margins[id(line)]))
+        or (pages_by_key[margins[id(line)]] < needed or not _may_vary_by_digits(line, margins[id(line)]))
+        and not _PAGE_NUMBER.match(margins[id(line)])
     ]
+
+
+def _may_vary_by_digits(line: Line, key: str) -> bool:
+    """Whether a margin line that repeats from page to page is furniture: the same words each
+    time, or a short label whose numbers change ("Annual Report 2024 · 17"). A sentence whose
+    numbers change ("The petrel count on page 7 was 7.") is text: on a page of two or four
+    lines every line is in the margins, and dropping them lost whole documents."""
+    if "#" not in key:
+        return True
+    words = line.text.split()
+    return len(words) <= FURNITURE_MAX_WORDS and not line.text.rstrip().endswith((".", "!", "?"))
 
 
 def _mark_headings(lines: list[Line]) -> None:

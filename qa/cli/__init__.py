@@ -1,0 +1,5 @@
+"""The `qa` command; `main` runs it (see qa.cli.main)."""
+
+from qa.cli.main import main, run
+
+__all__ = ["main", "run"]
