@@ -74,8 +74,14 @@ def qa(*args: str, timeout: float = 120) -> tuple[subprocess.CompletedProcess | 
     return done, time.perf_counter() - start
 
 
+def text_files(library: Path) -> set[Path]:
+    """The reports in the library, as paths inside it: an added folder is kept as a subfolder."""
+    found = (p.relative_to(library) for p in library.rglob("*.txt"))
+    return {p for p in found if not any(part.startswith(".") for part in p.parts)}
+
+
 def placed(library: Path) -> int:
-    return sum(1 for p in library.iterdir() if p.suffix == ".txt" and not p.name.startswith("."))
+    return len(text_files(library))
 
 
 def moments(files: int) -> list[tuple[str, Callable[[Path, float], bool]]]:
@@ -123,9 +129,10 @@ def one_kill(source: Path, library: Path, ready: Callable[[Path, float], bool], 
     # The first command after the kill brings the index up to date with the folder: files
     # copied in for a batch whose commit the kill cut short are analysed again here.
     asked, ask_time = qa("ask", "How many readings did the station log in spring?", "--sources", str(library))
-    on_disk = {p.name for p in library.iterdir() if p.suffix == ".txt" and not p.name.startswith(".")}
+    on_disk = text_files(library)
     listing, list_time = qa("sources", "--json", "--sources", str(library))
-    listed = {Path(s["path"]).name for s in json.loads(listing.stdout)} if listing and listing.returncode == 0 else None
+    listed = {Path(s["path"]).relative_to(library) for s in json.loads(listing.stdout)} \
+        if listing and listing.returncode == 0 else None
     empty = bool(asked and asked.returncode == 1 and "no sources yet" in asked.stderr)
     return {
         "finished": False, "workers": len(tree), "left": len(left), "gone_in": gone_in,

@@ -150,7 +150,7 @@ class Answerer:
         query = self.reader.read(question, previous)
         interpreted = f"{query.follow_up_of} → {question}" if query.follow_up_of else None
         refusal = Answer(question=question, answered=False, text=NOT_COVERED,
-                         suggestions=query.suggestions, interpreted_as=interpreted)
+                         suggestions=query.suggestions, corrected=query.corrected(), interpreted_as=interpreted)
         # A name, number or rare word no source mentions ("Who won the 2022 World Cup?").
         if not query.weights or query.missing_specific:
             return refusal
@@ -353,5 +353,5 @@ class Answerer:
         text = answer_text(quotes)
         return Answer(question=query.question, answered=True, text=text, quotes=quotes,
                       citations=list(citations.values()), suggestions=query.suggestions,
-                      interpreted_as=interpreted, coverage=coverage,
+                      corrected=query.corrected(), interpreted_as=interpreted, coverage=coverage,
                       answer=find_answer(query, quotes))

@@ -1,5 +1,8 @@
 """What a conversation leaves behind: the questions asked and the last conversation, per library.
 
+The conversation cleared (ctrl+l in the UI) is kept too, until the next question, so that it
+can still be brought back after a restart.
+
 Kept in ``<sources>/.qa/conversation.json`` (the folder's ``.gitignore`` of ``*`` covers it),
 written atomically after each answer so a crash loses at most the answer being written. A
 missing or unreadable file is an empty history, never an error: history is a convenience.
@@ -25,6 +28,7 @@ MAX_ANSWERS = 100
 class History(BaseModel):
     questions: list[str] = []
     answers: list[Answer] = []
+    cleared: list[Answer] = []
 
 
 def history_path(folder: Path) -> Path:
@@ -43,5 +47,6 @@ def save(folder: Path, history: History) -> None:
     """Replace the saved history. Raises OSError when the folder cannot be written."""
     path = history_path(folder)
     path.parent.mkdir(exist_ok=True)
-    kept = History(questions=history.questions[-MAX_QUESTIONS:], answers=history.answers[-MAX_ANSWERS:])
+    kept = History(questions=history.questions[-MAX_QUESTIONS:], answers=history.answers[-MAX_ANSWERS:],
+                   cleared=history.cleared[-MAX_ANSWERS:])
     atomic_write(path, kept.model_dump_json().encode())

@@ -187,6 +187,9 @@ class Answer(BaseModel):
     suggestions: list[str] = Field(
         default=[], description="spellings from the sources for misspelled question words"
     )
+    corrected: str | None = Field(
+        default=None, description="the question with its misspelled words spelled as in the sources"
+    )
     interpreted_as: str | None = Field(
         default=None, description="the question as read with the conversation's context"
     )

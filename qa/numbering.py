@@ -23,7 +23,8 @@ def without_citations(answer: Answer, dropped: set[int], not_covered: str) -> An
     kept = [(index, quote) for index, quote in enumerate(answer.quotes) if quote.citation not in dropped]
     if not kept:
         return Answer(question=answer.question, answered=False, text=not_covered,
-                      suggestions=answer.suggestions, interpreted_as=answer.interpreted_as)
+                      suggestions=answer.suggestions, corrected=answer.corrected,
+                      interpreted_as=answer.interpreted_as)
     numbers: dict[int, int] = {}  # old number → new, in the order the quotes cite them
     for _, quote in kept:
         numbers.setdefault(quote.citation, len(numbers) + 1)

@@ -81,6 +81,7 @@ class Query:
     form: Form
     weights: dict[str, float]
     suggestions: list[str] = field(default_factory=list)
+    corrections: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, spelling)
     missing: dict[str, float] = field(default_factory=dict)
     missing_specific: list[str] = field(default_factory=list)
     has_name: bool = False
@@ -89,6 +90,16 @@ class Query:
     literals: list[str] = field(default_factory=list)
     focus: set[str] = field(default_factory=set)
     spelled: dict[str, tuple[str, bool]] = field(default_factory=dict)
+
+    def corrected(self) -> str | None:
+        """The question with each misspelled word in the sources' spelling (None: none was)."""
+        if not self.corrections:
+            return None
+        text, at = [], 0
+        for start, end, spelling in self.corrections:
+            text += [self.question[at:start], spelling]
+            at = end
+        return "".join([*text, self.question[at:]])
 
     def names_it(self, term: str) -> bool:
         """Whether the question's word for ``term`` names something (a name, a number, an
@@ -214,6 +225,7 @@ class QuestionReader:
                 return [stemmed]
             norm, spelling = corrected
             query.suggestions.append(spelling.surface)
+            query.corrections.append((word.start, word.end, spelling.surface))
         query.has_name |= looks_like_name or (spelling is not None and spelling.is_name)
         result = [analysis.stem(norm)]
         if spelling is not None and spelling.is_name and len(norm) >= 4:

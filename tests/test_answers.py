@@ -64,8 +64,9 @@ def test_misspelled_names_get_did_you_mean_and_find_both_spellings(library: Libr
     sources = {c.path.name for c in answer.citations}
     assert sources == {PLEDGE, VISIT}
     rutto = library.ask("Where did Rutto land?")
-    assert rutto.suggestions == ["Ruto"]
+    assert rutto.suggestions == ["Ruto"] and rutto.corrected == "Where did Ruto land?"
     assert rutto.answered and "Ruto has landed" in rutto.quotes[0].text
+    assert answer.corrected is None
 
 
 def test_quotes_are_at_most_three_and_never_stitched(library: Library):

@@ -9,7 +9,7 @@ from rich.style import Style
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from qa import Library
+from qa import Library, Settings
 from qa import history as saved
 from qa.models import AnswerSpan
 from tests.tui_pilot import (ask, cited, make_app, on_screen, open_viewer, ready, rendered, styled, viewer,
@@ -54,11 +54,27 @@ async def test_a_follow_up_can_be_asked_again_on_its_own(library: Library, tmp_p
         again = app.query(AnswerView).last()
         assert again.answer.question == "And how many are still in training?"
         assert again.answer.interpreted_as is None
-        # From the answer itself, too: r on a selected follow-up.
+        # From the answer itself, too: ctrl+g on a selected follow-up asks that one.
         follow_up.focus()
-        await pilot.press("r")
-        await wait_until(pilot, lambda: len(app.query(AnswerView)) == 4, "r to ask it again")
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: len(app.query(AnswerView)) == 4, "ctrl+g to ask it again")
         assert app.query(AnswerView).last().answer.interpreted_as is None
+
+
+async def test_ctrl_t_asks_the_question_as_did_you_mean_spells_it(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        misspelled = await ask(app, pilot, "What did Rutto say about the mission?")
+        assert misspelled.answer.suggestions == ["Ruto"]
+        assert "ctrl+t asks it" in rendered(misspelled.query(".note").first())
+        await pilot.press("ctrl+t")
+        await wait_until(pilot, lambda: len(app.query(AnswerView)) == 2, "the corrected question's answer")
+        corrected = app.query(AnswerView).last().answer
+        assert corrected.question == "What did Ruto say about the mission?" and not corrected.suggestions
+        misspelled.focus()  # from a selected answer, too
+        await pilot.press("ctrl+t")
+        await wait_until(pilot, lambda: len(app.query(AnswerView)) == 3, "the selected answer's corrected question")
+        assert app.query(AnswerView).last().answer.question == "What did Ruto say about the mission?"
 
 
 async def test_questions_and_the_conversation_survive_a_restart(library: Library, tmp_path: Path):
@@ -180,6 +196,28 @@ async def test_a_resize_keeps_the_passage_in_view(library: Library, tmp_path: Pa
         assert any(row.startswith("▌") for row in on_screen(text))
 
 
+async def test_a_long_source_shows_the_cited_passage_first_then_all_of_it_in_place(sources_dir: Path,
+                                                                                   tmp_path: Path):
+    from tui.passage_text import AROUND
+
+    filler = [f"Survey note {n}: the river ran clear past station {n} on the morning of the count." for n in range(2000)]
+    assert sum(map(len, filler)) > 4 * AROUND
+    body = "\n\n".join([*filler, "The Kennet survey counted 412 spawning redds in November."])
+    (sources_dir / "river-survey.txt").write_text(f"River survey\n\n{body}\n")
+    library = Library.open(sources_dir, Settings())
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await ask(app, pilot, "How many redds did the Kennet survey count?")
+        view.focus()
+        text = await open_viewer(app, pilot, "1")
+        assert "412 spawning redds" in cited(text)
+        # The whole text follows: its first paragraph laid out too, the passage still in view.
+        await wait_until(pilot, lambda: text.spans and text.spans[0].start == 0, "the whole text laid out")
+        await wait_until(pilot, lambda: "412 spawning redds" in cited(text), "the passage still in view")
+        await pilot.press("g")
+        await wait_until(pilot, lambda: "River survey" in on_screen(text)[0], "the top of the source")
+
+
 async def test_e_opens_the_source_in_the_editor_at_the_passage(library: Library, tmp_path: Path,
                                                                monkeypatch):
     runs: list[list[str]] = []
@@ -224,7 +262,7 @@ async def test_copy_any_answer_and_find_in_the_conversation(library: Library, tm
         first = await ask(app, pilot, "How many officers has Kenya pledged to send?")
         await ask(app, pilot, "How many people have been displaced?")
         first.focus()
-        await pilot.press("c")
+        await pilot.press("ctrl+c")
         assert "## How many officers has Kenya pledged to send?" in app.clipboard
         assert "displaced" not in app.clipboard
         app.query_one(QuestionInput).focus()
@@ -307,11 +345,14 @@ async def test_typing_on_a_selected_answer_goes_on_to_the_question_box(library: 
         view = await ask(app, pilot, "How many people have been displaced?")
         box = app.query_one(QuestionInput)
         view.focus()
-        await pilot.press(*"Who leads?")  # none of these is the answer's own key (1-9, c)
+        await pilot.press(*"Who leads?")  # none of these is the answer's own key (1-9)
         assert box.value == "Who leads?" and app.focused is box
         view.focus()
-        await pilot.press("c")  # its own key still works
-        assert "## How many people have been displaced?" in app.clipboard and box.value == "Who leads?"
+        await pilot.press(*"can ")  # letters never act on the answer: "can" is not a copy
+        assert box.value == "Who leads?can " and app.focused is box and not app.clipboard
+        view.focus()
+        await pilot.press("ctrl+c")  # its own keys still work
+        assert "## How many people have been displaced?" in app.clipboard and app.focused is view
 
 
 async def test_a_refusal_hands_digits_to_the_question_box_and_hints_only_its_keys(library: Library,
@@ -321,7 +362,7 @@ async def test_a_refusal_hands_digits_to_the_question_box_and_hints_only_its_key
         view = await ask(app, pilot, "Who won the 2022 World Cup?")
         view.focus()
         await pilot.pause()
-        assert view.border_subtitle == "c copy"
+        assert view.border_subtitle == "^c copy"
         await pilot.press("1")
         assert app.query_one(QuestionInput).value == "1" and not isinstance(app.screen, PassageScreen)
 
@@ -334,6 +375,31 @@ async def test_keys_typed_as_the_viewer_opens_go_to_the_viewer(library: Library,
         await pilot.press("1", "escape", *"xyz")  # escape reaches the viewer, however slowly it opens
         assert not isinstance(app.screen, PassageScreen)
         assert app.query_one(QuestionInput).value == "xyz"
+
+
+async def test_escape_and_a_key_read_as_one_alt_key_under_load_are_both_kept(library: Library, tmp_path: Path):
+    from textual import events
+
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = await ask(app, pilot, "How many people have been displaced?")
+        box = app.query_one(QuestionInput)
+        app.ask_within([library.sources[0]])
+        box.focus()
+        app.post_message(events.Key("alt+x", "x"))  # escape, x from the terminal, read at once
+        await wait_until(pilot, lambda: box.value == "x", "the x in the box")
+        assert not app.chat.within  # and the escape asked all sources again
+        view.focus()
+        await open_viewer(app, pilot, "1")
+        box.value = ""
+        app.post_message(events.Key("alt+q", "q"))  # escape closes the viewer; q goes on to the question box
+        await wait_until(pilot, lambda: not isinstance(app.screen, PassageScreen), "the escape to close the viewer")
+        await wait_until(pilot, lambda: box.value == "q", "the q in the question box")
+        box.focus()
+        box.value = "a word"
+        box.cursor_position = 0
+        await pilot.press("alt+backspace")  # a real alt key the question box uses stays itself
+        assert box.value == "word" and not app.chat.within  # alt+backspace: delete the word to the right
 
 
 async def test_an_answer_is_shown_as_on_its_way_until_it_lands(library: Library, tmp_path: Path, monkeypatch):
@@ -387,6 +453,31 @@ async def test_clear_can_be_undone_until_the_next_question(library: Library, tmp
         await wait_until(pilot, lambda: not app.query(AnswerView), "the second clear")
         await ask(app, pilot, "Who is the main sponsor?")
         await pilot.press("ctrl+z")  # a new conversation has begun: the old one is gone
+        await pilot.pause()
+        assert [v.answer.question for v in app.query(AnswerView)] == ["Who is the main sponsor?"]
+
+
+async def test_a_cleared_conversation_comes_back_after_a_restart_until_the_next_question(library: Library,
+                                                                                         tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ask(app, pilot, "When was the MSS authorized?")
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: not app.query(AnswerView), "the clear")
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        assert not app.query(AnswerView)
+        await pilot.press("ctrl+z")
+        await wait_until(pilot, lambda: app.query(AnswerView), "the undo after a restart")
+        assert [v.answer.question for v in app.query(AnswerView)] == ["When was the MSS authorized?"]
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: not app.query(AnswerView), "the second clear")
+        await ask(app, pilot, "Who is the main sponsor?")
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+z")  # the question after the clear began a new conversation
         await pilot.pause()
         assert [v.answer.question for v in app.query(AnswerView)] == ["Who is the main sponsor?"]
 

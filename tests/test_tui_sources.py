@@ -52,6 +52,18 @@ async def test_typing_is_accepted_while_the_library_opens(library: Library, tmp_
         assert "2 sources" in rendered(app.query_one(".welcome", Static))
 
 
+def test_the_welcome_s_long_titles_wrap_under_their_first_word():
+    from tui.widgets import welcome
+
+    long = "The Kennet and Lambourn survey of spawning redds, with notes on the water temperature, part"
+    sources = [source.model_copy(update={"title": f"{long} {n}"}) for n, source in enumerate(many_sources(4))]
+    rows = rendered(Static(welcome(sources)), width=50).splitlines()
+    at = rows.index("4 sources, including:")
+    assert rows[at + 1].startswith("  • The Kennet")
+    assert rows[at + 2].startswith("    ") and rows[at + 2].strip()  # the rest of the title, indented
+    assert not any(row.startswith(("spawning", "temperature", "water", "part")) for row in rows)
+
+
 async def test_a_library_that_cannot_open_ends_the_app_with_the_reason(tmp_path: Path):
     def failing_open() -> Library:
         raise LibraryError(f"{tmp_path / 'x'} is not a folder.")
@@ -144,7 +156,9 @@ async def test_questions_are_answered_while_an_add_waits(library: Library, tmp_p
             await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen), "the progress dialog")
             await pilot.click("#add-cancel")
             sidebar = app.query_one(SourcesPanel).query_one(IndexingStatus)
-            assert "Cancelling" in rendered(sidebar.query_one(".indexing-label", Static))
+            # The dialog is dismissed first, then the add is cancelled: a refresh or two later under load.
+            await wait_until(pilot, lambda: "Cancelling" in rendered(sidebar.query_one(".indexing-label", Static)),
+                             "the sidebar to say the add is cancelling")
         await wait_until(pilot, lambda: app.adding.job is None, "the add to stop")
         assert any(m.startswith("Cancelled. Added 0 sources") for m in notifications(app)), notifications(app)
         assert not (library.folder / "eruption.txt").exists()
@@ -168,6 +182,12 @@ async def test_a_bad_path_shows_the_error_in_the_dialog(library: Library, tmp_pa
             "not a supported format" in rendered(error) for error in app.screen.query("#add-error").results(Static)),
             "the error")
         assert app.screen.query_one(Input).value == str(bad)
+        # A path that does not exist is said at once, in the same dialog, and nothing starts.
+        dialog = app.screen
+        dialog.query_one(Input).value = str(tmp_path / "missing-report.pdf")
+        await pilot.press("enter")
+        assert app.screen is dialog and app.adding.job is None
+        assert rendered(dialog.query_one("#add-error", Static)) == f"{tmp_path / 'missing-report.pdf'} does not exist."
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.focused is app.query_one(QuestionInput), "the question box focused")
 

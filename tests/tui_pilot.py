@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from rich.console import Console
+from rich.text import Text
 from textual.widgets import Static
 
 from qa import Library
@@ -52,8 +54,16 @@ async def ask(app: QaApp, pilot, question: str) -> AnswerView:
     return (await wait_for_answers(app, pilot, expected))[-1]
 
 
-def rendered(widget: Static) -> str:
-    return str(widget.render())
+def rendered(widget: Static, width: int = 100) -> str:
+    """The widget's text; a table or group of them laid out ``width`` cells wide (rows joined by
+    newlines, without trailing spaces)."""
+    content = widget.content
+    if isinstance(content, (str, Text)):
+        return str(content)
+    console = Console(width=width, color_system=None, legacy_windows=False)
+    with console.capture() as capture:
+        console.print(content)
+    return "\n".join(row.rstrip() for row in capture.get().splitlines())
 
 
 def viewer(app: QaApp) -> PassageText:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 # frame; messages from them are handled by name (`on_open_source`) for the same reason.
 
 
-class QaApp(App[None]):
+class QaApp(keys.EscapeThenKeyApp[None]):
     TITLE = "qa"
     SUB_TITLE = "answers quoted from your sources"
     CSS_PATH = "qa.tcss"
@@ -102,7 +102,7 @@ class QaApp(App[None]):
     def _opened(self, library: Library, sources: list[Source], past: history.History) -> None:
         self.library = library
         self.box.recall([*past.questions, *self.box.history])
-        self.chat.restore(past.answers)
+        self.chat.restore(past.answers, past.cleared)
         self.chat.opened(library, sources)
         self.sidebar.opened(library, sources)
         for warning in library.warnings[:3]:
@@ -114,7 +114,8 @@ class QaApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("add_source", "browse", "export", "copy_answer") and self.library is None:
             return None  # shown, disabled, until the library is open
-        return {"ask_last_again": self.chat.last_is_follow_up, "ask_everywhere": bool(self.chat.within),
+        return {"ask_last_again": self.chat.last_is_follow_up, "ask_corrected": bool(self.chat.last_corrected),
+                "ask_everywhere": bool(self.chat.within),
                 "undo_clear": bool(self.chat.cleared)}.get(action, True)
 
     @on(Conversation.Changed)
@@ -135,7 +136,7 @@ class QaApp(App[None]):
 
     @on(AskAgain)
     def ask_again(self, message: AskAgain) -> None:
-        self.chat.ask(message.question, alone=True)
+        self.chat.ask(message.question, alone=message.alone)
         self.box.focus()
 
     def ask_within(self, sources: Sequence[Source]) -> None:
@@ -216,6 +217,10 @@ class QaApp(App[None]):
 
     def action_ask_last_again(self) -> None:
         self.chat.ask_last_alone()
+
+    def action_ask_corrected(self) -> None:
+        if question := self.chat.last_corrected:
+            self.chat.ask(question)
 
     def action_ask_everywhere(self) -> None:
         self.ask_within([])

@@ -101,9 +101,18 @@ class Conversation(VerticalScroll):
     def last_is_follow_up(self) -> bool:
         return bool(self.exchanges and self.exchanges[-1].answer.interpreted_as)
 
-    def restore(self, answers: Sequence[Answer]) -> None:
-        """Show the last session's conversation under the welcome."""
-        if not answers or self.exchanges:
+    @property
+    def last_corrected(self) -> str | None:
+        """The last question as "Did you mean" spells it, if it suggested a spelling."""
+        return self.exchanges[-1].answer.corrected if self.exchanges else None
+
+    def restore(self, answers: Sequence[Answer], cleared: Sequence[Answer] = ()) -> None:
+        """Show the last session's conversation under the welcome; what it had cleared can come back."""
+        if self.exchanges or self.cleared:
+            return
+        self.cleared = [Exchange(answer) for answer in cleared]
+        if not answers:
+            self.post_message(self.Changed())
             return
         self.mount(Static(Text("Your last conversation with this library (ctrl+l clears it):",
                                style="dim italic"), classes="restored"))
@@ -152,7 +161,8 @@ class Conversation(VerticalScroll):
 
         if self.library is not None:
             try:
-                history.save(self.library.folder, history.History(questions=self._questions(), answers=self.answers))
+                history.save(self.library.folder, history.History(
+                    questions=self._questions(), answers=self.answers, cleared=[e.answer for e in self.cleared]))
             except OSError:
                 pass  # a read-only folder still answers questions
 

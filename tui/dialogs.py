@@ -74,7 +74,11 @@ class AddPathScreen(ModalScreen[Path | None]):
         if not value:
             self.query_one("#add-error", Static).update(Text("Type the path of a file or folder."))
             return
-        self.dismiss(Path(os.path.expanduser(value)))
+        path = Path(os.path.expanduser(value))
+        if not path.exists() and not path.is_symlink():  # said at once: not after the add has started
+            self.query_one("#add-error", Static).update(shown(f"{path} does not exist."))
+            return
+        self.dismiss(path)
 
     @on(Button.Pressed, "#add-close")
     def close(self) -> None:

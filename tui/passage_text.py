@@ -37,6 +37,9 @@ FLAT = str.maketrans("\t\r\v\f", "    ")
 FOLLOW_REFRESHES = 20
 # Below this many characters the text is wrapped at once; above, in a worker thread.
 WRAP_AT_ONCE = 50_000
+# A long text is first shown laid out only this many characters either side of the cited
+# passage (the rest follows): a 300-page PDF's passage then shows as soon as a short file's.
+AROUND = 20_000
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,20 @@ class Prepared:
     spans: list[Span]
     width: int
     rows: tuple[list[int], list[int], list[int]]
+    partial: bool = False  # only the paragraphs around a passage are laid out
+
+
+def prepare_around(text: str, width: int, offset: int) -> Prepared | None:
+    """The paragraphs within `AROUND` characters of ``offset`` made ready, the rest of the text
+    as it is; None for a text short enough to `prepare` whole at once."""
+    if len(text) <= 4 * AROUND:
+        return None
+    start = text.rfind("\n", 0, max(0, offset - AROUND)) + 1
+    end = text.find("\n", min(len(text), offset + AROUND))
+    end = len(text) if end < 0 else end
+    flat = text[:start] + text[start:end].translate(FLAT) + text[end:]
+    spans = [Span(span.start + start, span.end + start) for span in paragraphs(flat[start:end])]
+    return Prepared(flat, spans, width, wrap(flat, spans, width), partial=True)
 
 
 def prepare(text: str, width: int) -> Prepared:
@@ -171,17 +188,23 @@ class PassageText(ScrollView, can_focus=True):
 
     # -- the text and its layout -----------------------------------------------------------
 
-    def load(self, text: str | Prepared) -> None:
-        """Show ``text``, or a text `prepare`d in a worker (its rows are used if the width is the same)."""
+    def load(self, text: str | Prepared, keep_place: bool = False) -> None:
+        """Show ``text``, or a text `prepare`d in a worker (its rows are used if the width is the
+        same); ``keep_place``: the same source whole, where its part was shown, keeping what is
+        at the top (the cited passage, until the reader scrolls)."""
+        keep = None
+        if keep_place and self.starts:
+            top = int(self.scroll_y)
+            keep = self._wanted if self._wanted is not None else self.starts[min(top, len(self.starts) - 1)]
         prepared = text if isinstance(text, Prepared) else None
         self.text = prepared.text if prepared else text.translate(FLAT)
         self.spans = prepared.spans if prepared else paragraphs(self.text)
         self._wrapped_width = 0
         self._layout += 1
         if prepared is not None and prepared.width == self.text_width and self.size.width:
-            self._laid_out(self._layout, prepared.width, None, *prepared.rows)
+            self._laid_out(self._layout, prepared.width, keep, *prepared.rows)
         else:
-            self._lay_out(keep=None)
+            self._lay_out(keep=keep)
 
     @property
     def text_width(self) -> int:

@@ -24,7 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from qa.display import inert
-from tui.passage_text import FLAT, PassageText, Prepared, Span, prepare
+from tui.passage_text import FLAT, PassageText, Prepared, Span, prepare, prepare_around
 from tui.text import flat
 
 if TYPE_CHECKING:
@@ -116,7 +116,9 @@ class PassageScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#passage-search").display = False
         self.text_view.focus()
-        self._go(self.place)
+        # After the first layout: the text is wrapped at the viewer's width, which read before it
+        # was 8 columns (a 300-page PDF wrapped into 190,000 rows, then again).
+        self.call_after_refresh(lambda: self._go(self.place))
 
     def _go(self, place: Place) -> None:
         self.place = place
@@ -145,17 +147,32 @@ class PassageScreen(ModalScreen[str | None]):
             removed = not self.library.holds(source_id)
             self.app.call_from_thread(self._unreadable, source_id, str(error), removed)
             return
-        self.app.call_from_thread(self._load, source_id, prepare(text, self.text_view.text_width))
+        width, citation = self.text_view.text_width, self.place.citation
+        around = prepare_around(text, width, citation.start) if citation is not None else None
+        self.app.call_from_thread(self._load, source_id, around or prepare(text, width))
+
+    @work(thread=True, group="read-rest")
+    def _read_rest(self, source_id: str, text: str, width: int) -> None:
+        """The whole of a text shown in part, laid out once the part is on screen: sooner, it
+        competed with drawing the part for the interpreter."""
+        self.app.call_from_thread(self._load, source_id, prepare(text, width))
 
     def _load(self, source_id: str, prepared: Prepared) -> None:
+        kept = self.texts.get(source_id)
+        if kept is None or not prepared.partial:
+            self.texts[source_id] = prepared
         if source_id != self.place.source_id:
             return  # read for a place left meanwhile
-        self.texts[source_id] = prepared
+        if self.loaded == source_id and kept is not None and kept.partial and not prepared.partial:
+            self.text_view.load(prepared, keep_place=True)  # the whole text, where its part was shown
+            return
         self.loaded, self.removed = source_id, False
         self._show_when_wrapped = True
         self.text_view.load(prepared)
         if self.text_view.laid_out:
             self._mark()
+        if prepared.partial:
+            self.call_after_refresh(self._read_rest, source_id, prepared.text, prepared.width)
 
     @property
     def ready(self) -> bool:

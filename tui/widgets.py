@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol, cast
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -71,11 +73,13 @@ class QuestionInput(Input):
 
 
 class AskAgain(Message):
-    """A reader wants a question answered on its own, not as a follow-up."""
+    """A reader wants a question answered again: on its own (not as a follow-up), or spelled
+    as the sources spell it ("Did you mean")."""
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, alone: bool = True) -> None:
         super().__init__()
         self.question = question
+        self.alone = alone
 
 
 class CitationOpener(Protocol):
@@ -150,8 +154,11 @@ class QuestionView(Static):
 class AnswerView(Vertical):
     """An answer: quotes, then its cited sources. Select it to open, copy or re-ask it by key.
 
-    Only its own keys stop here: any other printable key goes on to the question box, so a
-    question typed with an answer selected is never lost.
+    Only its own keys stop here: the digits of its citations and two control keys. Any other
+    printable key goes on to the question box, so a question typed with an answer selected is
+    never lost, not even one starting with a letter that once copied the answer ("can…").
+    ctrl+c copies, as in Textual's own inputs (posting and harlequin users expect it there);
+    ctrl+g asks it on its own, as ctrl+g asks the last question from the question box.
     """
 
     can_focus = True
@@ -159,8 +166,10 @@ class AnswerView(Vertical):
         Binding("1", "open(1)", "Open [n]", key_display="1-9",
                 tooltip="open citation [n] of the selected answer (or click a quote or a source)"),
         *[Binding(str(n), f"open({n})", f"Open [{n}]", show=False) for n in range(2, 10)],
-        Binding("c", "copy", "Copy", tooltip="copy the selected answer, with its citations (Markdown)"),
-        Binding("r", "ask_again", "Ask on its own", tooltip="ask a follow-up again on its own"),
+        Binding("ctrl+c", "copy", "Copy", tooltip="copy the selected answer, with its citations (Markdown)"),
+        Binding("ctrl+g", "ask_again", "Ask on its own", tooltip="ask a follow-up again on its own"),
+        Binding("ctrl+t", "ask_corrected", "Ask as corrected",
+                tooltip="ask the question as \"Did you mean\" spells it"),
     ]
 
     def __init__(self, answer: Answer, within: tuple[str, ...] = ()) -> None:
@@ -174,11 +183,13 @@ class AnswerView(Vertical):
             more = f" and {len(self.within) - 1} more" if len(self.within) > 1 else ""
             yield Static(Text.assemble("Asked within ", flat(self.within[0]), more), classes="note")
         if answer.suggestions:
-            yield Static(Text.assemble("Did you mean: ", flat(", ".join(answer.suggestions)), "?"), classes="note")
+            asks = (" (ctrl+t asks it)", "dim") if answer.corrected else ""
+            yield Static(Text.assemble("Did you mean: ", flat(", ".join(answer.suggestions)), "?", asks),
+                         classes="note")
         if answer.interpreted_as:
             earlier = answer.interpreted_as.split(" → ")[0]
             yield Static(Text.assemble("Read as a follow-up to: ", flat(earlier),
-                                       (" (r asks it on its own)", "dim")), classes="note")
+                                       (" (ctrl+g asks it on its own)", "dim")), classes="note")
         if not answer.answered:
             yield Static(shown(answer.text, multiline=True), classes="refusal")
             return
@@ -188,13 +199,13 @@ class AnswerView(Vertical):
             yield CitationLine(answer, citation)
 
     def own_keys(self) -> set[str]:
-        keys = {str(n) for n in range(1, min(9, len(self.answer.citations)) + 1)} | {"c"}
-        return keys | {"r"} if self.answer.interpreted_as else keys
+        return {str(n) for n in range(1, min(9, len(self.answer.citations)) + 1)}
 
     def on_focus(self) -> None:
         hints = [f"1-{len(self.answer.citations)} open" if len(self.answer.citations) > 1
-                 else "1 opens" if self.answer.citations else "", "c copy",
-                 "r on its own" if self.answer.interpreted_as else ""]
+                 else "1 opens" if self.answer.citations else "", "^c copy",
+                 "^g on its own" if self.answer.interpreted_as else "",
+                 "^t as corrected" if self.answer.corrected else ""]
         self.border_subtitle = " · ".join(hint for hint in hints if hint)
 
     def on_blur(self) -> None:
@@ -213,6 +224,8 @@ class AnswerView(Vertical):
             return 1 <= int(str(parameters[0])) <= len(self.answer.citations)
         if action == "ask_again":
             return self.answer.interpreted_as is not None
+        if action == "ask_corrected":
+            return self.answer.corrected is not None
         return True
 
     def searchable(self) -> str:
@@ -232,21 +245,34 @@ class AnswerView(Vertical):
     def action_ask_again(self) -> None:
         self.post_message(AskAgain(self.answer.question))
 
+    def action_ask_corrected(self) -> None:
+        if self.answer.corrected:
+            self.post_message(AskAgain(self.answer.corrected, alone=False))
 
-def welcome(sources: list[Source] | None) -> Text:
-    """What the empty chat says: how answers work, and what the library holds."""
+
+def welcome(sources: list[Source] | None) -> Group:
+    """What the empty chat says: how answers work, and what the library holds.
+
+    The sources it names are a list whose long titles wrap under their first word, not under
+    the bullet (a grid's second column).
+    """
+    parts: list[Text | Table] = []
     text = Text("Ask a question: answers are sentences quoted word for word from your sources, "
                 "with [n] citations you can open.\n\n")
+    parts.append(text)
     if sources is None:
-        text.append("Opening the library… you can type your question now.\n", style="italic")
+        text.append("Opening the library… you can type your question now.", style="italic")
     elif sources:
         text.append(f"{plural(len(sources), 'source')}", style="bold")
-        text.append(", including:\n" if len(sources) > 3 else ":\n")
+        text.append(", including:" if len(sources) > 3 else ":")
         labels = source_labels(sources)
+        listed = Table.grid()
+        listed.add_column(width=4, no_wrap=True)
+        listed.add_column(ratio=1)
         for source in sources[:3]:
-            text.append("  • ").append_text(flat(labels[source.id])).append("\n")
-        text.append("f2 browses them; there you can also ask within chosen ones.\n")
+            listed.add_row("  • ", flat(labels[source.id]))
+        parts += [listed, Text("f2 browses them; there you can also ask within chosen ones.")]
     else:
-        text.append("No sources yet: press ctrl+o to add a file or folder.\n")
-    text.append("\nf1 shows every key.", style="dim")
-    return text
+        text.append("No sources yet: press ctrl+o to add a file or folder.")
+    parts.append(Text("\nf1 shows every key.", style="dim"))
+    return Group(*parts)
