@@ -152,3 +152,14 @@ def test_a_followed_file_is_found_by_its_own_path(library: Library, notes: Path)
     refused = run_qa("remove", str(notes / "kettle.txt"), "--sources", str(library.folder))
     assert refused.returncode != 0 and "followed folder notes" in refused.stderr
     assert (notes / "kettle.txt").exists()
+
+
+def test_qa_sync_says_a_followed_folder_is_gone(library: Library, notes: Path):
+    notes.rename(notes.with_name("notes-unmounted"))
+    out = run_qa("sync", "--sources", str(library.folder)).stdout
+    assert out.strip().splitlines() == [
+        "2 sources dropped (their files are gone); 0 sources.",
+        f"The followed folder notes ({notes.resolve()}) is gone (moved or unmounted); its sources come back with it."]
+    notes.with_name("notes-unmounted").rename(notes)
+    assert run_qa("sync", "--sources", str(library.folder)).stdout.strip() == \
+        "2 files read (new or changed); 2 sources."

@@ -106,6 +106,9 @@ def sync(folder: Path, settings: Settings) -> int:
                 if len(result.dropped) == 1 else f"{len(result.dropped):,} sources dropped (their files are gone)"] \
         if result.dropped else []
     say(f"{', '.join(changed) if changed else 'Nothing changed'}; {plural(library.source_count, 'source')}.")
+    for gone in [folder for folder in library.followed(counts=False) if not folder.present]:
+        say(f"The followed folder {inert(gone.name)} ({inert(str(gone.path))}) is gone (moved or unmounted); "
+            "its sources come back with it.")
     return EXIT_OK
 
 
