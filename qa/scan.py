@@ -60,7 +60,7 @@ def changes(folder: Path, known: KnownStates, reread: set[str] | frozenset[str] 
                 found.touched.append((entry_known[0], FileState.of(status)))
                 continue
         except (SourceError, OSError) as error:
-            found.warnings.append(f"Skipped {reason(error, Path(entry.path))}")
+            found.warnings.append(skipped(name, Path(entry.path), reason(error, Path(entry.path))))
             if entry_known is not None:
                 found.removed.append(entry_known[0])
             continue
@@ -114,6 +114,17 @@ def size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+def skipped(name: str, path: Path, error: str) -> str:
+    """``Skipped notes/a.pdf: it cannot be read as a PDF; ...``: a file of the library named by its
+    path there, where the reason (a reader's sentence) names it by its file name or full path."""
+    for said in (str(path), path.name):
+        if error.startswith(f"{said}: "):
+            return f"Skipped {name}: {error[len(said) + 2:]}"
+        if error.startswith(f"{said} "):
+            return f"Skipped {name}: it {error[len(said) + 1:]}"
+    return f"Skipped {name}: {error}"
 
 
 def reason(error: Exception, path: Path) -> str:

@@ -12,7 +12,7 @@ from qa.batches import Batches
 from qa.ingest import Outcome
 from qa.models import AddProgress
 from qa.records import AnalysedSource
-from qa.scan import changes, size
+from qa.scan import changes, size, skipped
 
 
 class Sync:
@@ -49,7 +49,7 @@ class Sync:
                                        bytes_total=self._total[1], current=outcome.job.path))
         if outcome.error:
             self.errors[outcome.job.name] = outcome.error
-            self.warnings.append(f"Skipped {outcome.error}")
+            self.warnings.append(skipped(outcome.job.name, outcome.job.path, outcome.error))
             return None
         self.reread.append(outcome.job.name)
         if outcome.analysed and outcome.analysed.warning:

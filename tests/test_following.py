@@ -163,3 +163,13 @@ def test_qa_sync_says_a_followed_folder_is_gone(library: Library, notes: Path):
     notes.with_name("notes-unmounted").rename(notes)
     assert run_qa("sync", "--sources", str(library.folder)).stdout.strip() == \
         "2 files read (new or changed); 2 sources."
+
+
+def test_a_bad_file_in_a_followed_folder_is_named_by_its_path_in_one_sentence(library: Library, notes: Path):
+    (notes / "trips" / "empty.txt").write_text("")
+    (notes / "trips" / "broken.pdf").write_bytes(b"%PDF-1.4 torn off here")
+    run = run_qa("sync", "--sources", str(library.folder))
+    assert run.returncode == 0
+    assert sorted(run.stderr.strip().splitlines()) == [
+        "qa: warning: Skipped notes/trips/broken.pdf: it cannot be read as a PDF; it may be damaged.",
+        "qa: warning: Skipped notes/trips/empty.txt: it is empty."]
