@@ -173,3 +173,11 @@ def test_a_bad_file_in_a_followed_folder_is_named_by_its_path_in_one_sentence(li
     assert sorted(run.stderr.strip().splitlines()) == [
         "qa: warning: Skipped notes/trips/broken.pdf: it cannot be read as a PDF; it may be damaged.",
         "qa: warning: Skipped notes/trips/empty.txt: it is empty."]
+
+
+def test_following_a_folder_with_a_bad_file_says_so_once(notes: Path, tmp_path: Path):
+    (notes / "empty.txt").write_text("")
+    run = run_qa("add", "--link", str(notes), "--sources", str(tmp_path / "library"))
+    assert run.returncode == 1
+    assert run.stdout.strip() == "Following notes: 2 sources (2 chunks), 1 could not be added."
+    assert run.stderr.strip().splitlines() == ["qa: empty.txt is empty."]
