@@ -166,6 +166,41 @@ async def test_questions_are_answered_while_an_add_waits(library: Library, tmp_p
                          "the other writer's source in the sidebar")
 
 
+async def test_a_slow_older_listing_never_puts_a_stale_count_back(library: Library, tmp_path: Path):
+    # Two listings in flight (an add's last batch, then its end): the older one finishing last
+    # must not show its count over the newer one's.
+    first_read, release = threading.Event(), threading.Event()
+    older, newer = many_sources(12), many_sources(15)
+
+    class Listing:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        @property
+        def sources(self) -> list:
+            self.calls += 1
+            if self.calls == 1:
+                first_read.set()
+                release.wait(10)
+                return older
+            return newer
+
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        sidebar = app.query_one(SourcesPanel)
+        sidebar.library = Listing()
+        sidebar.list_again()
+        await wait_until(pilot, first_read.is_set, "the first listing to start")
+        sidebar.list_again()
+        title = sidebar.query_one(".panel-title", Static)
+        await wait_until(pilot, lambda: rendered(title) == "Sources (15)", "the newer listing")
+        release.set()
+        await wait_until(pilot, lambda: all(w.is_finished for w in app.workers if w.group == "listing"),
+                         "the older listing to end")
+        assert rendered(title) == "Sources (15)"
+
+
 async def test_a_bad_path_shows_the_error_in_the_dialog(library: Library, tmp_path: Path):
     bad = tmp_path / "table.xlsx"
     bad.write_text("a,b\n")

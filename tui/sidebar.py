@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.lazy import Lazy
 from textual.message import Message
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from qa.display import inert, plural
 from tui.adding import Adding
@@ -109,7 +110,10 @@ class SourcesPanel(Vertical):
     def _list(self, library: Library) -> None:
         """Read the sources off the UI thread (10,000 take a fifth of a second), then show them."""
         sources = library.sources
-        self.app.call_from_thread(self.show, sources)
+        # A listing asked for since (an add's last batch) may have finished first: this older
+        # one would put a stale count back in the sidebar beside the add's summary.
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show, sources)
 
     def show(self, sources: list[Source]) -> None:
         title = f"Sources ({len(sources):,})" if sources else "No sources yet: ctrl+o adds one."
