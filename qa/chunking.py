@@ -134,13 +134,15 @@ def chunk_terms(text: str, found: list[str], section: str | None,
     terms = analysis.term_counts(text, found)
     if section:
         terms.update(_heading_counts(section))
+    if not terms:  # judged before the title's terms join: rank-bm25 sees only the text's own
+        terms = {"": 1}
     length = sum(terms.values())
     # dict.update, not Counter's (a Python loop): these keys are never the text's own terms.
     if title:
         dict.update(terms, _title_terms(title))
     if "\n" in text:
         dict.update(terms, dict.fromkeys([DEFINED + term for term in defined_terms(text)], 1))
-    return (terms, length) if terms else ({"": 1}, 1)
+    return terms, length
 
 
 @lru_cache(maxsize=1024)

@@ -18,7 +18,7 @@ DEFAULT_MAX_SOURCE_MB = 200.0
 
 # Bump when analysis, chunking, sentence splitting or the stored terms change: every library
 # is then re-read once.
-ANALYSIS_VERSION = 12
+ANALYSIS_VERSION = 13
 
 
 ENV_PREFIX = "QA_"

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
-from qa.chunking import windows
+from qa.chunking import chunk_terms, windows
+from qa import analysis
 from qa.sources import SourceError, load, parse
 from conftest import BUNDLED, VISIT
 
@@ -81,3 +82,11 @@ def test_a_run_on_line_becomes_bounded_verbatim_passages():
     chunks = windows(text, [Paragraph(start=0, end=len(text))], 120)
     assert len(chunks) == 3
     assert all(len(text[c.start:c.end].split()) <= LONG_SENTENCE_WORDS for c in chunks)
+
+
+def test_a_passage_of_stop_words_only_is_one_empty_term_even_under_a_title():
+    # rank-bm25 is given one empty term for such a passage, so its length is 1 and the
+    # library's average length is rank-bm25's; a title's own terms must not change that.
+    for title in (None, "Genome-wide profiling of acetyl sites"):
+        terms, length = chunk_terms(". . . .", analysis.tokens(". . . ."), None, title)
+        assert length == 1 and terms[""] == 1
