@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Checkbox, Input, Static
 
 from bench.documents import paragraphs, report_pdf
 from qa import Library, LibraryError
@@ -225,6 +225,82 @@ async def test_a_bad_path_shows_the_error_in_the_dialog(library: Library, tmp_pa
         assert rendered(dialog.query_one("#add-error", Static)) == f"{tmp_path / 'missing-report.pdf'} does not exist."
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.focused is app.query_one(QuestionInput), "the question box focused")
+
+
+async def add_from_the_dialog(app, pilot, path: Path, *options: str) -> None:
+    """Open the add dialog, type ``path``, tick ``options`` (checkbox ids) by keyboard, and add."""
+    await pilot.press("ctrl+o")
+    await wait_until(pilot, lambda: isinstance(app.screen, AddPathScreen), "the add dialog")
+    dialog = app.screen
+    dialog.query_one(Input).value = str(path)
+    for option in options:
+        box = dialog.query_one(f"#{option}", Checkbox)
+        for _ in range(8):  # Tab moves along the dialog; the box is reached by keyboard
+            if app.focused is box:
+                break
+            await pilot.press("tab")
+        assert app.focused is box, f"{option} not reachable by Tab"
+        await pilot.press("space")
+        assert box.value
+    await pilot.press("shift+tab")  # off the checkbox: enter in the path box adds
+    dialog.query_one(Input).focus()
+    await pilot.press("enter")
+
+
+def source_ids(app) -> set[str]:
+    return {source.id for source in app.query_one(".panel-list", SourceList).rows}
+
+
+async def test_a_folder_followed_from_the_add_dialog_picks_up_a_new_file(library: Library, tmp_path: Path,
+                                                                          monkeypatch):
+    monkeypatch.setattr("tui.sidebar.FOLLOW_EVERY", 0.2)  # the poll, made quick for the test
+    notes = tmp_path / "notes"
+    (notes / "trips").mkdir(parents=True)
+    article(notes / "trips", "iceland.txt", "Iceland trip", "The volcano near Grindavik erupted on Tuesday night.")
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await add_from_the_dialog(app, pilot, notes, "add-link")
+        await wait_until(pilot, lambda: "notes/trips/iceland.txt" in source_ids(app), "the followed folder's file")
+        assert [folder.path for folder in library.followed()] == [notes]
+        assert not (library.folder / "notes" / "trips" / "iceland.txt").is_symlink()  # the folder, not its files
+        article(notes, "flood.txt", "River floods the valley", "The river flooded the valley on Monday.")
+        await wait_until(pilot, lambda: "notes/flood.txt" in source_ids(app), "the new file, picked up by the poll")
+        view = await ask(app, pilot, "When did the river flood the valley?")
+        assert "Monday" in rendered(view.query(QuoteLine).first())
+    assert (notes / "flood.txt").exists() and (notes / "trips" / "iceland.txt").exists()
+
+
+async def test_hidden_files_are_added_from_the_dialog_only_when_asked(library: Library, tmp_path: Path):
+    docs = tmp_path / "docs"
+    (docs / ".drafts").mkdir(parents=True)
+    article(docs, "guide.txt", "Guide", "The guide explains the river.")
+    article(docs / ".drafts", "plan.txt", "Plan", "The plan is to visit the glacier in June.")
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await add_from_the_dialog(app, pilot, docs)
+        await wait_until(pilot, lambda: "docs/guide.txt" in source_ids(app) and app.adding.job is None, "the add")
+        assert not any("plan" in source for source in source_ids(app))
+        assert 'Added 1 source, 1 hidden file skipped (.drafts): tick "Include hidden files" to add them.' \
+            in notifications(app)
+        await add_from_the_dialog(app, pilot, docs, "add-hidden")
+        # Stored without its dot, so the library's own scan does not skip it.
+        await wait_until(pilot, lambda: "docs/drafts/plan.txt" in source_ids(app), "the hidden file added")
+        assert "Added 1 source, 1 already there." in notifications(app)
+
+
+async def test_following_unticks_and_disables_hidden_files(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: isinstance(app.screen, AddPathScreen), "the add dialog")
+        hidden, link = app.screen.query_one("#add-hidden", Checkbox), app.screen.query_one("#add-link", Checkbox)
+        hidden.value = True
+        link.value = True
+        await wait_until(pilot, lambda: hidden.disabled, "hidden files disabled")
+        assert not hidden.value  # a followed folder's hidden files are never read: not promised
 
 
 async def test_the_browser_filters_ten_thousand_sources_as_you_type(library: Library, tmp_path: Path):
