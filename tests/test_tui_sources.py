@@ -393,6 +393,37 @@ async def test_remove_marked_sources_after_a_confirmation_naming_them(library: L
         assert not list(library.folder.glob("*.txt"))
 
 
+async def test_removing_a_followed_folder_s_source_stops_following_it_and_keeps_its_files(
+        library: Library, tmp_path: Path):
+    notes = tmp_path / "notes"
+    (notes / "work").mkdir(parents=True)
+    article(notes / "work", "backup.md", "Backup plan", "The backup runs every Friday at noon.")
+    article(notes, "garden.txt", "Garden", "The tomatoes were planted in May.")
+    library.add([notes], link=True)
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen), "the browser")
+        await pilot.press(*"garden")
+        await wait_until(pilot, lambda: len(app.screen.query_one(SourceList).rows) == 1, "the filter")
+        await pilot.press("tab", "space")  # a source of the followed folder, and one copied in
+        app.screen.query_one("#browser-filter", Input).value = "pledges"
+        await wait_until(pilot, lambda: len(app.screen.query_one(SourceList).rows) == 1, "the filter")
+        await pilot.press("space", "ctrl+r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
+        question = rendered(app.screen.query_one("#confirm-question", Static))
+        detail = rendered(app.screen.query_one("#confirm-detail Static", Static))
+        assert question == "Delete 1 source from the sources folder and stop following notes?"
+        assert "2 sources leave the library; the folder and its files are not touched" in detail
+        await pilot.press("y")
+        await wait_until(pilot, lambda: not library.followed(), "the folder no longer followed")
+        await wait_until(pilot, lambda: {s.id for s in app.query_one(".panel-list", SourceList).rows}
+                         == {"ruto-arrives-in-haiti-as-insecurity-deepens"}, "the sidebar listed again")
+        assert any(m.startswith("Stopped following notes (2 sources); its files in") for m in notifications(app))
+    assert (notes / "garden.txt").read_text().startswith("Garden") and (notes / "work" / "backup.md").exists()
+
+
 async def test_ask_within_a_source_until_escape(library: Library, tmp_path: Path):
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
