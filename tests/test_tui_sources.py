@@ -348,6 +348,26 @@ async def test_the_browser_shows_each_source_s_format_size_and_counts(library: L
         assert row.startswith("Kenyan Ruto arrives in Haiti to assess") and row.endswith(f"txt {size(source.size)}")
 
 
+async def test_the_browser_shows_the_folder_a_source_is_in_so_a_path_filter_makes_sense(
+        library: Library, tmp_path: Path):
+    docs = tmp_path / "docs"
+    (docs / "manual").mkdir(parents=True)
+    article(docs / "manual", "backup.txt", "Backups", "Backups run every night.")
+    library.add([docs])
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f2", *"manual")  # matches the path, not the title
+        await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen)
+                         and len(app.screen.query_one(SourceList).rows) == 1, "the filtered browser")
+        listing = app.screen.query_one(SourceList)
+        assert " ".join(listing.render_line(0).text.split()).startswith("Backups docs/manual/ txt")
+        app.screen.query_one("#browser-filter", Input).value = ""
+        await wait_until(pilot, lambda: len(listing.rows) == 3, "every source")
+        flat = [listing.render_line(y).text for y in range(3) if "Kenya pledges" in listing.render_line(y).text]
+        assert flat and "/" not in flat[0].split("txt")[0]  # a source outside folders: its title alone
+
+
 async def test_the_browser_shows_the_pages_of_a_pdf_and_the_sections_of_a_document(library: Library,
                                                                                     tmp_path: Path):
     incoming = tmp_path / "incoming"
