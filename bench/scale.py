@@ -211,7 +211,8 @@ def measure_library(folder: Path, questions: list[str], work: Path, rank_bm25_qu
         library.ask(question)
         latencies.append((time.perf_counter() - started) * 1000)
     adds, removes = [], []
-    names = sorted(source.id for source in library.sources if source.id.startswith("article-"))[:3]
+    names = sorted(source.id for source in library.sources  # ids keep the folder added: staging/…
+                   if source.id.rsplit("/", 1)[-1].startswith("article-"))[:3]
     for i, name in enumerate(names):
         small = work / f"small-{i}.txt"
         small.write_text(f"Small note {i}\n\nA short paragraph about otters number {i}.\n")

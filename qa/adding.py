@@ -37,7 +37,7 @@ class Addition:
         self.wanted: dict[Path, str] = {}  # file → the path it is meant to have in the library
         for path in [path for path in paths if path not in folders]:
             try:
-                found, skipped = expand(path, hidden)
+                found, skipped = expand(path, hidden, batches.folder)
             except LibraryError as error:
                 self.results[path] = AddResult(path=path, error=str(error))
                 continue

@@ -107,7 +107,7 @@ class Following:
                 self.results.append(AddResult(path=folder, duplicate_of=already.name))
                 continue
             try:
-                files, skipped = expand(folder, hidden=False)  # the scan never reads hidden files
+                files, skipped = expand(folder, hidden=False, library=self.library)  # the scan never reads hidden files
                 name = link_folder(self.library, folder)
             except LibraryError as error:
                 self.results.append(AddResult(path=folder, error=str(error)))

@@ -281,13 +281,15 @@ class Library:
             return SyncResult(read=sync.reread, dropped=sync.dropped)
 
     def _sync(self, reread: Collection[str] = (), progress: Progress | None = None,
-              cancel: threading.Event | None = None) -> Sync:
+              cancel: threading.Event | None = None, failures: bool = True) -> Sync:
+        """``failures``: the files it could not read become warnings (an add says them in its
+        results instead, once)."""
         sync = Sync(self._batches, progress)
         self.reread = sync.reread  # filled as it goes: what was read stays said after an error
         try:
             sync.run(self.folder, reread, cancel)
         finally:
-            self.warnings += sync.warnings
+            self.warnings += sync.warnings + (sync.failures if failures else [])
         return sync
 
     def add(self, paths: Iterable[Path], progress: Progress | None = None,
@@ -308,7 +310,7 @@ class Library:
         with self._lock, self._store.writing():
             self.reread = []
             try:
-                addition.run(progress, cancel, sync=lambda: self._sync(progress=progress, cancel=cancel))
+                addition.run(progress, cancel, sync=lambda: self._sync(progress=progress, cancel=cancel, failures=False))
             finally:
                 self.reread = addition.read
             return addition.outcome(self._source)

@@ -71,7 +71,10 @@ def copy_in(folder: Path, original: Path, link: bool, wanted: str) -> Path:
                 return target
             except FileExistsError:
                 continue
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=TEMPORARY_SUFFIX)
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=TEMPORARY_SUFFIX)
+    except OSError as error:  # name the library (read-only, full), not a file that was never made
+        raise OSError(error.errno, error.strerror, str(folder)) from None
     try:
         os.close(handle)
         # The kernel copies (copy_file_range or sendfile). No fsync: a copy cut short by a

@@ -3,6 +3,7 @@ folder changed since they were indexed (one stat per file)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Iterator
@@ -59,7 +60,7 @@ def changes(folder: Path, known: KnownStates, reread: set[str] | frozenset[str] 
                 found.touched.append((entry_known[0], FileState.of(status)))
                 continue
         except (SourceError, OSError) as error:
-            found.warnings.append(f"Skipped {reason(error, Path(entry.path))}")
+            found.warnings.append(skipped(name, Path(entry.path), reason(error, Path(entry.path))))
             if entry_known is not None:
                 found.removed.append(entry_known[0])
             continue
@@ -115,20 +116,34 @@ def size(path: Path) -> int:
         return 0
 
 
+def skipped(name: str, path: Path, error: str) -> str:
+    """``Skipped notes/a.pdf: it cannot be read as a PDF; ...``: a file of the library named by its
+    path there, where the reason (a reader's sentence) names it by its file name or full path."""
+    for said in (str(path), path.name):
+        if error.startswith(f"{said}: "):
+            return f"Skipped {name}: {error[len(said) + 2:]}"
+        if error.startswith(f"{said} "):
+            return f"Skipped {name}: it {error[len(said) + 1:]}"
+    return f"Skipped {name}: {error}"
+
+
 def reason(error: Exception, path: Path) -> str:
     if isinstance(error, SourceError):
         return str(error)
     return f"{path} cannot be read: {getattr(error, 'strerror', None) or error}."
 
 
-def expand(path: Path, hidden: bool) -> tuple[list[Path], list[AddResult]]:
+def expand(path: Path, hidden: bool, library: Path | None = None) -> tuple[list[Path], list[AddResult]]:
     """The files to add for one path (the file itself, or a folder's supported files), and the
-    results of a folder's files that are skipped: other formats, and hidden ones unless ``hidden``."""
+    results of a folder's files that are skipped: other formats, and hidden ones unless ``hidden``.
+    A folder that holds the ``library`` is read without it: its files are in it already."""
     if path.is_dir():
+        if library is not None and path.resolve().is_relative_to(library.resolve()):
+            raise LibraryError(f"{path} is inside the library already.")
         files: list[Path] = []
         skipped: list[AddResult] = []
         unreadable: list[OSError] = []
-        for file in files_under(path, unreadable):
+        for file in files_under(path, unreadable, library):
             relative = file.relative_to(path)
             hiding = next((i for i, part in enumerate(relative.parts) if part.startswith(".")), None)
             if hiding is not None and not hidden:
@@ -150,11 +165,16 @@ def expand(path: Path, hidden: bool) -> tuple[list[Path], list[AddResult]]:
     return [path], []
 
 
-def files_under(folder: Path, unreadable: list[OSError]) -> list[Path]:
+def files_under(folder: Path, unreadable: list[OSError], leave_out: Path | None = None) -> list[Path]:
     """Every file under ``folder``, in order, following links to folders: each folder once, so a
-    link back up (a loop) or two links to one folder add nothing twice. What cannot be read (a
-    path past PATH_MAX) goes to ``unreadable`` and never stops the rest."""
+    link back up (a loop) or two links to one folder add nothing twice; never the folder
+    ``leave_out`` (the library) or what is under it. What cannot be read (a path past PATH_MAX)
+    goes to ``unreadable`` and never stops the rest."""
     seen: set[tuple[int, int]] = set()
+    if leave_out is not None:
+        with contextlib.suppress(OSError):
+            status = os.stat(leave_out)
+            seen.add((status.st_dev, status.st_ino))  # walked past as a folder seen before
     found: list[Path] = []
     for place, subfolders, names in os.walk(folder, followlinks=True, onerror=unreadable.append):
         try:

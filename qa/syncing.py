@@ -12,7 +12,7 @@ from qa.batches import Batches
 from qa.ingest import Outcome
 from qa.models import AddProgress
 from qa.records import AnalysedSource
-from qa.scan import changes, size
+from qa.scan import changes, size, skipped
 
 
 class Sync:
@@ -25,6 +25,7 @@ class Sync:
         self.dropped: list[str] = []
         self.errors: dict[str, str] = {}  # file name → why it was skipped
         self.warnings: list[str] = []
+        self.failures: list[str] = []  # a sentence for each file that could not be read
         self._progress = progress
         self._done = (0, 0)
         self._total = (0, 0)
@@ -49,7 +50,7 @@ class Sync:
                                        bytes_total=self._total[1], current=outcome.job.path))
         if outcome.error:
             self.errors[outcome.job.name] = outcome.error
-            self.warnings.append(f"Skipped {outcome.error}")
+            self.failures.append(skipped(outcome.job.name, outcome.job.path, outcome.error))
             return None
         self.reread.append(outcome.job.name)
         if outcome.analysed and outcome.analysed.warning:

@@ -349,3 +349,27 @@ def test_settings_come_from_the_environment_and_a_bad_one_is_one_sentence(source
     bad = ask(QA_K1="fast")
     assert bad.returncode == 2 and bad.stderr.startswith("qa: bad setting QA_K1:") and "Traceback" not in bad.stderr
     assert len(json.loads(ask().stdout)["quotes"]) > 1, "a setting of one run never reaches the next"
+
+
+def test_adding_one_missing_path_says_one_sentence(sources_dir: Path):
+    run = qa("add", str(sources_dir.parent / "no-such-report.md"), "--sources", str(sources_dir))
+    assert run.returncode == 1
+    assert run.stdout == ""  # no "Added 0 sources (0 chunks) ..., 1 could not be added." besides
+    assert run.stderr.startswith("qa: ") and len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert "no-such-report.md does not exist" in run.stderr
+
+
+def test_adding_to_a_read_only_library_names_the_library(sources_dir: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch):
+    import errno
+    import tempfile
+
+    def read_only(dir: str, prefix: str, suffix: str) -> tuple[int, str]:  # as the kernel says it
+        raise OSError(errno.EROFS, "Read-only file system", os.path.join(dir, f"{prefix}k2x8{suffix}"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    note = tmp_path / "note.md"
+    note.write_text("# Note\n\nThe ferry leaves at noon.\n")
+    run = qa("add", str(note), "--sources", str(sources_dir))
+    assert run.returncode == 1
+    assert run.stderr.strip() == f"qa: {sources_dir} is on a read-only file system.", run.stderr

@@ -187,3 +187,20 @@ async def test_the_browser_tells_apart_sources_whose_titles_repeat_even_when_fil
         await wait_until(pilot, lambda: len(listing.rows) == 1 and listing.rows[0].id == "docs/manual/backup.md",
                          "a unique title")
         assert listing.render_line(0).text.split()[:2] == ["Backup", "manual"]
+
+
+def test_a_folder_that_holds_the_library_is_added_without_it(tmp_path: Path):
+    """A library kept inside the folder it indexes (~/notes/.../library): adding the folder, or
+    adding it again, reads neither the library's copies nor its index."""
+    notes = tmp_path / "notes"
+    (notes / "library").mkdir(parents=True)
+    (notes / "kiwi.md").write_text("# Kiwi\n\nKiwis lay the largest eggs for their size.\n")
+    library = Library.open(notes / "library", create=True)
+    library.add([notes])
+    again = run_qa("add", str(notes), "--sources", str(notes / "library"))
+    assert again.returncode == 0, again.stderr
+    assert "already in the sources as notes/kiwi.md" in again.stdout  # one file, said once
+    assert "hidden" not in again.stdout  # the library's index is not the user's hidden files
+    assert files_in(notes / "library") == ["notes/kiwi.md"]
+    inside = run_qa("add", str(notes / "library"), "--sources", str(notes / "library"))
+    assert inside.returncode == 1 and inside.stderr.strip() == f"qa: {notes / 'library'} is inside the library already."

@@ -152,3 +152,32 @@ def test_a_followed_file_is_found_by_its_own_path(library: Library, notes: Path)
     refused = run_qa("remove", str(notes / "kettle.txt"), "--sources", str(library.folder))
     assert refused.returncode != 0 and "followed folder notes" in refused.stderr
     assert (notes / "kettle.txt").exists()
+
+
+def test_qa_sync_says_a_followed_folder_is_gone(library: Library, notes: Path):
+    notes.rename(notes.with_name("notes-unmounted"))
+    out = run_qa("sync", "--sources", str(library.folder)).stdout
+    assert out.strip().splitlines() == [
+        "2 sources dropped (their files are gone); 0 sources.",
+        f"The followed folder notes ({notes.resolve()}) is gone (moved or unmounted); its sources come back with it."]
+    notes.with_name("notes-unmounted").rename(notes)
+    assert run_qa("sync", "--sources", str(library.folder)).stdout.strip() == \
+        "2 files read (new or changed); 2 sources."
+
+
+def test_a_bad_file_in_a_followed_folder_is_named_by_its_path_in_one_sentence(library: Library, notes: Path):
+    (notes / "trips" / "empty.txt").write_text("")
+    (notes / "trips" / "broken.pdf").write_bytes(b"%PDF-1.4 torn off here")
+    run = run_qa("sync", "--sources", str(library.folder))
+    assert run.returncode == 0
+    assert sorted(run.stderr.strip().splitlines()) == [
+        "qa: warning: Skipped notes/trips/broken.pdf: it cannot be read as a PDF; it may be damaged.",
+        "qa: warning: Skipped notes/trips/empty.txt: it is empty."]
+
+
+def test_following_a_folder_with_a_bad_file_says_so_once(notes: Path, tmp_path: Path):
+    (notes / "empty.txt").write_text("")
+    run = run_qa("add", "--link", str(notes), "--sources", str(tmp_path / "library"))
+    assert run.returncode == 1
+    assert run.stdout.strip() == "Following notes: 2 sources (2 chunks), 1 could not be added."
+    assert run.stderr.strip().splitlines() == ["qa: empty.txt is empty."]

@@ -57,7 +57,9 @@ def add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
                 say(f"{result.path}: hidden, skipped")
             elif result.unsupported:
                 say(f"{result.path}: another format, skipped")
-    if not args.json and len(results) == 1 and (added or duplicates) and not (added and added[0].source.followed):
+    if args.json or (len(results) == 1 and failed):
+        pass  # one file that failed: its sentence above says it all
+    elif len(results) == 1 and (added or duplicates) and not (added and added[0].source.followed):
         result = results[0]
         if result.source:
             say(f"{_verb(added, args.link)} {result.source.title} as {result.source.path} "
@@ -65,7 +67,7 @@ def add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
                 + (f"; {result.name_taken} was taken." if result.name_taken else "."))
         else:
             say(f"{result.path} is already in the sources as {result.duplicate_of}; nothing changed.")
-    elif not args.json:
+    else:
         chunks = sum(r.source.chunks for r in added)
         verb = _verb(added, args.link)
         parts = [f"{verb} {plural(len(added), 'source')} ({plural(chunks, 'chunk')})"
@@ -104,6 +106,9 @@ def sync(folder: Path, settings: Settings) -> int:
                 if len(result.dropped) == 1 else f"{len(result.dropped):,} sources dropped (their files are gone)"] \
         if result.dropped else []
     say(f"{', '.join(changed) if changed else 'Nothing changed'}; {plural(library.source_count, 'source')}.")
+    for gone in [folder for folder in library.followed(counts=False) if not folder.present]:
+        say(f"The followed folder {inert(gone.name)} ({inert(str(gone.path))}) is gone (moved or unmounted); "
+            "its sources come back with it.")
     return EXIT_OK
 
 
