@@ -23,7 +23,7 @@ def add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
     if args.progress:
         from qa.background import serve
 
-        return serve(folder, settings, args.paths, args.link)
+        return serve(folder, settings, args.paths, args.link, args.hidden)
     from qa.library import Library
 
     library = Library.open(folder, settings, create=True, refresh=False, waiting=say_waiting)
