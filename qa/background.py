@@ -57,11 +57,14 @@ class BackgroundAdd:
     """
 
     def __init__(self, folder: Path, settings: Settings, paths: Sequence[Path], link: bool = False,
+                 hidden: bool = False, ocr: bool = False,
                  on_progress: Callable[[AddProgress], None] | None = None) -> None:
         self.folder = folder
         self.settings = settings
         self.paths = list(paths)
         self.link = link
+        self.hidden = hidden
+        self.ocr = ocr
         self.progress: AddProgress | None = None  # replaced whole, so a reader never sees half
         self.on_progress = on_progress
         self._cancelled = threading.Event()
@@ -88,9 +91,10 @@ class BackgroundAdd:
                 self._interrupted = True
 
     def command(self) -> list[str]:
-        link = ["--link"] if self.link else []
+        options = [option for option, chosen in (("--link", self.link), ("--hidden", self.hidden),
+                                                 ("--ocr", self.ocr)) if chosen]
         # -P: a folder called qa in the current one must not stand in for the package.
-        return [sys.executable, "-P", "-m", "qa", "add", "--progress", "--sources", str(self.folder), *link,
+        return [sys.executable, "-P", "-m", "qa", "add", "--progress", "--sources", str(self.folder), *options,
                 "--", *map(str, self.paths)]
 
     def run(self) -> list[AddResult]:
@@ -170,7 +174,7 @@ def _reason(code: int, errors: IO[str]) -> str:
     return f"Adding stopped unexpectedly (exit code {code}); what it had saved stays."
 
 
-def serve(folder: Path, settings: Settings, paths: Sequence[Path], link: bool) -> int:
+def serve(folder: Path, settings: Settings, paths: Sequence[Path], link: bool, hidden: bool = False) -> int:
     """The child's side (`qa add --progress`): add ``paths``, printing progress and results as
     JSON lines; SIGINT stops after the file in hand, keeping and reporting what was done."""
     cancel = threading.Event()
@@ -178,7 +182,7 @@ def serve(folder: Path, settings: Settings, paths: Sequence[Path], link: bool) -
     _send(_READY)
     library = Library.open(folder, settings, create=True, refresh=False)
     results = library.add(paths, progress=lambda progress: _send(ProgressLine(progress=progress)),
-                          cancel=cancel, link=link)
+                          cancel=cancel, link=link, hidden=hidden)
     for result in results:
         _send(ResultLine(result=result))
     return 0

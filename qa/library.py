@@ -278,7 +278,7 @@ class Library:
                                      "answering from what it has saved so far.")
                 return SyncResult()
             sync = self._sync(reread)
-            return SyncResult(read=sync.reread, dropped=sync.dropped)
+            return SyncResult(read=sync.reread, dropped=sync.dropped, unreadable=sync.unreadable)
 
     def _sync(self, reread: Collection[str] = (), progress: Progress | None = None,
               cancel: threading.Event | None = None, failures: bool = True) -> Sync:

@@ -31,6 +31,12 @@ def resolve(store: Store, folder: Path, reference: str) -> SourceRow:
     broken = broken_link(folder, reference)
     if broken is not None:
         return broken
+    inside = Path(reference.rstrip("/"))
+    if (reference.strip("/") and not inside.is_absolute() and not any(part.startswith(".") for part in inside.parts)
+            and (folder / inside).is_dir()):
+        # `qa remove docs` after `qa add ~/work/docs`: its sources are docs/..., named by a pattern
+        raise LibraryError(f"{inside.as_posix()!r} is a folder of the library, not a source: "
+                           f"'{inside.as_posix()}/*' names the sources in it.")
     raise LibraryError(f"No source called {reference!r} (see `qa sources`).")
 
 

@@ -89,6 +89,7 @@ class SyncResult(BaseModel):
 
     read: list[str] = []
     dropped: list[str] = Field(default=[], description="sources whose file is gone")
+    unreadable: list[str] = Field(default=[], description="sources dropped: their file changed and cannot be read")
 
 
 class SourceLayout(BaseModel):

@@ -189,7 +189,8 @@ def files_under(folder: Path, unreadable: list[OSError], leave_out: Path | None 
         seen.add((status.st_dev, status.st_ino))
         for name in names:
             try:
-                if (file := Path(place, name)).is_file():
+                # a broken link too: reported (where it would be added) rather than lost without a word
+                if (file := Path(place, name)).is_file() or (file.is_symlink() and not file.exists()):
                     found.append(file)
             except OSError as error:
                 unreadable.append(error)

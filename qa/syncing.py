@@ -26,6 +26,8 @@ class Sync:
         self.errors: dict[str, str] = {}  # file name → why it was skipped
         self.warnings: list[str] = []
         self.failures: list[str] = []  # a sentence for each file that could not be read
+        self.unreadable: list[str] = []  # sources dropped: their file changed and cannot be read
+        self._replacing: set[str] = set()
         self._progress = progress
         self._done = (0, 0)
         self._total = (0, 0)
@@ -39,6 +41,7 @@ class Sync:
         removed = self.store.sources_by_id(found.removed)
         read = {job.name for job in found.jobs}
         self.dropped = [row.name for row in removed if row.name not in read]
+        self._replacing = {row.name for row in removed if row.name in read}
         self._total = (len(found.jobs), sum(size(job.path) for job in found.jobs) if self._progress else 0)
         self.batches.run(found.jobs, removed, on_outcome=self._note,
                          cancelled=lambda: cancel is not None and cancel.is_set())
@@ -51,6 +54,8 @@ class Sync:
         if outcome.error:
             self.errors[outcome.job.name] = outcome.error
             self.failures.append(skipped(outcome.job.name, outcome.job.path, outcome.error))
+            if outcome.job.name in self._replacing:  # its source went with the old version
+                self.unreadable.append(outcome.job.name)
             return None
         self.reread.append(outcome.job.name)
         if outcome.analysed and outcome.analysed.warning:

@@ -40,3 +40,20 @@ def test_a_child_that_dies_gives_one_sentence_not_a_traceback(program: str):
     message = str(failure.value)
     assert message.startswith("Adding stopped unexpectedly (") and message.endswith("what it had saved stays.")
     assert "Traceback" not in message and "\n" not in message
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(__import__("shutil").which("tesseract") is None,
+                    reason="tesseract is not installed (sudo apt install tesseract-ocr)")
+def test_the_ui_s_add_child_reads_a_scan_with_ocr_only_when_asked(tmp_path: Path):
+    from bench.documents import report_pdf
+    from tests.test_formats_more import scanned
+
+    scan = tmp_path / "river-scan.pdf"
+    scan.write_bytes(scanned(report_pdf([("Water temperature", [
+        "Brown trout stop feeding when the river is warmer than 20 degrees."])])))
+    library = tmp_path / "library"
+    [refused] = BackgroundAdd(library, Settings(), [scan]).run()
+    assert refused.source is None and "--ocr" in (refused.error or "")
+    [added] = BackgroundAdd(library, Settings(), [scan], ocr=True).run()
+    assert added.source is not None, added.error

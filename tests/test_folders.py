@@ -204,3 +204,23 @@ def test_a_folder_that_holds_the_library_is_added_without_it(tmp_path: Path):
     assert files_in(notes / "library") == ["notes/kiwi.md"]
     inside = run_qa("add", str(notes / "library"), "--sources", str(notes / "library"))
     assert inside.returncode == 1 and inside.stderr.strip() == f"qa: {notes / 'library'} is inside the library already."
+
+
+def test_naming_a_folder_of_the_library_says_how_to_name_its_sources(docs: Path, tmp_path: Path):
+    library = Library.open(tmp_path / "library", create=True)
+    library.add([docs])
+    run = run_qa("remove", "docs", "--sources", str(library.folder))
+    assert run.returncode == 1
+    assert run.stderr.strip() == "qa: 'docs' is a folder of the library, not a source: 'docs/*' names the sources in it."
+    assert len(library.sources) == 4  # nothing removed
+    assert "'docs/*' names" not in run_qa("remove", ".qa", "--sources", str(library.folder)).stderr
+
+
+def test_a_broken_link_in_a_folder_added_is_reported_not_lost(docs: Path, tmp_path: Path):
+    (docs / "manual" / "moved.md").symlink_to(tmp_path / "gone" / "moved.md")
+    (docs / "manual" / "libfoo.so").symlink_to(tmp_path / "gone" / "libfoo.so")  # another format: counted
+    library = Library.open(tmp_path / "library", create=True)
+    results = {result.path.name: result for result in library.add([docs])}
+    assert "broken link" in results["moved.md"].error
+    assert results["libfoo.so"].unsupported and results["libfoo.so"].error is None
+    assert len(library.sources) == 4

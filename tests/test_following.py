@@ -181,3 +181,10 @@ def test_following_a_folder_with_a_bad_file_says_so_once(notes: Path, tmp_path: 
     assert run.returncode == 1
     assert run.stdout.strip() == "Following notes: 2 sources (2 chunks), 1 could not be added."
     assert run.stderr.strip().splitlines() == ["qa: empty.txt is empty."]
+
+
+def test_qa_sync_counts_a_source_whose_changed_file_cannot_be_read(library: Library, notes: Path):
+    (notes / "kettle.txt").write_text("")  # saved empty by an editor, mid-edit
+    run = run_qa("sync", "--sources", str(library.folder))
+    assert run.stdout.strip() == "1 source dropped (its file changed and cannot be read); 1 source."
+    assert run.stderr.strip() == "qa: warning: Skipped notes/kettle.txt: it is empty."

@@ -355,6 +355,26 @@ async def test_typing_on_a_selected_answer_goes_on_to_the_question_box(library: 
         assert "## How many people have been displaced?" in app.clipboard and app.focused is view
 
 
+async def test_the_footer_offers_the_answer_s_own_citation_keys(library: Library, tmp_path: Path):
+    from textual.widgets._footer import FooterKey
+
+    def open_key() -> str:
+        keys = [f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey)
+                if key.action == "open(1)"]
+        return keys[0] if keys else ""
+
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        for question in ("How many people have been displaced?", "When did Ruto arrive in Haiti?"):
+            app.query_one(QuestionInput).focus()
+            view = await ask(app, pilot, question)
+            count = len(view.answer.citations)
+            assert 1 <= count < 9
+            view.focus()
+            expected = "1 Open" if count == 1 else f"1-{count} Open [n]"
+            await wait_until(pilot, lambda: open_key() == expected, f"{expected!r} in the footer, not {open_key()!r}")
+
+
 async def test_a_refusal_hands_digits_to_the_question_box_and_hints_only_its_keys(library: Library,
                                                                                    tmp_path: Path):
     app = make_app(library, tmp_path)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Checkbox, Input, Static
 
 from bench.documents import paragraphs, report_pdf
 from qa import Library, LibraryError
@@ -227,6 +227,82 @@ async def test_a_bad_path_shows_the_error_in_the_dialog(library: Library, tmp_pa
         await wait_until(pilot, lambda: app.focused is app.query_one(QuestionInput), "the question box focused")
 
 
+async def add_from_the_dialog(app, pilot, path: Path, *options: str) -> None:
+    """Open the add dialog, type ``path``, tick ``options`` (checkbox ids) by keyboard, and add."""
+    await pilot.press("ctrl+o")
+    await wait_until(pilot, lambda: isinstance(app.screen, AddPathScreen), "the add dialog")
+    dialog = app.screen
+    dialog.query_one(Input).value = str(path)
+    for option in options:
+        box = dialog.query_one(f"#{option}", Checkbox)
+        for _ in range(8):  # Tab moves along the dialog; the box is reached by keyboard
+            if app.focused is box:
+                break
+            await pilot.press("tab")
+        assert app.focused is box, f"{option} not reachable by Tab"
+        await pilot.press("space")
+        assert box.value
+    await pilot.press("shift+tab")  # off the checkbox: enter in the path box adds
+    dialog.query_one(Input).focus()
+    await pilot.press("enter")
+
+
+def source_ids(app) -> set[str]:
+    return {source.id for source in app.query_one(".panel-list", SourceList).rows}
+
+
+async def test_a_folder_followed_from_the_add_dialog_picks_up_a_new_file(library: Library, tmp_path: Path,
+                                                                          monkeypatch):
+    monkeypatch.setattr("tui.sidebar.FOLLOW_EVERY", 0.2)  # the poll, made quick for the test
+    notes = tmp_path / "notes"
+    (notes / "trips").mkdir(parents=True)
+    article(notes / "trips", "iceland.txt", "Iceland trip", "The volcano near Grindavik erupted on Tuesday night.")
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await add_from_the_dialog(app, pilot, notes, "add-link")
+        await wait_until(pilot, lambda: "notes/trips/iceland.txt" in source_ids(app), "the followed folder's file")
+        assert [folder.path for folder in library.followed()] == [notes]
+        assert not (library.folder / "notes" / "trips" / "iceland.txt").is_symlink()  # the folder, not its files
+        article(notes, "flood.txt", "River floods the valley", "The river flooded the valley on Monday.")
+        await wait_until(pilot, lambda: "notes/flood.txt" in source_ids(app), "the new file, picked up by the poll")
+        view = await ask(app, pilot, "When did the river flood the valley?")
+        assert "Monday" in rendered(view.query(QuoteLine).first())
+    assert (notes / "flood.txt").exists() and (notes / "trips" / "iceland.txt").exists()
+
+
+async def test_hidden_files_are_added_from_the_dialog_only_when_asked(library: Library, tmp_path: Path):
+    docs = tmp_path / "docs"
+    (docs / ".drafts").mkdir(parents=True)
+    article(docs, "guide.txt", "Guide", "The guide explains the river.")
+    article(docs / ".drafts", "plan.txt", "Plan", "The plan is to visit the glacier in June.")
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await add_from_the_dialog(app, pilot, docs)
+        await wait_until(pilot, lambda: "docs/guide.txt" in source_ids(app) and app.adding.job is None, "the add")
+        assert not any("plan" in source for source in source_ids(app))
+        assert 'Added 1 source, 1 hidden file skipped (.drafts): tick "Include hidden files" to add them.' \
+            in notifications(app)
+        await add_from_the_dialog(app, pilot, docs, "add-hidden")
+        # Stored without its dot, so the library's own scan does not skip it.
+        await wait_until(pilot, lambda: "docs/drafts/plan.txt" in source_ids(app), "the hidden file added")
+        assert "Added 1 source, 1 already there." in notifications(app)
+
+
+async def test_following_unticks_and_disables_hidden_files(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: isinstance(app.screen, AddPathScreen), "the add dialog")
+        hidden, link = app.screen.query_one("#add-hidden", Checkbox), app.screen.query_one("#add-link", Checkbox)
+        hidden.value = True
+        link.value = True
+        await wait_until(pilot, lambda: hidden.disabled, "hidden files disabled")
+        assert not hidden.value  # a followed folder's hidden files are never read: not promised
+
+
 async def test_the_browser_filters_ten_thousand_sources_as_you_type(library: Library, tmp_path: Path):
     app = make_app(library, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -272,6 +348,26 @@ async def test_the_browser_shows_each_source_s_format_size_and_counts(library: L
         assert row.startswith("Kenyan Ruto arrives in Haiti to assess") and row.endswith(f"txt {size(source.size)}")
 
 
+async def test_the_browser_shows_the_folder_a_source_is_in_so_a_path_filter_makes_sense(
+        library: Library, tmp_path: Path):
+    docs = tmp_path / "docs"
+    (docs / "manual").mkdir(parents=True)
+    article(docs / "manual", "backup.txt", "Backups", "Backups run every night.")
+    library.add([docs])
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f2", *"manual")  # matches the path, not the title
+        await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen)
+                         and len(app.screen.query_one(SourceList).rows) == 1, "the filtered browser")
+        listing = app.screen.query_one(SourceList)
+        assert " ".join(listing.render_line(0).text.split()).startswith("Backups docs/manual/ txt")
+        app.screen.query_one("#browser-filter", Input).value = ""
+        await wait_until(pilot, lambda: len(listing.rows) == 3, "every source")
+        flat = [listing.render_line(y).text for y in range(3) if "Kenya pledges" in listing.render_line(y).text]
+        assert flat and "/" not in flat[0].split("txt")[0]  # a source outside folders: its title alone
+
+
 async def test_the_browser_shows_the_pages_of_a_pdf_and_the_sections_of_a_document(library: Library,
                                                                                     tmp_path: Path):
     incoming = tmp_path / "incoming"
@@ -315,6 +411,37 @@ async def test_remove_marked_sources_after_a_confirmation_naming_them(library: L
         await wait_until(pilot, lambda: not library.sources, "the files to be removed")
         await wait_until(pilot, lambda: not app.query_one(".panel-list", SourceList).rows, "the sidebar")
         assert not list(library.folder.glob("*.txt"))
+
+
+async def test_removing_a_followed_folder_s_source_stops_following_it_and_keeps_its_files(
+        library: Library, tmp_path: Path):
+    notes = tmp_path / "notes"
+    (notes / "work").mkdir(parents=True)
+    article(notes / "work", "backup.md", "Backup plan", "The backup runs every Friday at noon.")
+    article(notes, "garden.txt", "Garden", "The tomatoes were planted in May.")
+    library.add([notes], link=True)
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen), "the browser")
+        await pilot.press(*"garden")
+        await wait_until(pilot, lambda: len(app.screen.query_one(SourceList).rows) == 1, "the filter")
+        await pilot.press("tab", "space")  # a source of the followed folder, and one copied in
+        app.screen.query_one("#browser-filter", Input).value = "pledges"
+        await wait_until(pilot, lambda: len(app.screen.query_one(SourceList).rows) == 1, "the filter")
+        await pilot.press("space", "ctrl+r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
+        question = rendered(app.screen.query_one("#confirm-question", Static))
+        detail = rendered(app.screen.query_one("#confirm-detail Static", Static))
+        assert question == "Delete 1 source from the sources folder and stop following notes?"
+        assert "2 sources leave the library; the folder and its files are not touched" in detail
+        await pilot.press("y")
+        await wait_until(pilot, lambda: not library.followed(), "the folder no longer followed")
+        await wait_until(pilot, lambda: {s.id for s in app.query_one(".panel-list", SourceList).rows}
+                         == {"ruto-arrives-in-haiti-as-insecurity-deepens"}, "the sidebar listed again")
+        assert any(m.startswith("Stopped following notes (2 sources); its files in") for m in notifications(app))
+    assert (notes / "garden.txt").read_text().startswith("Garden") and (notes / "work" / "backup.md").exists()
 
 
 async def test_ask_within_a_source_until_escape(library: Library, tmp_path: Path):

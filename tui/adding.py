@@ -53,14 +53,14 @@ class Adding(Widget):
 
         if self.library is None:
             return
-        value, error = "", ""
+        value, error, options = "", "", None
         while True:
             if self.job is None:
-                path = await self.app.push_screen_wait(AddPathScreen(value, error))
-                if path is None:
+                request = await self.app.push_screen_wait(AddPathScreen(value, error, options))
+                if request is None:
                     return
-                self.start([path])
-                value = str(path)
+                self.start([request.path], link=request.link, hidden=request.hidden, ocr=request.ocr)
+                value, options = str(request.path), request
             job = self.job
             assert job is not None
             choice = await self.app.push_screen_wait(AddProgressScreen(job.progress, job.cancelled))
@@ -70,10 +70,10 @@ class Adding(Widget):
                 return
             error = self.failure
 
-    def start(self, paths: Sequence[Path]) -> None:
+    def start(self, paths: Sequence[Path], link: bool = False, hidden: bool = False, ocr: bool = False) -> None:
         if self.library is not None and self.job is None:
             self._generation = self.library.generation
-            self.job = start_add(self.library, paths, self)
+            self.job = start_add(self.library, paths, self, link=link, hidden=hidden, ocr=ocr)
             self._show()
 
     def cancel(self) -> None:
@@ -112,7 +112,7 @@ class Adding(Widget):
         job, results, error = ended.job, ended.results, ended.error
         self.job = None
         self._show()
-        message, failed = summary(results, job.cancelled) if error is None else (error, True)
+        message, failed = summary(results, job.cancelled, job.link) if error is None else (error, True)
         errors = [r.error for r in results if r.error]
         self.failure = (errors[0] if len(errors) == 1 else message) if failed and not job.cancelled else ""
         from tui.dialogs import AddChoice, AddProgressScreen

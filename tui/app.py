@@ -182,7 +182,7 @@ class QaApp(keys.EscapeThenKeyApp[None]):
             self._back_to_question()
 
     def on_remove_sources(self, message: RemoveSources) -> None:
-        self.sidebar.remove(message.sources)
+        self.sidebar.remove(message.sources, message.folders)
 
     @on(SourcesPanel.Listed)
     def listed(self, message: SourcesPanel.Listed) -> None:

@@ -37,11 +37,12 @@ def matches(haystack: str, terms: Sequence[str]) -> bool:
 
 
 class RemoveSources(Message):
-    """The reader confirmed deleting these sources."""
+    """The reader confirmed deleting these sources and no longer following these folders (by name)."""
 
-    def __init__(self, sources: list[Source]) -> None:
+    def __init__(self, sources: list[Source], folders: list[str]) -> None:
         super().__init__()
         self.sources = sources
+        self.folders = folders
 
 
 class OpenSource(Message):
@@ -190,6 +191,31 @@ class SourcesScreen(ModalScreen[list["Source"] | None]):
         if sources:
             self.dismiss(sources)
 
+    def removal(self, files: list[Source], folders: list[str]) -> tuple[Text, Text, str]:
+        """The confirmation's question, its detail and its yes, for deleting ``files`` and no
+        longer following ``folders``."""
+        asks, details, yeses = [], [], []
+        if files:
+            names = [f"  • {inert(s.title)} ({inert(library_name(s))})" for s in files[:NAMED_IN_CONFIRMATION]]
+            if len(files) > NAMED_IN_CONFIRMATION:
+                names.append(f"  … and {len(files) - NAMED_IN_CONFIRMATION:,} more")
+            asks.append(f"delete {plural(len(files), 'source')} from the sources folder")
+            details.append("\n".join(names) + "\n\nThe files are deleted from "
+                           f"{inert(str(files[0].path.parent))}; originals you added them from are not touched.")
+            yeses.append(f"Delete {plural(len(files), 'file')}")
+        if folders:
+            named = ", ".join(inert(folder) for folder in folders)
+            counts = [sum(s.followed == folder for s in self.sources) for folder in folders]
+            asks.append(f"stop following {named}")
+            details.append(f"{'It is a followed folder' if len(folders) == 1 else 'They are followed folders'}: "
+                           f"{plural(sum(counts), 'source')} leave the library; the "
+                           f"{'folder and its files are' if len(folders) == 1 else 'folders and their files are'} "
+                           "not touched (qa never deletes a followed folder's files).")
+            yeses.append("Stop following")
+        question = " and ".join(asks)
+        return (Text(question[0].upper() + question[1:] + "?", style="bold"),
+                shown("\n\n".join(details), multiline=True), ", ".join(yeses))
+
     @work(exclusive=True, group="remove")
     async def action_remove(self) -> None:
         sources = self.chosen()
@@ -198,18 +224,13 @@ class SourcesScreen(ModalScreen[list["Source"] | None]):
         if self.adding():  # the add holds the library's writer lock until it ends
             self.notify("Sources can be removed once the add in progress has finished.", severity="warning")
             return
-        names = [f"  • {inert(s.title)} ({inert(library_name(s))})" for s in sources[:NAMED_IN_CONFIRMATION]]
-        if len(sources) > NAMED_IN_CONFIRMATION:
-            names.append(f"  … and {len(sources) - NAMED_IN_CONFIRMATION:,} more")
-        question = Text(f"Delete {plural(len(sources), 'source')} from the sources folder?", style="bold")
-        detail = shown("\n".join(names) + "\n\nThe files are deleted from "
-                       f"{inert(str(sources[0].path.parent))}; originals you added them from are not touched.",
-                       multiline=True)
-
-        if await self.app.push_screen_wait(ConfirmScreen(question, detail,
-                                                         yes=f"Delete {plural(len(sources), 'file')}")):
-            self.post_message(RemoveSources(sources))
-            gone = {s.id for s in sources}
+        # A followed folder's files are the user's own: qa never deletes them, it stops following.
+        folders = sorted({s.followed for s in sources if s.followed})
+        files = [s for s in sources if not s.followed]
+        question, detail, yes = self.removal(files, folders)
+        if await self.app.push_screen_wait(ConfirmScreen(question, detail, yes=yes)):
+            self.post_message(RemoveSources(files, folders))
+            gone = {s.id for s in files} | {s.id for s in self.sources if s.followed in folders}
             self.sources = [s for s in self.sources if s.id not in gone]
             self.haystacks = [haystack(s) for s in self.sources]
             self.listing.marked -= gone

@@ -8,6 +8,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import BaseModel
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -17,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Static
 
 from tui.indexing import IndexingStatus
 from tui.text import shown
@@ -45,27 +46,53 @@ class PathSuggester(Suggester):
         return value + names[0][len(stem):] if names else None
 
 
-class AddPathScreen(ModalScreen[Path | None]):
-    """Ask for a file or folder to add; dismissed with its path, or None (escape)."""
+class AddRequest(BaseModel):
+    """What the add dialog asks for: a path, and the options `qa add` offers."""
+
+    path: Path
+    link: bool = False  # a file linked, a folder followed in place (`qa add --link`)
+    hidden: bool = False  # a folder's hidden files and folders too (`--hidden`; not when followed)
+    ocr: bool = False  # scanned PDF pages read with Tesseract (`--ocr`)
+
+
+class AddPathScreen(ModalScreen[AddRequest | None]):
+    """Ask for a file or folder to add, and how; dismissed with the request, or None (escape)."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", tooltip="close without adding")]
 
-    def __init__(self, value: str = "", error: str = "") -> None:
+    def __init__(self, value: str = "", error: str = "", options: AddRequest | None = None) -> None:
         super().__init__()
         self.value, self.error = value, error
+        self.options = options or AddRequest(path=Path())
 
     def compose(self) -> ComposeResult:
+        options = self.options
         with Vertical(id="add-dialog", classes="dialog"):
             yield Static(Text("Add sources", style="bold"))
             yield Static(Text("A file, or a folder of them (→ completes a name). "
-                              "They are copied into the sources folder.", style="dim"))
+                              "They are copied into the sources folder unless followed.", style="dim"))
             yield Input(self.value, placeholder="path/to/article.txt or a folder", suggester=PathSuggester(),
                         id="add-path")
             yield Static(shown(self.error), id="add-error")
+            yield Checkbox("Follow it in place: a folder is kept in sync, nothing is copied", options.link,
+                           id="add-link", tooltip="qa add --link: new, changed and deleted files are picked up")
+            yield Checkbox("Include hidden files and folders", options.hidden and not options.link,
+                           id="add-hidden", disabled=options.link,
+                           tooltip="qa add --hidden (a followed folder's hidden files are never read)")
+            yield Checkbox("Read scanned PDFs with OCR", options.ocr, id="add-ocr",
+                           tooltip="qa add --ocr: needs Tesseract (sudo apt install tesseract-ocr)")
             with Horizontal(classes="buttons"):
                 yield Button("Add", variant="primary", id="add-button")
                 yield Button("Close", id="add-close")
         yield Footer()
+
+    @on(Checkbox.Changed, "#add-link")
+    def link_changed(self, changed: Checkbox.Changed) -> None:
+        # A followed folder is scanned without its hidden files: the option would be a promise not kept.
+        hidden = self.query_one("#add-hidden", Checkbox)
+        hidden.disabled = changed.value
+        if changed.value:
+            hidden.value = False
 
     @on(Input.Submitted, "#add-path")
     @on(Button.Pressed, "#add-button")
@@ -78,7 +105,9 @@ class AddPathScreen(ModalScreen[Path | None]):
         if not path.exists() and not path.is_symlink():  # said at once: not after the add has started
             self.query_one("#add-error", Static).update(shown(f"{path} does not exist."))
             return
-        self.dismiss(path)
+        self.dismiss(AddRequest(path=path, link=self.query_one("#add-link", Checkbox).value,
+                                hidden=self.query_one("#add-hidden", Checkbox).value,
+                                ocr=self.query_one("#add-ocr", Checkbox).value))
 
     @on(Button.Pressed, "#add-close")
     def close(self) -> None:

@@ -44,11 +44,13 @@ class AddEnded(Message):
         self.error = error
 
 
-def start_add(library: Library, paths: Sequence[Path], listener: MessagePump) -> BackgroundAdd:
-    """Start adding ``paths`` in a child process; ``listener`` gets `AddProgressed`, then `AddEnded`."""
+def start_add(library: Library, paths: Sequence[Path], listener: MessagePump, link: bool = False,
+              hidden: bool = False, ocr: bool = False) -> BackgroundAdd:
+    """Start adding ``paths`` in a child process (with `qa add`'s ``--link``, ``--hidden`` and
+    ``--ocr``); ``listener`` gets `AddProgressed`, then `AddEnded`."""
     from qa.background import BackgroundAdd
 
-    job = BackgroundAdd(library.folder, library.settings, paths,
+    job = BackgroundAdd(library.folder, library.settings, paths, link=link, hidden=hidden, ocr=ocr,
                         on_progress=lambda progress: listener.post_message(AddProgressed(job, progress)))
     # A daemon thread, not a worker: quitting must not wait for the child, which finishes
     # the file in hand and commits what it analysed on its own.
@@ -78,8 +80,9 @@ def describe(progress: AddProgress | None) -> str:
     return f"{progress.files_done:,} of {plural(progress.files_total, 'file')} · {share:.0%}{current}"
 
 
-def summary(results: Sequence[AddResult], cancelled: bool) -> tuple[str, bool]:
-    """One message for a whole add, and whether it is bad news (nothing was added)."""
+def summary(results: Sequence[AddResult], cancelled: bool, followed: bool = False) -> tuple[str, bool]:
+    """One message for a whole add, and whether it is bad news (nothing was added); ``followed``:
+    the add followed its folders, whose hidden files are never read."""
     added = [r for r in results if r.source is not None and not r.duplicate_of]
     duplicates = [r for r in results if r.duplicate_of]
     hidden = [r for r in results if r.hidden is not None]  # a folder's hidden files: counted and named
@@ -97,7 +100,7 @@ def summary(results: Sequence[AddResult], cancelled: bool) -> tuple[str, bool]:
     if unsupported:
         parts.append(f"{plural(len(unsupported), 'file')} of other formats skipped")
     if hidden:
-        parts.append(hidden_skipped(hidden))
+        parts.append(hidden_skipped(hidden, hint="" if followed else "tick \"Include hidden files\" to add them"))
     if skipped:  # last: its reasons are whole sentences
         reasons = [r.error or f"{r.path.name} was not added." for r in skipped[:REASONS_SHOWN]]
         more = f" (and {len(skipped) - REASONS_SHOWN} more)" if len(skipped) > REASONS_SHOWN else ""

@@ -6,6 +6,7 @@ folder changed (checked every few seconds), and says so with `Listed` (the welco
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -90,21 +91,31 @@ class SourcesPanel(Vertical):
             self._list(self.library)
 
     @work(thread=True, group="removing")
-    def remove(self, sources: list[Source]) -> None:
-        """Remove ``sources`` from the library (a thread: it deletes files), then list again."""
+    def remove(self, sources: list[Source], folders: Sequence[str] = ()) -> None:
+        """Remove ``sources`` from the library (a thread: it deletes files) and stop following
+        ``folders`` (their files are never touched), then list again."""
         from qa.errors import LibraryError
 
         if (library := self.library) is None:
             return
+        gone: list[Source] = []
+        messages: list[str] = []
         try:
-            gone = library.remove([s.id for s in sources])
+            for name in folders:
+                folder, left = library.unfollow(name)
+                gone += left
+                messages.append(f"Stopped following {folder.name} ({plural(len(left), 'source')}); "
+                             f"its files in {folder.path} are untouched.")
+            if sources:
+                removed = library.remove([s.id for s in sources])
+                gone += removed
+                messages.append(f"Removed {removed[0].title if len(removed) == 1 else plural(len(removed), 'source')}.")
         except (LibraryError, OSError) as error:
             self.app.call_from_thread(self.notify, said(error), severity="error", markup=False)
-            return
-        names = gone[0].title if len(gone) == 1 else plural(len(gone), "source")
-        self.app.call_from_thread(self.notify, inert(f"Removed {names}."), markup=False)
+        if messages:
+            self.app.call_from_thread(self.notify, inert(" ".join(messages)), markup=False)
         self.post_message(self.Removed({s.id for s in gone}))
-        self._list(library)
+        self._list(library)  # also after a failure: what is listed is what the library holds
 
     @work(thread=True, exclusive=True, group="listing")
     def _list(self, library: Library) -> None:

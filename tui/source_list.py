@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from qa.display import source_labels
+from qa.display import library_name, source_labels
 from tui.text import shown, size
 
 if TYPE_CHECKING:
@@ -50,6 +50,8 @@ def details(source: Source, layout: SourceLayout | None = None, compact: bool = 
 
 # Narrower than this, a detailed list shows the compact details.
 COMPACT_BELOW = 90
+# A source's folder is shown after its title only with at least this many cells to spare.
+MIN_PLACE = 8
 
 
 class SourceList(ScrollView, can_focus=True):
@@ -177,10 +179,18 @@ class SourceList(ScrollView, can_focus=True):
             self._want(source.id)
         title_width = max(0, width - cell_len("".join(s.text for s in segments)) - cell_len(right))
         title = shown(self.labels.get(source.id, source.title))
-        title.truncate(title_width, overflow="ellipsis", pad=True)
-        segments.append(Segment(title.plain, style))
+        muted = self.get_component_rich_style("source-list--details")
+        # The folder it is in, after the title where there is room: a filter matches paths too.
+        folder = library_name(source).rpartition("/")[0] if self.detailed else ""
+        place = shown(f"  {folder}/") if folder and folder not in title.plain else None
+        if place is not None and cell_len(title.plain) + MIN_PLACE < title_width:
+            place.truncate(title_width - cell_len(title.plain), overflow="ellipsis", pad=True)
+            segments.append(Segment(title.plain, style))
+            segments.append(Segment(place.plain, style if index == self.cursor else style + muted))
+        else:
+            title.truncate(title_width, overflow="ellipsis", pad=True)
+            segments.append(Segment(title.plain, style))
         if right:
-            muted = self.get_component_rich_style("source-list--details")
             segments.append(Segment(right, style if index == self.cursor else style + muted))
         return Strip(segments).crop_extend(0, width, base)
 

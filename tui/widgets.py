@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol, cast
 
 from rich.console import Group
@@ -176,6 +177,15 @@ class AnswerView(Vertical):
         super().__init__(classes="answer" if answer.answered else "answer not-covered")
         self.answer = answer
         self.within = within
+        self._footer_shows_citations(min(9, len(answer.citations)))
+
+    def _footer_shows_citations(self, count: int) -> None:
+        """The footer's open key for this answer's citations: "1-3 Open [n]", "1 Open", not "1-9"."""
+        # The bindings are per widget (a copy of the class's map), so this answer's alone change.
+        [binding] = self._bindings.key_to_bindings["1"]
+        shown = replace(binding, key_display="1" if count <= 1 else f"1-{count}",
+                        description="Open" if count <= 1 else "Open [n]")
+        self._bindings.key_to_bindings["1"] = [shown]
 
     def compose(self) -> ComposeResult:
         answer = self.answer

@@ -23,7 +23,7 @@ def add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
     if args.progress:
         from qa.background import serve
 
-        return serve(folder, settings, args.paths, args.link)
+        return serve(folder, settings, args.paths, args.link, args.hidden)
     from qa.library import Library
 
     library = Library.open(folder, settings, create=True, refresh=False, waiting=say_waiting)
@@ -105,6 +105,9 @@ def sync(folder: Path, settings: Settings) -> int:
     changed += [f"{plural(len(result.dropped), 'source')} dropped (its file is gone)"
                 if len(result.dropped) == 1 else f"{len(result.dropped):,} sources dropped (their files are gone)"] \
         if result.dropped else []
+    changed += [f"{plural(len(result.unreadable), 'source')} dropped "
+                + ("(its file changed and cannot be read)" if len(result.unreadable) == 1
+                   else "(their files changed and cannot be read)")] if result.unreadable else []
     say(f"{', '.join(changed) if changed else 'Nothing changed'}; {plural(library.source_count, 'source')}.")
     for gone in [folder for folder in library.followed(counts=False) if not folder.present]:
         say(f"The followed folder {inert(gone.name)} ({inert(str(gone.path))}) is gone (moved or unmounted); "
