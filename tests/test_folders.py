@@ -161,7 +161,15 @@ def test_a_library_built_by_the_previous_version_keeps_its_names_and_ids(tmp_pat
     assert sorted(before) == ["index-2.md", "index.md"], "the previous version made it flat"
     library = Library.open(folder)
     assert sorted(source.id for source in library.sources) == ["index", "index-2"]
-    assert library.reread == [], "its index is kept: nothing is read again"
+    # Its index is kept, unless the analysis changed since (then every index is made again).
+    import re
+
+    from qa.settings import ANALYSIS_VERSION
+    previous_analysis = re.search(r"ANALYSIS_VERSION = (\d+)", (old / "qa/settings.py").read_text()).group(1)
+    if int(previous_analysis) == ANALYSIS_VERSION:
+        assert library.reread == [], "its index is kept: nothing is read again"
+    else:
+        assert sorted(library.reread) == ["index-2.md", "index.md"], "read again under their own names"
     assert {name: (folder / name).read_bytes() for name in files_in(folder)} == before
     assert library.ask("Where do penguins swim?").answered
 
