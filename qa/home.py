@@ -16,6 +16,8 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
+from qa.errors import LibraryError
+
 LOCAL = Path("sources")
 
 
@@ -36,6 +38,19 @@ def default_folder(explicit: Path | None, created: Callable[[Path], None] = lamb
     folder = user_library()
     if not folder.exists() and _create_with_bundled_articles(folder):
         created(folder)
+    return folder
+
+
+def sources_folder(folder: Path | None, default: Path | None, create: bool) -> Path:
+    """The folder a library opens: ``folder``, else the default one (``default``: the setting);
+    ``create`` makes it when missing."""
+    folder = folder if folder is not None else default_folder(default)
+    if not folder.exists():
+        if not create:
+            raise LibraryError(f"The sources folder {folder} does not exist.")
+        folder.mkdir(parents=True)
+    elif not folder.is_dir():
+        raise LibraryError(f"{folder} is not a folder.")
     return folder
 
 

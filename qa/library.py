@@ -20,13 +20,13 @@ from qa.answer import NOT_COVERED, Answerer
 from qa.batches import Batches
 from qa.display import describe_os_error
 from qa.errors import LibraryError
-from qa.home import default_folder
+from qa.home import sources_folder
 from qa.index import StoredIndex
 from qa.models import AddResult, Answer, FollowedFolder, SearchHit, Source, SourceLayout, SyncResult
 from qa.placement import delete_all
 from qa.numbering import without_citations
+from qa.question import checked_question
 from qa.settings import Settings
-from qa.sources import SourceError, load
 from qa.store import SourceRow, Store, is_damage
 from qa.syncing import Sync
 from qa.verification import QuoteChecker
@@ -129,14 +129,7 @@ class Library:
         index. The next question brings the index up to date.
         """
         settings = settings or Settings()
-        folder = folder if folder is not None else default_folder(settings.sources)
-        if not folder.exists():
-            if not create:
-                raise LibraryError(f"The sources folder {folder} does not exist.")
-            folder.mkdir(parents=True)
-        elif not folder.is_dir():
-            raise LibraryError(f"{folder} is not a folder.")
-        return cls(folder, settings, refresh, waiting)
+        return cls(sources_folder(folder, settings.sources, create), settings, refresh, waiting)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -190,21 +183,17 @@ class Library:
         Every quote is checked against its file before it is returned: a source that changed
         since it was indexed is re-read and the question answered again.
         """
-        if not question.strip():
-            raise LibraryError("The question is empty.")
-        if len(question.strip()) > self.settings.max_question_chars:
-            raise LibraryError(f"The question is {len(question.strip()):,} characters long; the limit is "
-                               f"{self.settings.max_question_chars:,} (QA_MAX_QUESTION_CHARS).")
+        question = checked_question(question, self.settings.max_question_chars)
         with self._lock, self._damage_reported():
             self._rebuild_if_damaged()
-            answer = self._answer(question.strip(), previous, sources)
+            answer = self._answer(question, previous, sources)
             stale = self._stale_citations(answer)
             if stale:
                 # Re-read the cited files even if their size and times look unchanged: the
                 # index disagrees with them (an edit within the clock's tick, or a damaged index).
                 self.refresh(wait=READER_WAIT, reread={c.path.relative_to(self.folder).as_posix()
                                                          for c in answer.citations if c.n in stale})
-                answer = self._answer(question.strip(), previous, sources)
+                answer = self._answer(question, previous, sources)
                 stale = self._stale_citations(answer)
             return without_citations(answer, stale, NOT_COVERED) if stale else answer
 
@@ -255,12 +244,8 @@ class Library:
         with self._lock:
             row = self._resolve(source_id)
             stored = self._store.stored_text(row.id)
-        if stored is not None:
-            return stored
-        try:  # outside the lock: reading a big file must not hold up questions
-            return load(self.folder / row.name, self.settings.max_source_mb).text
-        except SourceError as error:
-            raise LibraryError(str(error)) from None
+        # Outside the lock: reading a big file must not hold up questions.
+        return stored if stored is not None else lookup.file_text(self.folder / row.name, self.settings.max_source_mb)
 
     # -- changing --------------------------------------------------------------------------
 

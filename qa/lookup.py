@@ -11,7 +11,7 @@ from qa.errors import LibraryError
 from qa.following import followed_folders
 from qa.models import Source
 from qa.records import FileState
-from qa.sources import is_supported
+from qa.sources import SourceError, is_supported, load
 from qa.store import SourceRow, Store
 
 
@@ -111,3 +111,11 @@ def as_source(folder: Path, row: SourceRow, followed: Collection[str] | None = N
         origin=Path(row.origin) if row.origin else None,
         followed=top if top is not None and followed and top in followed else None,
     )
+
+
+def file_text(path: Path, max_mb: float) -> str:
+    """A source's text read from its file (when the index keeps none)."""
+    try:
+        return load(path, max_mb).text
+    except SourceError as error:
+        raise LibraryError(str(error)) from None

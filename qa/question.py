@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from qa import analysis
 from qa.engine import Retriever, Spelling
+from qa.errors import LibraryError
 
 # Words that shape a question but never appear in its answer's wording.
 QUESTION_WORDS = frozenset(
@@ -109,6 +110,18 @@ class Query:
             return False
         return norm[0].isdigit() or looks_like_name or zipf(norm) < COMMON_ZIPF
     follow_up_of: str | None = None
+
+
+def checked_question(question: str, limit: int) -> str:
+    """The question without its surrounding spaces; an empty one, or one over ``limit``
+    characters, raises LibraryError with one sentence."""
+    question = question.strip()
+    if not question:
+        raise LibraryError("The question is empty.")
+    if len(question) > limit:
+        raise LibraryError(f"The question is {len(question):,} characters long; the limit is "
+                           f"{limit:,} (QA_MAX_QUESTION_CHARS).")
+    return question
 
 
 def literals(question: str) -> list[str]:

@@ -16,7 +16,6 @@ import os
 import shutil
 import statistics
 import subprocess
-from pathlib import Path
 
 import pypdfium2 as pdfium
 
