@@ -32,12 +32,17 @@ class Changes:
     removed: list[int] = field(default_factory=list)  # source ids whose file is gone or changed
     touched: list[tuple[int, FileState]] = field(default_factory=list)  # same content, new state
     warnings: list[str] = field(default_factory=list)
+    states: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # of each job's file
+    # Files that could not be read before and have not changed since: not read (nor said) again.
+    unreadable: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
 
 
-def changes(folder: Path, known: KnownStates, reread: set[str] | frozenset[str] = frozenset()) -> Changes:
+def changes(folder: Path, known: KnownStates, reread: set[str] | frozenset[str] = frozenset(),
+            unreadable: dict[str, tuple[int, int, int, int]] | None = None) -> Changes:
     """Compare ``folder`` (its subfolders too) with what the index knows of it; ``reread``: names
-    to analyse again even if their state looks unchanged. No object is built for an unchanged
-    file: this runs at every open."""
+    to analyse again even if their state looks unchanged; ``unreadable``: files that could not be
+    read, with their state then. No object is built for an unchanged file: this runs at every open."""
+    unreadable = unreadable or {}
     known = dict(known)
     found = Changes()
     for name, entry in library_files(folder, found.warnings):
@@ -51,8 +56,11 @@ def changes(folder: Path, known: KnownStates, reread: set[str] | frozenset[str] 
         unchanged = entry_known is not None and name not in reread  # a file to reread counts as new
         try:
             status = entry.stat()
-            if unchanged and entry_known[1] == (status.st_size, status.st_mtime_ns, status.st_ctime_ns,
-                                                status.st_ino):
+            state = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+            if unchanged and entry_known[1] == state:
+                continue
+            if entry_known is None and name not in reread and unreadable.get(name) == state:
+                found.unreadable[name] = state
                 continue
             path = Path(entry.path)
             file_state(path)  # a pipe or a device is refused here, never opened
@@ -67,6 +75,7 @@ def changes(folder: Path, known: KnownStates, reread: set[str] | frozenset[str] 
         if entry_known is not None:
             found.removed.append(entry_known[0])
         found.jobs.append(Job(path, name, link=os.readlink(path) if entry.is_symlink() else None))
+        found.states[name] = state
     found.jobs.sort(key=lambda job: job.name)
     found.removed += [gone[0] for gone in known.values()]  # files no longer in the folder
     return found

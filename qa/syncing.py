@@ -34,7 +34,8 @@ class Sync:
 
     def run(self, folder: Path, reread: Collection[str] = (), cancel: threading.Event | None = None) -> None:
         """``reread``: file names to analyse again even if their state looks unchanged."""
-        found = changes(folder, self.store.file_states(), set(reread))
+        unreadable = self.store.unreadable()
+        found = changes(folder, self.store.file_states(), set(reread), unreadable)
         self.warnings += found.warnings
         for source_id, state in found.touched:
             self.store.update_state(source_id, state)
@@ -45,6 +46,10 @@ class Sync:
         self._total = (len(found.jobs), sum(size(job.path) for job in found.jobs) if self._progress else 0)
         self.batches.run(found.jobs, removed, on_outcome=self._note,
                          cancelled=lambda: cancel is not None and cancel.is_set())
+        # A file that cannot be read is said once, not at every open: it is tried again when it changes.
+        failed = found.unreadable | {name: found.states[name] for name in self.errors if name in found.states}
+        if failed != unreadable:
+            self.store.set_unreadable(failed)
 
     def _note(self, outcome: Outcome) -> AnalysedSource | None:
         if self._progress:

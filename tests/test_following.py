@@ -188,3 +188,13 @@ def test_qa_sync_counts_a_source_whose_changed_file_cannot_be_read(library: Libr
     run = run_qa("sync", "--sources", str(library.folder))
     assert run.stdout.strip() == "1 source dropped (its file changed and cannot be read); 1 source."
     assert run.stderr.strip() == "qa: warning: Skipped notes/kettle.txt: it is empty."
+
+
+def test_a_bad_file_is_said_once_and_read_again_only_when_it_changes(library: Library, notes: Path):
+    (notes / "trips" / "broken.pdf").write_bytes(b"%PDF-1.4 torn off here")
+    said = "qa: warning: Skipped notes/trips/broken.pdf: it cannot be read as a PDF; it may be damaged."
+    assert run_qa("ask", "When does the night train leave?", "--sources", str(library.folder)).stderr.strip() == said
+    for command in (["ask", "When does the night train leave?"], ["sources"], ["sync"]):
+        assert run_qa(*command, "--sources", str(library.folder)).stderr.strip() == "", command
+    (notes / "trips" / "broken.pdf").write_bytes(b"%PDF-1.4 torn off again, and longer")
+    assert run_qa("sync", "--sources", str(library.folder)).stderr.strip() == said

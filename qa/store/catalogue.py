@@ -135,6 +135,18 @@ def chunk(db: sqlite3.Connection, chunk_id: int) -> ChunkRow | None:
                     [(int(s), int(e)) for s, e in sentences], row[7], row[8], lines, row[11].split())
 
 
+def unreadable(db: sqlite3.Connection) -> dict[str, tuple[int, int, int, int]]:
+    """file name → (size, mtime_ns, ctime_ns, inode) of the library's files that could not be read."""
+    return {name: tuple(state) for name, *state in db.execute(
+        "SELECT name, size, mtime_ns, ctime_ns, inode FROM unreadable")}
+
+
+def set_unreadable(db: sqlite3.Connection, files: dict[str, tuple[int, int, int, int]]) -> None:
+    db.execute("DELETE FROM unreadable")
+    db.executemany("INSERT INTO unreadable VALUES (?, ?, ?, ?, ?)",
+                   [(name, *state) for name, state in files.items()])
+
+
 def update_state(db: sqlite3.Connection, row_id: int, state: FileState) -> None:
     db.execute("UPDATE sources SET mtime_ns = ?, ctime_ns = ?, inode = ? WHERE id = ?",
                (state.mtime_ns, state.ctime_ns, state.inode, row_id))

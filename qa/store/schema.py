@@ -13,7 +13,7 @@ from pathlib import Path
 
 from qa.store.transactions import atomic
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 PAGE_CACHE_KIB = 64 * 1024
 INDEX_DIR = ".qa"
 DATABASE = "library.sqlite3"
@@ -75,6 +75,8 @@ CREATE TABLE words (norm TEXT PRIMARY KEY, count INTEGER NOT NULL, capitalised I
     surface TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE deletes (variant TEXT NOT NULL, norm TEXT NOT NULL, PRIMARY KEY (variant, norm))
     WITHOUT ROWID;
+CREATE TABLE unreadable (name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 # Holds the writer lock of the database at this path (None: in memory, nothing to lock).

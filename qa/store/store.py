@@ -152,6 +152,10 @@ class Store:
     def file_states(self) -> dict[str, tuple[int, tuple[int, int, int, int], str]]:
         return catalogue.file_states(self._connection)
 
+    def unreadable(self) -> dict[str, tuple[int, int, int, int]]:
+        """The library's files that could not be read, by name, with the state they had then."""
+        return catalogue.unreadable(self._connection)
+
     def source_count(self) -> int:
         return catalogue.source_count(self._connection)
 
@@ -177,6 +181,11 @@ class Store:
         """A file touched but unchanged (same content hash): remember its new state."""
         with atomic(self._connection) as db:
             catalogue.update_state(db, row_id, state)
+
+    def set_unreadable(self, files: dict[str, tuple[int, int, int, int]]) -> None:
+        """Remember these files (and only these) as unreadable in their current state."""
+        with atomic(self._connection) as db:
+            catalogue.set_unreadable(db, files)
 
     def commit(self, added: Sequence[AnalysedSource] = (), removed: Sequence[SourceRow] = (),
                recount: Recount | None = None) -> list[SourceRow]:
