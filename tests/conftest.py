@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import os
@@ -8,7 +7,7 @@ import shutil
 import signal
 import sys
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
@@ -115,3 +114,31 @@ def run_qa(*args: str, stdin: str | TextIO = "", cwd: Path = REPO, env: Mapping[
     out, err = (io.TextIOWrapper(io.BytesIO(stream.buffer.getvalue()), encoding="utf-8").read()
                 for stream in streams)
     return Run(code, out, err)
+
+
+def hand_made_epub(path: Path, title: str, chapter_body: str, spine_repeats: int = 1,
+                   contents: bool = True) -> None:
+    """An EPUB 2 written by hand, for the shapes ebooklib will not write: a spine that repeats
+    its one chapter ``spine_repeats`` times, a table of contents (navMap) left empty."""
+    import zipfile
+
+    nav = ("<navPoint id='p' playOrder='1'><navLabel><text>One</text></navLabel>"
+           "<content src='c.xhtml'/></navPoint>") if contents else ""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        book.writestr("META-INF/container.xml",
+                      "<?xml version='1.0'?><container version='1.0' xmlns='urn:oasis:names:tc:opendocument:xmlns:container'>"
+                      "<rootfiles><rootfile full-path='content.opf' media-type='application/oebps-package+xml'/>"
+                      "</rootfiles></container>")
+        book.writestr("content.opf",
+                      "<?xml version='1.0'?><package xmlns='http://www.idpf.org/2007/opf' version='2.0' unique-identifier='id'>"
+                      f"<metadata xmlns:dc='http://purl.org/dc/elements/1.1/'><dc:title>{title}</dc:title>"
+                      "<dc:identifier id='id'>x</dc:identifier><dc:language>en</dc:language></metadata>"
+                      "<manifest><item id='c' href='c.xhtml' media-type='application/xhtml+xml'/>"
+                      "<item id='ncx' href='toc.ncx' media-type='application/x-dtbncx+xml'/></manifest>"
+                      "<spine toc='ncx'>" + "<itemref idref='c'/>" * spine_repeats + "</spine></package>")
+        book.writestr("toc.ncx",
+                      "<?xml version='1.0'?><ncx xmlns='http://www.daisy.org/z3986/2005/ncx/' version='2005-1'>"
+                      f"<head/><docTitle><text>{title}</text></docTitle><navMap>{nav}</navMap></ncx>")
+        book.writestr("c.xhtml", "<html xmlns='http://www.w3.org/1999/xhtml'><head><title>c</title></head><body>"
+                                 + chapter_body + "</body></html>")

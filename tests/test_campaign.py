@@ -9,7 +9,6 @@ import hashlib
 import io
 import json
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 
 from qa import Library, LibraryError
 from qa.cli import main
+from conftest import hand_made_epub
 from qa.ingest import Job, analyse
 from qa.sources import SourceError
 from qa.store import database_path
@@ -123,28 +123,7 @@ def test_qa_text_shows_a_source_inert(tmp_path: Path):
 
 
 def _epub_with_a_repeated_chapter(path: Path, repeats: int) -> None:
-    import zipfile
-
-    chapter = ("<html xmlns='http://www.w3.org/1999/xhtml'><head><title>c</title></head><body>"
-               + "<p>The river rose by two metres in the night.</p>" * 2_000 + "</body></html>")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
-        book.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
-        book.writestr("META-INF/container.xml",
-                      "<?xml version='1.0'?><container version='1.0' xmlns='urn:oasis:names:tc:opendocument:xmlns:container'>"
-                      "<rootfiles><rootfile full-path='content.opf' media-type='application/oebps-package+xml'/>"
-                      "</rootfiles></container>")
-        book.writestr("content.opf",
-                      "<?xml version='1.0'?><package xmlns='http://www.idpf.org/2007/opf' version='2.0' unique-identifier='id'>"
-                      "<metadata xmlns:dc='http://purl.org/dc/elements/1.1/'><dc:title>Rivers</dc:title>"
-                      "<dc:identifier id='id'>x</dc:identifier><dc:language>en</dc:language></metadata>"
-                      "<manifest><item id='c' href='c.xhtml' media-type='application/xhtml+xml'/>"
-                      "<item id='ncx' href='toc.ncx' media-type='application/x-dtbncx+xml'/></manifest>"
-                      "<spine toc='ncx'>" + "<itemref idref='c'/>" * repeats + "</spine></package>")
-        book.writestr("toc.ncx",
-                      "<?xml version='1.0'?><ncx xmlns='http://www.daisy.org/z3986/2005/ncx/' version='2005-1'>"
-                      "<head/><docTitle><text>Rivers</text></docTitle><navMap><navPoint id='p' playOrder='1'>"
-                      "<navLabel><text>One</text></navLabel><content src='c.xhtml'/></navPoint></navMap></ncx>")
-        book.writestr("c.xhtml", chapter)
+    hand_made_epub(path, "Rivers", "<p>The river rose by two metres in the night.</p>" * 2_000, spine_repeats=repeats)
 
 
 def test_an_epub_whose_spine_repeats_a_chapter_is_refused_before_it_floods_memory(tmp_path: Path):

@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from bench.documents import PdfLine, pdf_bytes
 from qa import Library
 from qa.sources import load
+from conftest import hand_made_epub
 
 
 def _epub_with_an_empty_navmap(path: Path) -> None:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
-        book.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
-        book.writestr("META-INF/container.xml",
-                      "<?xml version='1.0'?><container version='1.0' xmlns='urn:oasis:names:tc:opendocument:xmlns:container'>"
-                      "<rootfiles><rootfile full-path='content.opf' media-type='application/oebps-package+xml'/>"
-                      "</rootfiles></container>")
-        book.writestr("content.opf",
-                      "<?xml version='1.0'?><package xmlns='http://www.idpf.org/2007/opf' version='2.0' unique-identifier='id'>"
-                      "<metadata xmlns:dc='http://purl.org/dc/elements/1.1/'><dc:title>Kittiwakes</dc:title>"
-                      "<dc:identifier id='id'>x</dc:identifier><dc:language>en</dc:language></metadata>"
-                      "<manifest><item id='c' href='c.xhtml' media-type='application/xhtml+xml'/>"
-                      "<item id='ncx' href='toc.ncx' media-type='application/x-dtbncx+xml'/></manifest>"
-                      "<spine toc='ncx'><itemref idref='c'/></spine></package>")
-        book.writestr("toc.ncx",
-                      "<?xml version='1.0'?><ncx xmlns='http://www.daisy.org/z3986/2005/ncx/' version='2005-1'>"
-                      "<head/><docTitle><text>Kittiwakes</text></docTitle><navMap></navMap></ncx>")
-        book.writestr("c.xhtml", "<html xmlns='http://www.w3.org/1999/xhtml'><head><title>c</title></head><body>"
-                                 "<p>The kittiwake colony counted 212 nests in May.</p></body></html>")
+    hand_made_epub(path, "Kittiwakes", "<p>The kittiwake colony counted 212 nests in May.</p>", contents=False)
 
 
 def test_an_epub_whose_table_of_contents_is_empty_is_read(tmp_path: Path):
