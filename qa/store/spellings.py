@@ -15,6 +15,10 @@ from qa.store.sql import select_in
 SPELLING_MAX_LETTERS = 40
 
 
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
 def deletion_variants(word: str) -> set[str]:
     """``word`` and every string one deleted letter away (SymSpell's deletion neighbourhood).
 
@@ -23,7 +27,42 @@ def deletion_variants(word: str) -> set[str]:
     """
     if len(word) > SPELLING_MAX_LETTERS:
         return {word}
-    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+    return {word} | _deletions(word)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# Up to this length a question word's look-ups cover two substitutions anywhere (their
+# variants grow with the cube of the length); past it, only two swapped neighbours.
+DOUBLE_SUBSTITUTIONS_UP_TO = 10
+
+
+def near_variants(norm: str, max_distance: int) -> set[str]:
+    """The strings to look up in the deletion index to find the words within ``max_distance``
+    (1 or 2) edits of ``norm`` that start with its letter.
+
+    A stored word is there as itself and its one-letter deletions, so: the question word's
+    own deletions (up to ``max_distance``) meet a stored word or its deletions; for two
+    edits, it also needs its one-letter insertions (the stored word two letters longer), its
+    substitutions (one letter wrong, the stored word a letter longer) and its substitutions
+    with a deletion (two letters wrong). With the first letter shared, the edits fall in the
+    rest of the word (Levenshtein distance is unchanged by a common first letter), so only
+    that rest is varied: a tenth of the strings an unanchored neighbourhood needs.
+    """
+    head, tail = norm[:1], norm[1:]
+    levels = [{tail}]
+    for _ in range(max_distance):
+        levels.append({shorter for word in levels[-1] for shorter in _deletions(word)})
+    variants = set().union(*levels)
+    if max_distance >= 2:
+        variants |= {tail[:i] + letter + tail[i:] for i in range(len(tail) + 1) for letter in _LETTERS}
+        substitutions = {tail[:i] + letter + tail[i + 1:] for i in range(len(tail)) for letter in _LETTERS
+                         if letter != tail[i]}
+        variants |= substitutions
+        if len(norm) <= DOUBLE_SUBSTITUTIONS_UP_TO:
+            variants |= {shorter for word in substitutions for shorter in _deletions(word)}
+        else:
+            variants |= {tail[:i] + tail[i + 1] + tail[i] + tail[i + 2:] for i in range(len(tail) - 1)}
+    return {head + variant for variant in variants}
 
 
 def spelling(db: sqlite3.Connection, norm: str) -> tuple[str, int, int] | None:
