@@ -84,6 +84,11 @@ class StoredIndex:
     def vocabulary(self) -> StoredVocabulary:
         return self._vocabulary
 
+    @property
+    def generation(self) -> int:
+        """The store's commit this index reads (moves with every add, remove or merge)."""
+        return self._generation
+
     def sync(self) -> None:
         """See the store's latest commit: call once before each question, not per lookup."""
         self._check_generation()
