@@ -360,7 +360,7 @@ async def test_the_footer_offers_the_answer_s_own_citation_keys(library: Library
 
     def open_key() -> str:
         keys = [f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey)
-                if key.action == "open(1)"]
+                if key.key == "1"]
         return keys[0] if keys else ""
 
     app = make_app(library, tmp_path)
