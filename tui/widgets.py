@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from qa.display import inert, one_line, plural, source_labels
+from tui.source_list import FOLLOWED_MARK, folder_of
 from tui.text import flat, shown
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class QuestionInput(Input):
                 tooltip="earlier / later questions (also from earlier sessions)"),
         Binding("down", "history(1)", "Later question", show=False,
                 tooltip="earlier / later questions (also from earlier sessions)"),
-        Binding("shift+tab", "app.select_answer", "Answers", show=False,
+        Binding("shift+tab", "select_answer", "Answers", show=False,
                 tooltip="select the newest answer (shift+tab again: the one before; tab: the next, then the sidebar)"),
     ]
 
@@ -63,6 +64,11 @@ class QuestionInput(Input):
         if not self.history or self.history[-1] != question:
             self.history.append(question)
         self._position = len(self.history)
+
+    def action_select_answer(self) -> None:
+        """shift+tab selects the newest answer (in Textual's order it would be the sidebar's list)."""
+        answers = self.screen.query(AnswerView)
+        answers.last().focus() if answers else self.screen.focus_previous()
 
     def action_history(self, step: int) -> None:
         if not self.history:
@@ -278,8 +284,17 @@ def welcome(sources: list[Source] | None) -> Group:
         listed.add_column(width=4, no_wrap=True)
         listed.add_column(ratio=1)
         for source in sources[:3]:
-            listed.add_row("  • ", flat(labels[source.id]))
-        parts += [listed, Text("f2 browses them; there you can also ask within chosen ones.")]
+            # A followed folder's source is marked as in the sidebar; a title that does not say
+            # where the file is ("README") is followed by its folder, dimmed.
+            bullet = Text(f"  {FOLLOWED_MARK}", style="green") if source.followed else "  • "
+            folder = folder_of(source)
+            place = f"  {folder}/" if folder and folder not in labels[source.id] else ""
+            listed.add_row(bullet, Text.assemble(flat(labels[source.id]), flat(place, "dim")))
+        parts += [listed]
+        if any(source.followed for source in sources[:3]):
+            parts.append(Text(f"{FOLLOWED_MARK}a followed folder's file, read where it is and kept in sync.",
+                              style="dim"))
+        parts.append(Text("f2 browses them; there you can also ask within chosen ones."))
     else:
         text.append("No sources yet: press ctrl+o to add a file or folder.")
     parts.append(Text("\nf1 shows every key.", style="dim"))
