@@ -64,6 +64,19 @@ def test_the_welcome_s_long_titles_wrap_under_their_first_word():
     assert not any(row.startswith(("spawning", "temperature", "water", "part")) for row in rows)
 
 
+def test_the_welcome_marks_a_followed_folder_s_sources_and_says_where_a_generic_title_is():
+    from tui.widgets import welcome
+
+    readme, garden, report = many_sources(3)
+    sources = [readme.model_copy(update={"id": "docs/manual/README.md", "title": "README"}),
+               garden.model_copy(update={"id": "notes/garden.txt", "title": "Garden diary", "followed": "notes"}),
+               report]
+    rows = rendered(Static(welcome(sources)), width=80).splitlines()
+    assert "  • README  docs/manual/" in rows and "  ↻ Garden diary  notes/" in rows
+    assert "  • Quarterly report number 2" in rows
+    assert "↻ a followed folder's file, read where it is and kept in sync." in rows
+
+
 async def test_a_library_that_cannot_open_ends_the_app_with_the_reason(tmp_path: Path):
     def failing_open() -> Library:
         raise LibraryError(f"{tmp_path / 'x'} is not a folder.")
@@ -527,8 +540,9 @@ def followed_and_nested(library: Library, tmp_path: Path) -> Path:
     docs, notes = tmp_path / "docs", tmp_path / "notes"
     (docs / "manual").mkdir(parents=True)
     (docs / "manual" / "README.md").write_text("Backups run every night at two.\n")
-    notes.mkdir()
+    (notes / "work").mkdir(parents=True)
     article(notes, "garden.txt", "Garden diary", "The tomatoes were planted in May.")
+    (notes / "work" / "README.md").write_text("The laptop is backed up every Friday.\n")
     library.add([docs])
     library.add([notes], link=True)
     return notes
@@ -553,11 +567,11 @@ async def test_the_sidebar_marks_a_followed_folder_s_sources_and_says_where_a_ge
         await ready(app, pilot)
         rows = sidebar_rows(app)
         assert any(row.startswith("↻ Garden diary") for row in rows), rows
-        readme = next(row for row in rows if "README" in row)
-        assert readme.startswith("  README") and "docs/manual/" in readme  # not marked; its folder shown
+        # Two files titled README: each its title, then its folder (not a path cut before its name).
+        assert "  README  docs/manual/" in rows and "↻ README  notes/work/" in rows, rows
         assert "↻ followed: notes" in rendered(app.query_one(".panel-title", Static))
         welcome = rendered(app.query_one(".welcome", Static))
-        assert "↻ Garden diary" in welcome and "README  docs/manual/" in welcome
+        assert "• README  docs/manual/" in welcome
         assert "followed folder's file, read where it is" in welcome
 
 
@@ -597,5 +611,5 @@ async def test_u_in_the_sidebar_stops_following_a_folder_after_a_confirmation_an
         await wait_until(pilot, lambda: not library.followed(), "the folder no longer followed")
         await wait_until(pilot, lambda: not any("Garden" in row for row in sidebar_rows(app)), "the sidebar listed again")
         assert "followed" not in rendered(app.query_one(".panel-title", Static))
-        assert any(m.startswith("Stopped following notes (1 source); its files in") for m in notifications(app))
+        assert any(m.startswith("Stopped following notes (2 sources); its files in") for m in notifications(app))
     assert (notes / "garden.txt").read_text().startswith("Garden diary")

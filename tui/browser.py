@@ -70,7 +70,9 @@ async def confirmed_removal(asker: Widget | Screen, files: Sequence[Source], fol
     if adding:  # the add holds the library's writer lock until it ends
         asker.notify("Sources can be removed once the add in progress has finished.", severity="warning")
         return False
-    return await asker.app.push_screen_wait(ConfirmScreen(*removal(files, folders, sources)))
+    question, detail, yes = removal(files, folders, sources)
+    return await asker.app.push_screen_wait(ConfirmScreen(question, detail, yes,
+                                                          no="Keep them" if files else "Keep following"))
 
 
 class RemoveSources(Message):

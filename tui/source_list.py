@@ -61,6 +61,21 @@ def folder_of(source: Source) -> str:
     return library_name(source).rpartition("/")[0]
 
 
+def nearest_folders(folder: str, room: int) -> str:
+    """``  …/manual/`` for ``docs/manual``: as many of the folders nearest the file as fit ``room``."""
+    kept: list[str] = []
+    for part in reversed(folder.split("/")):
+        if cell_len(f"  …/{'/'.join([part, *kept])}/") > room:
+            break
+        kept.insert(0, part)
+    return f"  …/{'/'.join(kept)}/" if kept else f"  …{folder[-max(1, room - 4):]}/"
+
+
+def titled(source: Source, label: str) -> str:
+    """A source's title on one line, or its ``label`` when it has none."""
+    return " ".join(source.title.split()) or label
+
+
 class SourceList(ScrollView, can_focus=True):
     """Sources one per line: a mark, ↻ for a followed folder's source, the title, its folder
     (dimmed, where there is room: "README  docs/manual/"), and (when ``detailed``) format, size,
@@ -194,14 +209,20 @@ class SourceList(ScrollView, can_focus=True):
         if self.detailed and self._count_layouts is not None and source.id not in self._asked:
             self._want(source.id)
         title_width = max(0, width - cell_len("".join(s.text for s in segments)) - cell_len(right))
-        title = shown(self.labels.get(source.id, source.title))
-        muted = self.get_component_rich_style("source-list--details")
         # The folder it is in, after the title where there is room: a generic title ("README")
-        # says where it is, and a filter (which matches paths too) why it matched.
+        # says where it is, and a filter (which matches paths too) why it matched. A narrow list
+        # (the sidebar) shows the title of a source in a folder, told apart by the folder: its
+        # path would be cut before the file name ("docs/manual/REA…").
         folder = folder_of(source)
+        label = self.labels.get(source.id, source.title)
+        title = shown(titled(source, label) if folder and not self.detailed else label)
+        muted = self.get_component_rich_style("source-list--details")
         place = shown(f"  {folder}/") if folder and folder not in title.plain else None
         if place is not None and cell_len(title.plain) + MIN_PLACE < title_width:
-            place.truncate(title_width - cell_len(title.plain), overflow="ellipsis", pad=True)
+            room = title_width - cell_len(title.plain)
+            if not self.detailed and cell_len(place.plain) > room:
+                place = shown(nearest_folders(folder, room))
+            place.truncate(room, overflow="ellipsis", pad=True)
             segments.append(Segment(title.plain, style))
             segments.append(Segment(place.plain, style if index == self.cursor else style + muted))
         else:

@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from qa.display import inert, one_line, plural, source_labels
-from tui.source_list import FOLLOWED_MARK, folder_of
+from tui.source_list import FOLLOWED_MARK, folder_of, titled
 from tui.text import flat, shown
 
 if TYPE_CHECKING:
@@ -288,8 +288,9 @@ def welcome(sources: list[Source] | None) -> Group:
             # where the file is ("README") is followed by its folder, dimmed.
             bullet = Text(f"  {FOLLOWED_MARK}", style="green") if source.followed else "  • "
             folder = folder_of(source)
-            place = f"  {folder}/" if folder and folder not in labels[source.id] else ""
-            listed.add_row(bullet, Text.assemble(flat(labels[source.id]), flat(place, "dim")))
+            title = titled(source, labels[source.id]) if folder else labels[source.id]
+            place = f"  {folder}/" if folder and folder not in title else ""
+            listed.add_row(bullet, Text.assemble(flat(title), flat(place, "dim")))
         parts += [listed]
         if any(source.followed for source in sources[:3]):
             parts.append(Text(f"{FOLLOWED_MARK}a followed folder's file, read where it is and kept in sync.",
