@@ -62,13 +62,14 @@ def folder_of(source: Source) -> str:
 
 
 def nearest_folders(folder: str, room: int) -> str:
-    """``  …/manual/`` for ``docs/manual``: as many of the folders nearest the file as fit ``room``."""
+    """``  …/manual/`` for ``docs/manual``: as many of the folders nearest the file as fit
+    ``room`` ("" if not even the nearest does: a cut name says nothing)."""
     kept: list[str] = []
     for part in reversed(folder.split("/")):
         if cell_len(f"  …/{'/'.join([part, *kept])}/") > room:
             break
         kept.insert(0, part)
-    return f"  …/{'/'.join(kept)}/" if kept else f"  …{folder[-max(1, room - 4):]}/"
+    return f"  …/{'/'.join(kept)}/" if kept else ""
 
 
 def titled(source: Source, label: str) -> str:
