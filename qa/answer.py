@@ -10,8 +10,9 @@ best passage holds too little of its weight (`Settings.min_coverage`).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence, Set
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qa import analysis
 from qa.answer_span import SPAN_FORMS, find_answer, holds_answer_type
@@ -103,6 +104,31 @@ def _share_spelled(literals: list[str], text: str) -> float:
     found = sum(bool(re.search(rf"(?<![\w-]){re.escape(literal)}(?![\w-])", text))
                 for literal in literals)
     return found / len(literals)
+
+
+# Sentences analysed, by their text (the passages a conversation's questions read overlap),
+# up to a length that keeps the cache small.
+ANALYSED_SENTENCES = 4096
+CACHED_SENTENCE_CHARS = 2000
+
+
+def _analysed(text: str) -> tuple[list[analysis.Word], frozenset[str]]:
+    """A sentence's words and the terms it holds (stop words left out). Shared: not to be changed."""
+    return _analysed_cached(text) if len(text) <= CACHED_SENTENCE_CHARS else _analyse(text)
+
+
+def _analyse(text: str) -> tuple[list[analysis.Word], frozenset[str]]:
+    words = list(analysis.words(text))
+    return words, frozenset(analysis.stem(w.norm) for w in words if w.norm and not w.is_stop)
+
+
+_analysed_cached = lru_cache(maxsize=ANALYSED_SENTENCES)(_analyse)
+
+
+@lru_cache(maxsize=ANALYSED_SENTENCES)
+def _terms_of(text: str) -> frozenset[str]:
+    """The terms of a heading path and title (the same few recur across a source's passages)."""
+    return frozenset(analysis.terms(text))
 
 
 def _is_code(text: str, words: list[analysis.Word]) -> bool:
@@ -213,8 +239,7 @@ class Answerer:
                 start, end = self._window(query, text)
                 span = Span(start=sentence.start + start, end=sentence.start + end)
                 text = text[start:end]
-                words = list(analysis.words(text))
-                held = {analysis.stem(w.norm) for w in words if w.norm and not w.is_stop}
+                words, held = _analysed(text)
                 typed = holds_answer_type(query, words)
                 own = self._coverage(query, held, total)
                 is_label = own > 0 and not typed and self._is_label(query, words, held)
@@ -265,13 +290,13 @@ class Answerer:
         known = [t for t in query.weights if t not in query.missing]
         return max(known, key=lambda t: self._weight(t, query), default=None)
 
-    def _frame(self, chunk: Chunk) -> set[str]:
+    def _frame(self, chunk: Chunk) -> frozenset[str]:
         """The terms of a passage's heading path and its source's title."""
         source = self.sources.get(chunk.source)
-        return set(analysis.terms(f"{chunk.section or ''} {source.title if source else ''}"))
+        return _terms_of(f"{chunk.section or ''} {source.title if source else ''}")
 
     @staticmethod
-    def _is_label(query: Query, words: list[analysis.Word], held: set[str]) -> bool:
+    def _is_label(query: Query, words: list[analysis.Word], held: frozenset[str]) -> bool:
         """Whether a sentence only restates the question: a term line, a heading, an option,
         "See wombat.". It adds at most LABEL_MAX_NEW_TERMS words and has no grammar of its
         own (at most one stop word), so "A wombat is a marsupial." is not one. A command line
@@ -281,16 +306,15 @@ class Answerer:
         return len(held - query.weights.keys()) <= LABEL_MAX_NEW_TERMS \
             and sum(w.is_stop for w in words) <= 1
 
-    def _before(self, chunk_id: int, query: Query) -> tuple[set[str], float, str]:
+    def _before(self, chunk_id: int, query: Query) -> tuple[frozenset[str], float, str]:
         """The sentence before a passage's first one, in the same source: its terms, how much
         they count (a label nearly in full) and its text."""
         chunk, previous = self._chunk(chunk_id), self.index.chunk(chunk_id - 1)
         if previous is None or previous.source != chunk.source or not previous.sentences:
-            return set(), CONTEXT_WEIGHT, ""
+            return frozenset(), CONTEXT_WEIGHT, ""
         last = previous.sentences[-1]
         text = previous.text[last.start - previous.start:last.end - previous.start]
-        words = list(analysis.words(text))
-        held = {analysis.stem(w.norm) for w in words if w.norm and not w.is_stop}
+        words, held = _analysed(text)
         is_label = bool(held & query.weights.keys()) and not holds_answer_type(query, words) \
             and self._is_label(query, words, held)
         return held, LABEL_CONTEXT_WEIGHT if is_label else CONTEXT_WEIGHT, text
@@ -300,7 +324,7 @@ class Answerer:
         assert chunk is not None, "the index returned a chunk id it does not hold"
         return chunk
 
-    def _coverage(self, query: Query, terms: set[str], total: float) -> float:
+    def _coverage(self, query: Query, terms: Set[str], total: float) -> float:
         return sum(self._weight(t, query) for t in query.weights if t in terms) / total
 
     def _window(self, query: Query, text: str) -> tuple[int, int]:

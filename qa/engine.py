@@ -40,7 +40,8 @@ class Vocabulary(Protocol):
         """How the sources write a normalised word (stop words excluded); None if they never do."""
 
     def near(self, norm: str, max_distance: int) -> list[str]:
-        """Words of the sources within ``max_distance`` edits of ``norm`` (itself excluded)."""
+        """Words of the sources within ``max_distance`` edits of ``norm`` that start with its
+        letter (itself excluded): a misspelling rarely gets the first letter wrong."""
 
 
 class Retriever(Protocol):

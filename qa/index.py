@@ -17,12 +17,10 @@ from qa import bm25
 from qa.engine import Hit, Spelling
 from qa.models import Chunk, Span
 from qa.settings import Settings
-from qa.store import Store, deletion_variants
+from qa.store import Store, near_variants
 
 CHUNK_CACHE = 512
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-# How many insertion variants "did you mean" may look up for one word (see `near`).
-MAX_INSERTIONS = 20_000
+NEAR_CACHE = 4096
 # Scored postings kept between questions, in postings (about 12 bytes each).
 SCORED_POSTINGS_CACHE = 4_000_000
 
@@ -33,9 +31,12 @@ class StoredVocabulary:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._spellings: dict[str, Spelling | None] = {}
+        # A follow-up reads the question before it again: its misspellings are looked up once.
+        self._near: dict[tuple[str, int], list[str]] = {}
 
     def forget(self) -> None:
         self._spellings.clear()
+        self._near.clear()
 
     def spelling(self, norm: str) -> Spelling | None:
         if norm not in self._spellings:
@@ -44,31 +45,18 @@ class StoredVocabulary:
         return self._spellings[norm]
 
     def near(self, norm: str, max_distance: int) -> list[str]:
-        # The store holds each word and its one-letter deletions (SymSpell's neighbourhood,
-        # one level deep). A word within d edits shares a string with them once the question
-        # word's own deletions (up to d) are taken; where the stored word is the one that needs
-        # two deletions, one of its one-letter deletions is an insertion away from the question
-        # word's deletions, so those insertions are looked up too (only for d = 2, and only
-        # for words the sources lack: a question's misspellings).
-        levels = [{norm}]
-        for _ in range(max_distance):
-            levels.append({shorter for word in levels[-1] for shorter in deletion_variants(word)})
-        variants = set().union(*levels)
-        if max_distance >= 2:
-            # Insertions into the two-letter deletions find two substitutions; for a long word
-            # they are tens of thousands of strings (85,000 for 19 letters: 140 ms), so past
-            # that, only the one-letter deletions get insertions.
-            growing = variants if len(variants) * (len(norm) + 1) * len(_LETTERS) <= MAX_INSERTIONS \
-                else levels[1]  # the word and its one-letter deletions
-            variants |= {word[:i] + letter + word[i:] for word in list(growing)
-                         for i in range(len(word) + 1) for letter in _LETTERS}
-        candidates = self._store.words_sharing_deletions(variants)
-        from rapidfuzz.distance import Levenshtein  # loaded on the first "did you mean", not at start
+        if (norm, max_distance) not in self._near:
+            if len(self._near) >= NEAR_CACHE:
+                self._near.clear()
+            candidates = self._store.words_sharing_deletions(near_variants(norm, max_distance))
+            from rapidfuzz.distance import Levenshtein  # loaded on the first "did you mean", not at start
 
-        return sorted(
-            word for word in candidates
-            if word != norm and Levenshtein.distance(norm, word, score_cutoff=max_distance) <= max_distance
-        )
+            self._near[norm, max_distance] = sorted(
+                word for word in candidates
+                if word != norm and word[:1] == norm[:1]
+                and Levenshtein.distance(norm, word, score_cutoff=max_distance) <= max_distance
+            )
+        return self._near[norm, max_distance]
 
 
 class StoredIndex:
@@ -95,6 +83,11 @@ class StoredIndex:
     @property
     def vocabulary(self) -> StoredVocabulary:
         return self._vocabulary
+
+    @property
+    def generation(self) -> int:
+        """The store's commit this index reads (moves with every add, remove or merge)."""
+        return self._generation
 
     def sync(self) -> None:
         """See the store's latest commit: call once before each question, not per lookup."""

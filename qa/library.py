@@ -34,21 +34,33 @@ from qa.verification import QuoteChecker
 # How long a question waits for another process's write before answering without the
 # sources that changed: a reader never waits on a writer for long.
 READER_WAIT = 5.0
+# Sources the answerer looked up, kept between questions.
+SOURCES_KEPT = 4096
 
 __all__ = ["Library", "LibraryError", "Progress"]
 
 
 class _SourcesByKey(Mapping[str, Source]):
-    """Sources looked up one by one, as the answerer needs them: nothing loaded up front."""
+    """Sources looked up one by one, as the answerer needs them: nothing loaded up front, and
+    each kept until the index moves to another commit."""
 
     def __init__(self, library: Library) -> None:
         self._library = library
+        self._found: dict[str, Source] = {}
+        self._generation = -1
 
     def __getitem__(self, key: str) -> Source:
-        row = self._library._store.source(key=key)
-        if row is None:
-            raise KeyError(key)
-        return self._library._source(row)
+        if self._library._index.generation != self._generation:
+            self._found.clear()
+            self._generation = self._library._index.generation
+        if key not in self._found:
+            if len(self._found) >= SOURCES_KEPT:
+                self._found.clear()
+            row = self._library._store.source(key=key)
+            if row is None:
+                raise KeyError(key)
+            self._found[key] = self._library._source(row)
+        return self._found[key]
 
     def __iter__(self):
         return (row.key for row in self._library._store.sources())

@@ -164,10 +164,6 @@ class QuestionReader:
         self.index = index
         self.vocabulary = index.vocabulary
 
-    def _near_spellings(self, norm: str, limit: int) -> list[str]:
-        """The sources' words within ``limit`` edits that start with the same letter."""
-        return [other for other in self.vocabulary.near(norm, limit) if other[:1] == norm[:1]]
-
     def read(self, question: str, previous: Sequence[str] = ()) -> Query:
         """Read ``question``; when it needs the one before to make sense, read it with it."""
         query = self._read_one(question)
@@ -243,7 +239,7 @@ class QuestionReader:
         result = [analysis.stem(norm)]
         if spelling is not None and spelling.is_name and len(norm) >= 4:
             # Only a doubled letter: "Kenya"/"Kenyan" or "Norman"/"Normans" are other words.
-            for variant in self._near_spellings(norm, 1):
+            for variant in self.vocabulary.near(norm, 1):
                 other = self.vocabulary.spelling(variant)
                 if other is not None and other.is_name and _is_doubling(norm, variant):
                     result.append(analysis.stem(variant))
@@ -261,7 +257,7 @@ class QuestionReader:
             return None
         limit = 1 if len(norm) <= 6 else 2
         candidates = [
-            (word, spelling) for word in self._near_spellings(norm, limit)
+            (word, spelling) for word in self.vocabulary.near(norm, limit)
             if (spelling := self.vocabulary.spelling(word)) is not None
             and (looks_like_name or spelling.is_name or zipf(norm) == 0)
         ]

@@ -142,3 +142,31 @@ def test_rankings_hold_when_the_small_segments_of_many_adds_are_merged(tmp_path:
     ids = [row.first_chunk + i for row, _ in kept for i in range(row.chunks)]
     check(index, documents, ids, variant, settings, rng)
     store.close()
+
+
+def test_a_word_s_spelling_variants_are_stored_and_all_go_when_its_last_source_goes(tmp_path: Path):
+    """The deletion index holds what "did you mean" looks up, and removing the last source of a
+    word leaves none of its rows, also the first-letter deletions older indexes stored."""
+    import sqlite3
+
+    from qa.store import database_path
+    from qa.store.spellings import deletion_variants
+
+    words = ["normandy", "rollo"]
+    store = Store(tmp_path, "test")
+    [row] = store.commit([source("s", [words], {(word, word.capitalize()): 1 for word in words})])
+    db = sqlite3.connect(database_path(tmp_path))
+    for word in words:
+        stored = {v for (v,) in db.execute("SELECT variant FROM deletes WHERE norm = ?", (word,))}
+        assert stored == deletion_variants(word)
+    with db:
+        db.execute("INSERT INTO deletes VALUES ('ormandy', 'normandy')")  # as older indexes had it
+
+    def recount(text: str, section: str | None, title: str | None):
+        return Counter(text.split()), Counter({(word, word.capitalize()): 1 for word in text.split()})
+
+    store.commit(removed=[row], recount=recount)
+    assert db.execute("SELECT count(*) FROM deletes").fetchone() == (0,)
+    assert db.execute("SELECT count(*) FROM words").fetchone() == (0,)
+    db.close()
+    store.close()

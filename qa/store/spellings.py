@@ -15,15 +15,55 @@ from qa.store.sql import select_in
 SPELLING_MAX_LETTERS = 40
 
 
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
 def deletion_variants(word: str) -> set[str]:
-    """``word`` and every string one deleted letter away (SymSpell's deletion neighbourhood).
+    """``word`` and every string one deleted letter away but for the first (SymSpell's deletion
+    neighbourhood, anchored at the first letter as `near_variants` looks words up).
 
     Only ``word`` past `SPELLING_MAX_LETTERS`: the variants of an n-letter run hold n² letters
     (a 50,000-letter run in a file made a 4.7 GB index), and no real word is that long.
     """
     if len(word) > SPELLING_MAX_LETTERS:
         return {word}
-    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+    return {word} | {word[:1] + shorter for shorter in _deletions(word[1:])}
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# Up to this length a question word's look-ups cover two substitutions anywhere (their
+# variants grow with the cube of the length); past it, only two swapped neighbours.
+DOUBLE_SUBSTITUTIONS_UP_TO = 10
+
+
+def near_variants(norm: str, max_distance: int) -> set[str]:
+    """The strings to look up in the deletion index to find the words within ``max_distance``
+    (1 or 2) edits of ``norm`` that start with its letter.
+
+    A stored word is there as itself and its one-letter deletions, so: the question word's
+    own deletions (up to ``max_distance``) meet a stored word or its deletions; for two
+    edits, it also needs its one-letter insertions (the stored word two letters longer), its
+    substitutions (one letter wrong, the stored word a letter longer) and its substitutions
+    with a deletion (two letters wrong). With the first letter shared, the edits fall in the
+    rest of the word (Levenshtein distance is unchanged by a common first letter), so only
+    that rest is varied: a tenth of the strings an unanchored neighbourhood needs.
+    """
+    head, tail = norm[:1], norm[1:]
+    levels = [{tail}]
+    for _ in range(max_distance):
+        levels.append({shorter for word in levels[-1] for shorter in _deletions(word)})
+    variants = set().union(*levels)
+    if max_distance >= 2:
+        variants |= {tail[:i] + letter + tail[i:] for i in range(len(tail) + 1) for letter in _LETTERS}
+        substitutions = {tail[:i] + letter + tail[i + 1:] for i in range(len(tail)) for letter in _LETTERS
+                         if letter != tail[i]}
+        variants |= substitutions
+        if len(norm) <= DOUBLE_SUBSTITUTIONS_UP_TO:
+            variants |= {shorter for word in substitutions for shorter in _deletions(word)}
+        else:
+            variants |= {tail[:i] + tail[i + 1] + tail[i] + tail[i + 2:] for i in range(len(tail) - 1)}
+    return {head + variant for variant in variants}
 
 
 def spelling(db: sqlite3.Connection, norm: str) -> tuple[str, int, int] | None:
@@ -52,10 +92,10 @@ def add(db: sqlite3.Connection, batch: Sequence[AnalysedSource]) -> None:
         "surface = CASE WHEN excluded.count > count THEN excluded.surface ELSE surface END, "
         "count = count + excluded.count, capitalised = capitalised + excluded.capitalised")
     # `deletion_variants` of each new word: the word, and (up to SPELLING_MAX_LETTERS
-    # letters) it without its i-th letter; inserted in key order, which measured 1.3-2.5x
-    # faster than in the words' order.
+    # letters) it without its i-th letter for i from 2; inserted in key order, which
+    # measured 1.3-2.5x faster than in the words' order.
     db.execute(
-        "WITH RECURSIVE positions (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM positions "
+        "WITH RECURSIVE positions (i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM positions "
         "WHERE i < ?) "
         "INSERT OR IGNORE INTO deletes SELECT norm, norm FROM batch_words WHERE new "
         "UNION ALL SELECT substr(norm, 1, i - 1) || substr(norm, i + 1), norm "
@@ -102,5 +142,6 @@ def remove(db: sqlite3.Connection, surfaces: Counter[tuple[str, str]]) -> None:
     gone = [norm for (norm,) in select_in(
         db, "DELETE FROM words WHERE norm IN ({marks}) AND count <= 0 RETURNING norm", words)]
     db.executemany("DELETE FROM deletes WHERE variant = ? AND norm = ?", [
-        (variant, norm) for norm in gone for variant in deletion_variants(norm)
+        # With the first letter too: indexes made before the neighbourhood was anchored hold it.
+        (variant, norm) for norm in gone for variant in deletion_variants(norm) | {norm[1:]}
     ])
