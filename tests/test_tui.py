@@ -360,7 +360,7 @@ async def test_the_footer_offers_the_answer_s_own_citation_keys(library: Library
 
     def open_key() -> str:
         keys = [f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey)
-                if key.action == "open(1)"]
+                if key.key == "1"]
         return keys[0] if keys else ""
 
     app = make_app(library, tmp_path)
@@ -404,7 +404,7 @@ async def test_escape_and_a_key_read_as_one_alt_key_under_load_are_both_kept(lib
     async with app.run_test(size=(100, 40)) as pilot:
         view = await ask(app, pilot, "How many people have been displaced?")
         box = app.query_one(QuestionInput)
-        app.ask_within([library.sources[0]])
+        app.chat.ask_within([library.sources[0]])
         box.focus()
         app.post_message(events.Key("alt+x", "x"))  # escape, x from the terminal, read at once
         await wait_until(pilot, lambda: box.value == "x", "the x in the box")
@@ -425,7 +425,7 @@ async def test_escape_and_a_key_read_as_one_alt_key_under_load_are_both_kept(lib
 async def test_an_answer_is_shown_as_on_its_way_until_it_lands(library: Library, tmp_path: Path, monkeypatch):
     import threading
 
-    from tui.conversation import Busy
+    from tui.transcript import Busy
 
     release = threading.Event()
     answer = library.ask
@@ -523,7 +523,7 @@ async def test_export_and_copy_keep_scope_interpretation_and_full_citations(libr
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(app, pilot)
         ruto = next(s for s in library.sources if s.title.startswith("Kenyan Ruto"))
-        app.ask_within([ruto])
+        app.chat.ask_within([ruto])
         await ask(app, pilot, "Who won the 2022 World Cup?")
         await pilot.press("escape")  # all sources again
         await ask(app, pilot, "How many Kenyan officers are patrolling in Haiti?")
@@ -603,3 +603,57 @@ def test_a_hard_wrapped_quote_reads_on_one_line():
     answer = Answer(question="q", answered=True, text=wrapped, citations=[citation],
                     quotes=[Quote(text=wrapped, citation=1, start=0, end=len(wrapped))])
     assert quote_text(answer, 0).plain == "“-f, --force ignore nonexistent files and arguments, never prompt” [1]"
+
+
+# -- each piece owns its keys ------------------------------------------------------------------
+
+async def test_the_chat_s_keys_work_from_the_question_box_a_selected_answer_and_the_sidebar(library: Library,
+                                                                                            tmp_path: Path):
+    from tui.source_list import SourceList
+
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        first = await ask(app, pilot, "When was the MSS authorized?")
+        await ask(app, pilot, "How many people have been displaced?")
+        await pilot.press("shift+tab", "tab")  # the newest answer, then the sidebar's list
+        assert isinstance(app.focused, SourceList)
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: not app.query(AnswerView), "the clear, from the sidebar")
+        await pilot.press("ctrl+z")
+        await wait_until(pilot, lambda: len(app.query(AnswerView)) == 2, "the undo, from the sidebar")
+        await pilot.press("ctrl+s")
+        assert len(list(tmp_path.glob("qa-conversation-*.md"))) == 1
+        await pilot.press("ctrl+f", *"authorized")  # from the sidebar to the find bar
+        assert app.query_one(FindBar).matches[-1].answer.question == first.answer.question
+        await pilot.press("escape")
+        assert app.focused is app.query_one(QuestionInput)
+        await pilot.press("ctrl+y")  # from the question box
+        assert "## How many people have been displaced?" in app.clipboard
+        app.query(AnswerView).first().focus()
+        await pilot.press("f1")  # the app's own keys from a selected answer
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_the_help_and_the_palette_list_each_piece_s_keys_where_they_apply(library: Library, tmp_path: Path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "garden.txt").write_text("Garden diary\n\nThe tomatoes were planted in May.\n")
+    library.add([notes], link=True)
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ask(app, pilot, "When was the MSS authorized?")
+
+        def palette() -> set[str]:
+            return {command.title for command in app.get_system_commands(app.screen)}
+
+        assert {"Help", "Add", "Sources", "Find", "Export", "Clear", "Copy last answer"} <= palette()
+        assert "Undo clear" not in palette() and "All sources" not in palette()  # nothing to undo, no scope
+        listing = app.query_one(".panel-list")
+        listing.cursor = next(n for n, s in enumerate(listing.rows) if s.followed)
+        assert "Stop following" in palette()  # the sidebar's, for the source under its cursor
+        listing.cursor = next(n for n, s in enumerate(listing.rows) if not s.followed)
+        assert "Stop following" not in palette()
+        await pilot.press("f1")
+        table = rendered(app.screen.query_one("#help-table", Static), width=120)
+        assert "In the sidebar" in table and "stop following that folder" in table
+        assert "In the conversation and the question box" in table and "clear the conversation" in table

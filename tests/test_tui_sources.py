@@ -15,7 +15,7 @@ from bench.documents import paragraphs, report_pdf
 from qa import Library, LibraryError
 from tests.tui_pilot import (another_writer, ask, gated_add, make_app, many_sources, notifications, ready, rendered,
                               wait_until)
-from tui.conversation import Busy
+from tui.transcript import Busy
 from tui.browser import SourcesScreen
 from tui.dialogs import AddPathScreen, AddProgressScreen, ConfirmScreen
 from tui.indexing import IndexingStatus
@@ -62,6 +62,19 @@ def test_the_welcome_s_long_titles_wrap_under_their_first_word():
     assert rows[at + 1].startswith("  • The Kennet")
     assert rows[at + 2].startswith("    ") and rows[at + 2].strip()  # the rest of the title, indented
     assert not any(row.startswith(("spawning", "temperature", "water", "part")) for row in rows)
+
+
+def test_the_welcome_marks_a_followed_folder_s_sources_and_says_where_a_generic_title_is():
+    from tui.widgets import welcome
+
+    readme, garden, report = many_sources(3)
+    sources = [readme.model_copy(update={"id": "docs/manual/README.md", "title": "README"}),
+               garden.model_copy(update={"id": "notes/garden.txt", "title": "Garden diary", "followed": "notes"}),
+               report]
+    rows = rendered(Static(welcome(sources)), width=80).splitlines()
+    assert "  • README  docs/manual/" in rows and "  ↻ Garden diary  notes/" in rows
+    assert "  • Quarterly report number 2" in rows
+    assert "↻ a followed folder's file, read where it is and kept in sync." in rows
 
 
 async def test_a_library_that_cannot_open_ends_the_app_with_the_reason(tmp_path: Path):
@@ -518,3 +531,85 @@ async def test_marks_are_counted_across_filters(library: Library, tmp_path: Path
                          "the other filter")
         await pilot.press("tab", "space")
         assert "2 marked (1 not shown)" in rendered(count)
+
+
+# -- the sidebar: followed folders, where a file is, stopping following by keyboard -------------
+
+def followed_and_nested(library: Library, tmp_path: Path) -> Path:
+    """A copied folder with a file whose title says nothing of where it is, and a followed folder."""
+    docs, notes = tmp_path / "docs", tmp_path / "notes"
+    (docs / "manual").mkdir(parents=True)
+    (docs / "manual" / "README.md").write_text("Backups run every night at two.\n")
+    (notes / "work").mkdir(parents=True)
+    article(notes, "garden.txt", "Garden diary", "The tomatoes were planted in May.")
+    (notes / "work" / "README.md").write_text("The laptop is backed up every Friday.\n")
+    library.add([docs])
+    library.add([notes], link=True)
+    return notes
+
+
+def sidebar_rows(app) -> list[str]:
+    listing = app.query_one(".panel-list", SourceList)
+    return [listing.render_line(y).text.rstrip() for y in range(len(listing.rows))]
+
+
+def footer_keys(app) -> list[str]:
+    from textual.widgets._footer import FooterKey
+
+    return [f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey)]
+
+
+async def test_the_sidebar_marks_a_followed_folder_s_sources_and_says_where_a_generic_title_is(
+        library: Library, tmp_path: Path):
+    followed_and_nested(library, tmp_path)
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        rows = sidebar_rows(app)
+        assert any(row.startswith("↻ Garden diary") for row in rows), rows
+        # Two files titled README: each its title, then its folder (not a path cut before its name).
+        assert "  README  docs/manual/" in rows and "↻ README  notes/work/" in rows, rows
+        assert "↻ followed: notes" in rendered(app.query_one(".panel-title", Static))
+        welcome = rendered(app.query_one(".welcome", Static))
+        assert "• README  docs/manual/" in welcome
+        assert "followed folder's file, read where it is" in welcome
+
+
+async def test_u_in_the_sidebar_stops_following_a_folder_after_a_confirmation_and_keeps_its_files(
+        library: Library, tmp_path: Path):
+    notes = followed_and_nested(library, tmp_path)
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("shift+tab")  # no answer yet: from the question box to the sidebar's list
+        listing = app.query_one(".panel-list", SourceList)
+        assert app.focused is listing
+        for _ in range(len(listing.rows)):
+            if listing.current is not None and not listing.current.followed:
+                break
+            await pilot.press("down")
+        await pilot.pause()
+        assert "u Stop following" not in footer_keys(app)  # not on a copied source
+        await pilot.press("u")
+        assert not isinstance(app.screen, ConfirmScreen)
+        for _ in range(len(listing.rows)):
+            if listing.current is not None and listing.current.followed:
+                break
+            await pilot.press("down")
+        await wait_until(pilot, lambda: "u Stop following" in footer_keys(app), "the key in the footer")
+        await pilot.press("u")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
+        assert rendered(app.screen.query_one("#confirm-question", Static)) == "Stop following notes?"
+        assert "the folder and its files are not touched" in rendered(app.screen.query_one("#confirm-detail Static",
+                                                                                            Static))
+        await pilot.press("n")  # keep following
+        await pilot.pause()
+        assert library.followed()
+        await pilot.press("u")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation again")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: not library.followed(), "the folder no longer followed")
+        await wait_until(pilot, lambda: not any("Garden" in row for row in sidebar_rows(app)), "the sidebar listed again")
+        assert "followed" not in rendered(app.query_one(".panel-title", Static))
+        assert any(m.startswith("Stopped following notes (2 sources); its files in") for m in notifications(app))
+    assert (notes / "garden.txt").read_text().startswith("Garden diary")

@@ -1,31 +1,30 @@
 """The terminal UI: a chat over the sources, with citations that open to their passage.
 
-A thin client of `qa.Library` that wires keys (`tui.keys`) and messages to its pieces: the
-conversation (`tui.conversation`), the sidebar with the adds (`tui.sidebar`, `tui.adding`), the
-browser (`tui.browser`) and the viewer (`tui.viewer`). It draws its first frame before the
-engine is imported and opens the library in a worker; dialogs are typed screens awaited in workers.
+A thin client of `qa.Library`. The app opens the library (in a worker, after its first frame,
+before which the engine is not imported) and hands it to the conversation (`tui.conversation`),
+the main pane, which holds the sidebar (`tui.sidebar`, with the adds); each piece owns its keys.
+The app keeps the keys that work everywhere and opens the screens: help, the add dialog
+(`tui.adding`), the browser (`tui.browser`) and the viewer (`tui.viewer`), awaited in workers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult, SystemCommand
-from textual.containers import Horizontal
+from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Footer, Header
 
-from qa.display import inert
 from tui import keys, preferences
 from tui.adding import Adding
 from tui.conversation import Conversation
-from tui.finder import FindBar
 from tui.sidebar import SourcesPanel
 from tui.text import said
-from tui.widgets import AnswerView, AskAgain, QuestionInput
+from tui.widgets import QuestionInput
 
 if TYPE_CHECKING:
     from qa import Library, history
@@ -42,7 +41,13 @@ class QaApp(keys.EscapeThenKeyApp[None]):
     TITLE = "qa"
     SUB_TITLE = "answers quoted from your sources"
     CSS_PATH = "qa.tcss"
-    BINDINGS = keys.APP_BINDINGS
+    BINDINGS = [
+        Binding("f1", "help", "Help", tooltip="this help"),
+        Binding("ctrl+o", "add_source", "Add", tooltip="add files or a folder (while adding: its progress)"),
+        Binding("f2", "browse", "Sources", tooltip="browse the sources: filter, open, mark, ask within, remove"),
+        Binding("ctrl+r", "browse", "Remove sources", show=False, tooltip="the sources browser, to mark and remove"),
+        Binding("ctrl+b", "toggle_sources", "Sidebar", show=False, tooltip="show or hide the sources sidebar"),
+    ]
 
     def __init__(self, open_library: Callable[[], Library], export_dir: Path, preferences_path: Path | None,
                  cursor_blink: bool = True) -> None:
@@ -56,32 +61,21 @@ class QaApp(keys.EscapeThenKeyApp[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="main"):
-            yield Conversation(lambda: self.box.history, id="chat")
-            yield SourcesPanel(id="sources-panel")
-        yield FindBar(id="find-bar")
-        yield QuestionInput(placeholder="Ask a question about your sources…", id="question", select_on_focus=False)
+        yield Conversation(self.export_dir, id="conversation")
         yield Footer()
-
-    @property
-    def box(self) -> QuestionInput:
-        return self.query_one(QuestionInput)
 
     @property
     def chat(self) -> Conversation:
         return self.query_one(Conversation)
 
     @property
-    def sidebar(self) -> SourcesPanel:
-        return self.query_one(SourcesPanel)
-
-    @property
     def adding(self) -> Adding:
         return self.query_one(Adding)
 
     def on_mount(self) -> None:
-        self.box.cursor_blink = self.cursor_blink
-        self.screen.set_focus(self.box)  # at once: keys typed as `qa` starts arrive right after this
+        box = self.query_one(QuestionInput)
+        box.cursor_blink = self.cursor_blink
+        self.screen.set_focus(box)  # at once: keys typed as `qa` starts arrive right after this
         if self.preferences_path is not None:
             preferences.keep_theme(self, self.preferences_path)
         self.call_after_refresh(self._open)  # after the first frame: its imports would hold it back
@@ -101,54 +95,18 @@ class QaApp(keys.EscapeThenKeyApp[None]):
 
     def _opened(self, library: Library, sources: list[Source], past: history.History) -> None:
         self.library = library
-        self.box.recall([*past.questions, *self.box.history])
-        self.chat.restore(past.answers, past.cleared)
-        self.chat.opened(library, sources)
-        self.sidebar.opened(library, sources)
-        for warning in library.warnings[:3]:
-            self.notify(inert(warning), severity="warning", markup=False)
-        if len(library.warnings) > 3:
-            self.notify(f"… and {len(library.warnings) - 3} more warnings.", severity="warning")
+        self.chat.opened(library, sources, past)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("add_source", "browse", "export", "copy_answer") and self.library is None:
+        if action in ("add_source", "browse") and self.library is None:
             return None  # shown, disabled, until the library is open
-        return {"ask_last_again": self.chat.last_is_follow_up, "ask_corrected": bool(self.chat.last_corrected),
-                "ask_everywhere": bool(self.chat.within),
-                "undo_clear": bool(self.chat.cleared)}.get(action, True)
-
-    @on(Conversation.Changed)
-    def conversation_changed(self) -> None:
-        self.refresh_bindings()
+        return True
 
     def _back_to_question(self, _: object = None) -> None:
         """After a dialog or the viewer, typing goes to the question box again."""
         if len(self.screen_stack) == 1:
-            self.box.focus()
-
-    @on(Input.Submitted, "#question")
-    def submitted(self, event: Input.Submitted) -> None:
-        if question := event.value.strip():
-            self.box.remember(question)
-            self.box.value = ""
-            self.chat.ask(question)
-
-    @on(AskAgain)
-    def ask_again(self, message: AskAgain) -> None:
-        self.chat.ask(message.question, alone=message.alone)
-        self.box.focus()
-
-    def ask_within(self, sources: Sequence[Source]) -> None:
-        """Ask the next questions within ``sources`` (none: all of them again)."""
-        self.chat.within = tuple(sources)
-        self.box.show_within(sources)
-        self.refresh_bindings()
-
-    @on(SourcesPanel.Removed)
-    def removed(self, message: SourcesPanel.Removed) -> None:
-        if any(s.id in message.source_ids for s in self.chat.within):
-            self.ask_within([s for s in self.chat.within if s.id not in message.source_ids])
+            self.query_one(QuestionInput).focus()
 
     def open_citation(self, answer: Answer, citation: Citation) -> None:
         from tui.viewer import Place
@@ -178,74 +136,32 @@ class QaApp(keys.EscapeThenKeyApp[None]):
         if (library := self.library) is not None:
             screen = SourcesScreen(lambda: library.sources, library.layouts, lambda: self.adding.job is not None)
             if chosen := await self.push_screen_wait(screen):
-                self.ask_within(chosen)
+                self.chat.ask_within(chosen)
             self._back_to_question()
 
     def on_remove_sources(self, message: RemoveSources) -> None:
-        self.sidebar.remove(message.sources, message.folders)
-
-    @on(SourcesPanel.Listed)
-    def listed(self, message: SourcesPanel.Listed) -> None:
-        self.chat.show_sources(message.sources)
+        self.query_one(SourcesPanel).remove(message.sources, message.folders)
 
     @work(group="add-dialog", exclusive=True)
     async def action_add_source(self) -> None:
         await self.adding.dialog()
         self._back_to_question()
 
-    @on(FindBar.Closed)
-    def find_closed(self) -> None:
-        self.box.focus()
+    def action_toggle_sources(self) -> None:
+        sidebar = self.query_one(SourcesPanel)
+        sidebar.display = not sidebar.display
 
     def action_help(self) -> None:
         from tui.dialogs import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(keys.help_sections()), self._back_to_question)
+            self.push_screen(HelpScreen(keys.help_sections(self)), self._back_to_question)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield from keys.palette(lambda action: bool(self.check_action(action, ())), self.run_action)
+        yield from keys.palette(self, [self, self.chat, self.query_one(SourcesPanel)])
         if self.adding.job is not None:
             yield SystemCommand("Cancel the add", "Stop adding after the file in hand", self.adding.cancel)
-
-    # The keys that act on one piece, handed to it.
-    def action_select_answer(self) -> None:
-        """From the question box, shift+tab selects the newest answer (Textual's order: the sidebar)."""
-        answers = self.query(AnswerView)
-        answers.last().focus() if answers else self.action_focus_previous()
-
-    def action_ask_last_again(self) -> None:
-        self.chat.ask_last_alone()
-
-    def action_ask_corrected(self) -> None:
-        if question := self.chat.last_corrected:
-            self.chat.ask(question)
-
-    def action_ask_everywhere(self) -> None:
-        self.ask_within([])
-        self.notify("Asking all sources again.")
-
-    def action_scroll_chat(self, pages: int) -> None:
-        self.chat.scroll_page_down() if pages > 0 else self.chat.scroll_page_up()
-
-    def action_find(self) -> None:
-        self.query_one(FindBar).open()
-
-    def action_toggle_sources(self) -> None:
-        self.sidebar.display = not self.sidebar.display
-
-    def action_export(self) -> None:
-        self.chat.export(self.export_dir)
-
-    def action_copy_answer(self) -> None:
-        self.chat.copy_last()
-
-    async def action_clear(self) -> None:
-        await self.chat.clear()
-
-    async def action_undo_clear(self) -> None:
-        await self.chat.undo_clear()
 
 
 def build(open_library: Callable[[], Library], export_dir: Path | None = None,

@@ -12,7 +12,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from qa.display import inert, library_name, plural, source_labels
@@ -34,6 +35,44 @@ def haystack(source: Source) -> str:
 
 def matches(haystack: str, terms: Sequence[str]) -> bool:
     return all(term in haystack for term in terms)
+
+
+def removal(files: Sequence[Source], folders: Sequence[str], sources: Sequence[Source]) -> tuple[Text, Text, str]:
+    """A confirmation's question, its detail and its yes, for deleting ``files`` and no longer
+    following ``folders`` (whose sources among ``sources`` are counted)."""
+    asks, details, yeses = [], [], []
+    if files:
+        names = [f"  • {inert(s.title)} ({inert(library_name(s))})" for s in files[:NAMED_IN_CONFIRMATION]]
+        if len(files) > NAMED_IN_CONFIRMATION:
+            names.append(f"  … and {len(files) - NAMED_IN_CONFIRMATION:,} more")
+        asks.append(f"delete {plural(len(files), 'source')} from the sources folder")
+        details.append("\n".join(names) + "\n\nThe files are deleted from "
+                       f"{inert(str(files[0].path.parent))}; originals you added them from are not touched.")
+        yeses.append(f"Delete {plural(len(files), 'file')}")
+    if folders:
+        named = ", ".join(inert(folder) for folder in folders)
+        counts = [sum(s.followed == folder for s in sources) for folder in folders]
+        asks.append(f"stop following {named}")
+        details.append(f"{'It is a followed folder' if len(folders) == 1 else 'They are followed folders'}: "
+                       f"{plural(sum(counts), 'source')} leave the library; the "
+                       f"{'folder and its files are' if len(folders) == 1 else 'folders and their files are'} "
+                       "not touched (qa never deletes a followed folder's files).")
+        yeses.append("Stop following")
+    question = " and ".join(asks)
+    return (Text(question[0].upper() + question[1:] + "?", style="bold"),
+            shown("\n\n".join(details), multiline=True), ", ".join(yeses))
+
+
+async def confirmed_removal(asker: Widget | Screen, files: Sequence[Source], folders: Sequence[str],
+                            sources: Sequence[Source], adding: bool) -> bool:
+    """Whether the reader confirms deleting ``files`` and no longer following ``folders``
+    (the browser's ctrl+r, the sidebar's u); not while an add runs. Call it in a worker."""
+    if adding:  # the add holds the library's writer lock until it ends
+        asker.notify("Sources can be removed once the add in progress has finished.", severity="warning")
+        return False
+    question, detail, yes = removal(files, folders, sources)
+    return await asker.app.push_screen_wait(ConfirmScreen(question, detail, yes,
+                                                          no="Keep them" if files else "Keep following"))
 
 
 class RemoveSources(Message):
@@ -191,44 +230,15 @@ class SourcesScreen(ModalScreen[list["Source"] | None]):
         if sources:
             self.dismiss(sources)
 
-    def removal(self, files: list[Source], folders: list[str]) -> tuple[Text, Text, str]:
-        """The confirmation's question, its detail and its yes, for deleting ``files`` and no
-        longer following ``folders``."""
-        asks, details, yeses = [], [], []
-        if files:
-            names = [f"  • {inert(s.title)} ({inert(library_name(s))})" for s in files[:NAMED_IN_CONFIRMATION]]
-            if len(files) > NAMED_IN_CONFIRMATION:
-                names.append(f"  … and {len(files) - NAMED_IN_CONFIRMATION:,} more")
-            asks.append(f"delete {plural(len(files), 'source')} from the sources folder")
-            details.append("\n".join(names) + "\n\nThe files are deleted from "
-                           f"{inert(str(files[0].path.parent))}; originals you added them from are not touched.")
-            yeses.append(f"Delete {plural(len(files), 'file')}")
-        if folders:
-            named = ", ".join(inert(folder) for folder in folders)
-            counts = [sum(s.followed == folder for s in self.sources) for folder in folders]
-            asks.append(f"stop following {named}")
-            details.append(f"{'It is a followed folder' if len(folders) == 1 else 'They are followed folders'}: "
-                           f"{plural(sum(counts), 'source')} leave the library; the "
-                           f"{'folder and its files are' if len(folders) == 1 else 'folders and their files are'} "
-                           "not touched (qa never deletes a followed folder's files).")
-            yeses.append("Stop following")
-        question = " and ".join(asks)
-        return (Text(question[0].upper() + question[1:] + "?", style="bold"),
-                shown("\n\n".join(details), multiline=True), ", ".join(yeses))
-
     @work(exclusive=True, group="remove")
     async def action_remove(self) -> None:
         sources = self.chosen()
         if not sources:
             return
-        if self.adding():  # the add holds the library's writer lock until it ends
-            self.notify("Sources can be removed once the add in progress has finished.", severity="warning")
-            return
         # A followed folder's files are the user's own: qa never deletes them, it stops following.
         folders = sorted({s.followed for s in sources if s.followed})
         files = [s for s in sources if not s.followed]
-        question, detail, yes = self.removal(files, folders)
-        if await self.app.push_screen_wait(ConfirmScreen(question, detail, yes=yes)):
+        if await confirmed_removal(self, files, folders, self.sources, self.adding()):
             self.post_message(RemoveSources(files, folders))
             gone = {s.id for s in files} | {s.id for s in self.sources if s.followed in folders}
             self.sources = [s for s in self.sources if s.id not in gone]

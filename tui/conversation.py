@@ -1,32 +1,37 @@
-"""The chat: questions and answers, the questions waiting their turn, clearing with an undo.
+"""The chat: its pane, its keys, the questions waiting their turn, clearing with an undo.
 
-The conversation answers one question at a time, in a worker thread, so answers arrive in the
-order asked; questions asked before the library is open wait for it. It keeps its end in view
-with `VerticalScroll.anchor()` (until the reader scrolls up), and saves itself with the question
+`Conversation` is the main pane: the transcript with the sources beside it, the find bar and the
+question box. Its keys (ask alone, did you mean, all sources, find, clear and undo, export,
+copy, scroll) are its own bindings, so they work wherever the focus is in it, the sidebar
+included, and its `check_action` shows each in the footer only while it applies.
+
+It answers one question at a time, in a worker thread, so answers arrive in the order asked;
+questions asked before the library is open wait for it. It saves itself with the question
 history (`qa.history`) after each change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
-from textual.widget import Widget
-from textual.widgets import LoadingIndicator, Static
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input
 
 from qa.display import describe_os_error, inert
-from tui.widgets import AnswerView, QuestionView, welcome
+from tui.finder import FindBar
+from tui.sidebar import SourcesPanel
+from tui.transcript import Transcript
+from tui.widgets import AskAgain, QuestionInput
 
 if TYPE_CHECKING:
-    from qa import Library
+    from qa import Library, history
     from qa.models import Answer, Source
 
 
@@ -45,48 +50,48 @@ class Question:
     within: tuple[Source, ...]
 
 
-class Busy(Horizontal):
-    """Under a question being answered (or waiting its turn): says so, with a moving indicator."""
-
-    def __init__(self, waiting_for_library: bool) -> None:
-        super().__init__(classes="busy")
-        self.waiting_for_library = waiting_for_library
-
-    def compose(self) -> ComposeResult:
-        yield LoadingIndicator()
-        yield Static(self.label(), classes="busy-label")
-
-    def label(self) -> Text:
-        said = ("The library is still opening: this is answered as soon as it is ready."
-                if self.waiting_for_library else "Finding the passages that answer this…")
-        return Text(said, style="dim italic")
-
-    def library_opened(self) -> None:
-        self.waiting_for_library = False
-        self.query_one(".busy-label", Static).update(self.label())
-
-
-class Conversation(VerticalScroll):
+class Conversation(Vertical):
     """Owns the exchanges shown, the queue of questions, the sources they are asked within, and
     what ctrl+l cleared."""
 
-    class Changed(Message):
-        """An answer arrived or the conversation was cleared or restored: key hints may change."""
+    BINDINGS = [
+        Binding("ctrl+f", "find", "Find", tooltip="find in the conversation (enter or up/down: next match)"),
+        Binding("ctrl+g", "ask_last_alone", "Ask alone", tooltip="ask the last question again, not as a follow-up"),
+        Binding("ctrl+t", "ask_corrected", "Did you mean",
+                tooltip="ask the last question as \"Did you mean\" spells it"),
+        Binding("escape", "ask_everywhere", "All sources", tooltip="after \"ask within\": ask all sources again"),
+        Binding("ctrl+z", "undo_clear", "Undo clear", tooltip="bring back the conversation ctrl+l cleared"),
+        Binding("ctrl+s", "export", "Export", show=False, tooltip="export the conversation to a Markdown file"),
+        Binding("ctrl+y", "copy_last", "Copy last answer", show=False, tooltip="copy the last answer (Markdown)"),
+        Binding("ctrl+l", "clear", "Clear", show=False, tooltip="clear the conversation (ctrl+z brings it back)"),
+        Binding("pageup", "scroll_page(-1)", "Scroll up", show=False, tooltip="scroll the conversation"),
+        Binding("pagedown", "scroll_page(1)", "Scroll down", show=False, tooltip="scroll the conversation"),
+    ]
 
-    def __init__(self, questions: Callable[[], list[str]], **kwargs) -> None:
+    def __init__(self, export_dir: Path, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.export_dir = export_dir
         self.exchanges: list[Exchange] = []
         self.cleared: list[Exchange] = []  # what ctrl+l took away, until the next question
         self.within: tuple[Source, ...] = ()  # the sources the next questions are asked within (none: all)
         self.library: Library | None = None
-        self.sources: list[Source] | None = None
-        self._questions = questions  # the question box's history, saved with the conversation
         self._queue: list[Question] = []
         self._answering = False
 
-    def on_mount(self) -> None:
-        self.anchor()
-        self.mount(Static(welcome(None), classes="welcome"))
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield Transcript(id="chat")
+            yield SourcesPanel(id="sources-panel")
+        yield FindBar(id="find-bar")
+        yield QuestionInput(placeholder="Ask a question about your sources…", id="question", select_on_focus=False)
+
+    @property
+    def box(self) -> QuestionInput:
+        return self.query_one(QuestionInput)
+
+    @property
+    def transcript(self) -> Transcript:
+        return self.query_one(Transcript)
 
     @property
     def answers(self) -> list[Answer]:
@@ -106,65 +111,76 @@ class Conversation(VerticalScroll):
         """The last question as "Did you mean" spells it, if it suggested a spelling."""
         return self.exchanges[-1].answer.corrected if self.exchanges else None
 
-    def restore(self, answers: Sequence[Answer], cleared: Sequence[Answer] = ()) -> None:
-        """Show the last session's conversation under the welcome; what it had cleared can come back."""
-        if self.exchanges or self.cleared:
-            return
-        self.cleared = [Exchange(answer) for answer in cleared]
-        if not answers:
-            self.post_message(self.Changed())
-            return
-        self.mount(Static(Text("Your last conversation with this library (ctrl+l clears it):",
-                               style="dim italic"), classes="restored"))
-        for answer in answers:
-            self.mount(QuestionView(answer.question), AnswerView(answer))
-        self.exchanges = [Exchange(answer) for answer in answers]
-        self.post_message(self.Changed())
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("export", "copy_last") and self.library is None:
+            return None  # shown, disabled, until the library is open
+        return {"ask_last_alone": self.last_is_follow_up, "ask_corrected": bool(self.last_corrected),
+                "ask_everywhere": bool(self.within), "undo_clear": bool(self.cleared)}.get(action, True)
 
-    def opened(self, library: Library, sources: list[Source]) -> None:
+    def opened(self, library: Library, sources: list[Source], past: history.History) -> None:
+        """The library is open: the last session comes back, the waiting questions are answered."""
         self.library = library
-        self.show_sources(sources)
-        for busy in self.query(Busy):
-            busy.library_opened()
+        self.box.recall([*past.questions, *self.box.history])
+        if past.answers and not self.exchanges:
+            self.transcript.restored(past.answers)
+            self.exchanges = [Exchange(answer) for answer in past.answers]
+        self.cleared = [Exchange(answer) for answer in past.cleared]
+        self.transcript.show_sources(sources)
+        self.transcript.library_opened()
+        self.query_one(SourcesPanel).opened(library, sources)
+        self.refresh_bindings()
         self._next()
 
-    def show_sources(self, sources: list[Source]) -> None:
-        """The welcome (if still shown) names these sources.
+    @on(SourcesPanel.Listed)
+    def listed(self, message: SourcesPanel.Listed) -> None:
+        self.transcript.show_sources(message.sources)
 
-        A new widget in place of the old, not an update of it: an updated one could keep its
-        old height, cut short, for a while above a restored conversation.
-        """
-        self.sources = sources
-        shown = self.query(".welcome")
-        if shown:
-            old = shown.first(Static)
-            self.mount(Static(welcome(sources), classes="welcome"), before=old)
-            old.remove()
+    @on(SourcesPanel.Removed)
+    def removed(self, message: SourcesPanel.Removed) -> None:
+        if any(s.id in message.source_ids for s in self.within):
+            self.ask_within([s for s in self.within if s.id not in message.source_ids])
+
+    # -- asking ------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#question")
+    def submitted(self, event: Input.Submitted) -> None:
+        if question := event.value.strip():
+            self.box.remember(question)
+            self.box.value = ""
+            self.ask(question)
+
+    @on(AskAgain)
+    def ask_again(self, message: AskAgain) -> None:
+        self.ask(message.question, alone=message.alone)
+        self.box.focus()
 
     def ask(self, text: str, alone: bool = False) -> None:
         """Ask ``text`` within `within`: as a possible follow-up of the questions before, or ``alone``."""
         self.cleared = []  # a new conversation has begun: the cleared one is gone for good
         previous = () if alone else self.asked
-        self.mount(QuestionView(text), Busy(waiting_for_library=self.library is None))
-        self.anchor()  # asking brings the end into view, even after scrolling up
+        self.transcript.asked(text, waiting_for_library=self.library is None)
         self._queue.append(Question(text, previous, self.within))
         self._next()
         self.save()
+        self.refresh_bindings()
 
-    def ask_last_alone(self) -> None:
+    def ask_within(self, sources: Sequence[Source]) -> None:
+        """Ask the next questions within ``sources`` (none: all of them again)."""
+        self.within = tuple(sources)
+        self.box.show_within(sources)
+        self.refresh_bindings()
+
+    def action_ask_last_alone(self) -> None:
         if self.last_is_follow_up:
             self.ask(self.exchanges[-1].answer.question, alone=True)
 
-    def save(self) -> None:
-        """Keep the questions and the conversation for the next session (a convenience: never an error)."""
-        from qa import history
+    def action_ask_corrected(self) -> None:
+        if question := self.last_corrected:
+            self.ask(question)
 
-        if self.library is not None:
-            try:
-                history.save(self.library.folder, history.History(
-                    questions=self._questions(), answers=self.answers, cleared=[e.answer for e in self.cleared]))
-            except OSError:
-                pass  # a read-only folder still answers questions
+    def action_ask_everywhere(self) -> None:
+        self.ask_within([])
+        self.notify("Asking all sources again.")
 
     def _next(self) -> None:
         if self.library is not None and self._queue and not self._answering:
@@ -184,44 +200,56 @@ class Conversation(VerticalScroll):
 
     def _answered(self, question: Question, answer: Answer | None, error: str | None) -> None:
         self._answering = False
-        busy = self.query(Busy)
-        spot = busy.first() if busy else None
+        within = tuple(" ".join(s.title.split()) for s in question.within)
+        self.transcript.answered(answer, within, error)
         if answer is not None:
-            exchange = Exchange(answer, tuple(" ".join(s.title.split()) for s in question.within))
-            self.exchanges.append(exchange)
-            self.mount(AnswerView(answer, exchange.within), before=spot)
+            self.exchanges.append(Exchange(answer, within))
             self.save()
-        else:  # said where the answer would have been, so it cannot fade unread
-            self.mount(Static(Text(inert(error or ""), style="bold"), classes="ask-error"), before=spot)
-        if spot is not None:
-            spot.remove()
-        self.post_message(self.Changed())
+        self.refresh_bindings()
         self._next()
 
-    async def clear(self) -> None:
-        """Start again; what was cleared comes back with `undo_clear` until the next question."""
+    def save(self) -> None:
+        """Keep the questions and the conversation for the next session (a convenience: never an error)."""
+        from qa import history
+
+        if self.library is not None:
+            try:
+                history.save(self.library.folder, history.History(
+                    questions=self.box.history, answers=self.answers, cleared=[e.answer for e in self.cleared]))
+            except OSError:
+                pass  # a read-only folder still answers questions
+
+    # -- the conversation as a whole ---------------------------------------------------------
+
+    async def action_clear(self) -> None:
+        """Start again; what was cleared comes back with ctrl+z until the next question."""
         if self.exchanges:
             self.cleared = self.exchanges
             self.notify("Conversation cleared: ctrl+z brings it back (until the next question).",
                         title="Cleared", timeout=8)
         self.exchanges = []
         self._queue.clear()
-        await self.remove_children()
-        await self.mount(Static(welcome(self.sources), classes="welcome"))
+        await self.transcript.start_again()
         self.save()
-        self.post_message(self.Changed())
+        self.refresh_bindings()
 
-    async def undo_clear(self) -> bool:
-        if not self.cleared:
-            return False
-        cleared, self.cleared = self.cleared, []
-        for exchange in cleared:
-            await self.mount(QuestionView(exchange.answer.question), AnswerView(exchange.answer, exchange.within))
-        self.exchanges = cleared
-        self.save()
-        self.anchor()
-        self.post_message(self.Changed())
-        return True
+    async def action_undo_clear(self) -> None:
+        if self.cleared:
+            cleared, self.cleared = self.cleared, []
+            await self.transcript.bring_back([(e.answer, e.within) for e in cleared])
+            self.exchanges = cleared
+            self.save()
+            self.refresh_bindings()
+
+    def action_find(self) -> None:
+        self.query_one(FindBar).open()
+
+    @on(FindBar.Closed)
+    def find_closed(self) -> None:
+        self.box.focus()
+
+    def action_scroll_page(self, pages: int) -> None:
+        self.transcript.scroll_page_down() if pages > 0 else self.transcript.scroll_page_up()
 
     def markdown(self, last_only: bool = False) -> str:
         """The conversation (or its last answer) as Markdown, each answer with its context."""
@@ -231,14 +259,14 @@ class Conversation(VerticalScroll):
         return to_markdown([e.answer for e in exchanges], title="Answer" if last_only else "Conversation",
                            within=[e.within for e in exchanges])
 
-    def export(self, folder: Path) -> None:
-        """Write the conversation to a new Markdown file in ``folder``, and say where (or why not)."""
+    def action_export(self) -> None:
+        """Write the conversation to a new Markdown file in the export folder, and say where (or why not)."""
         from qa.files import atomic_write
 
         if not self.exchanges:
             self.notify("Nothing to export yet: ask a question first.")
             return
-        path = folder / f"qa-conversation-{datetime.now():%Y%m%d-%H%M%S}.md"
+        path = self.export_dir / f"qa-conversation-{datetime.now():%Y%m%d-%H%M%S}.md"
         try:
             atomic_write(path, self.markdown().encode())
         except OSError as error:
@@ -246,14 +274,9 @@ class Conversation(VerticalScroll):
             return
         self.notify(inert(f"Conversation written to {path}"), title="Exported", markup=False)
 
-    def copy_last(self) -> None:
+    def action_copy_last(self) -> None:
         if not self.exchanges:
             self.notify("No answer to copy yet.")
             return
         self.app.copy_to_clipboard(self.markdown(last_only=True))
         self.notify("The last answer is on the clipboard.")
-
-    def views(self) -> list[Widget]:
-        """What ctrl+f searches: the questions and answers, in order."""
-        return [w for w in self.children if isinstance(w, (QuestionView, AnswerView))]
-

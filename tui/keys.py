@@ -1,36 +1,22 @@
-"""Every key of the app in one place: the bindings, the palette made from them, the help's sections.
+"""The keys as a whole: the help's sections and the command palette, made from the bindings of
+each piece (the app's, the conversation's, the sidebar's, each screen's), and escape read apart
+from the key typed right after it.
 
-Each binding's tooltip says what it does; the help and the command palette are generated from
-them, so the three never disagree.
+Each binding's tooltip says what it does; the help and the palette are generated from them, so
+they never disagree with the keys.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from textual import events
+from textual.actions import parse
 from textual.app import App, ReturnType, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 
-
-APP_BINDINGS = [
-    Binding("f1", "help", "Help", tooltip="this help"),
-    Binding("ctrl+o", "add_source", "Add", tooltip="add files or a folder (while adding: its progress)"),
-    Binding("f2", "browse", "Sources", tooltip="browse the sources: filter, open, mark, ask within, remove"),
-    Binding("ctrl+f", "find", "Find", tooltip="find in the conversation (enter or up/down: next match)"),
-    Binding("ctrl+g", "ask_last_again", "Ask alone", tooltip="ask the last question again, not as a follow-up"),
-    Binding("ctrl+t", "ask_corrected", "Did you mean", tooltip="ask the last question as \"Did you mean\" spells it"),
-    Binding("escape", "ask_everywhere", "All sources", tooltip="after \"ask within\": ask all sources again"),
-    Binding("ctrl+z", "undo_clear", "Undo clear", tooltip="bring back the conversation ctrl+l cleared"),
-    Binding("ctrl+b", "toggle_sources", "Sidebar", show=False, tooltip="show or hide the sources sidebar"),
-    Binding("ctrl+r", "browse", "Remove sources", show=False, tooltip="the sources browser, to mark and remove"),
-    Binding("ctrl+s", "export", "Export", show=False, tooltip="export the conversation to a Markdown file"),
-    Binding("ctrl+y", "copy_answer", "Copy last answer", show=False, tooltip="copy the last answer (Markdown)"),
-    Binding("ctrl+l", "clear", "Clear", show=False, tooltip="clear the conversation (ctrl+z brings it back)"),
-    Binding("pageup", "scroll_chat(-1)", "Scroll up", show=False, tooltip="scroll the conversation"),
-    Binding("pagedown", "scroll_chat(1)", "Scroll down", show=False, tooltip="scroll the conversation"),
-]
 
 # Textual's own keys, described for the help (the app inherits them).
 BUILT_IN = [Binding("ctrl+p", "command_palette", tooltip="the command palette: every action by name, and themes"),
@@ -86,22 +72,31 @@ class EscapeThenKeyApp(App[ReturnType]):
             await self.on_event(key)
 
 
-def help_sections() -> list[tuple[str, Sequence[Binding]]]:
+def help_sections(app: App) -> list[tuple[str, Sequence[Binding]]]:
     # Imported here: the screens are loaded when first used, not before the first frame.
     from tui.browser import SourcesScreen
+    from tui.conversation import Conversation
     from tui.passage_text import PassageText
+    from tui.sidebar import SourcesPanel
     from tui.viewer import PassageScreen
     from tui.widgets import AnswerView, QuestionInput
 
-    return [("Everywhere", [*APP_BINDINGS, *BUILT_IN]), ("In the question box", QuestionInput.BINDINGS),
+    return [("Everywhere", [*app.BINDINGS, *BUILT_IN]),
+            ("In the conversation and the question box", [*Conversation.BINDINGS, *QuestionInput.BINDINGS]),
             ("On a selected answer (shift+tab selects; other keys go to the question box)", AnswerView.BINDINGS),
+            ("In the sidebar (tab from the answers; enter opens a source)", SourcesPanel.BINDINGS),
             ("In the passage viewer", [*PassageScreen.BINDINGS, *PassageText.BINDINGS]),
             ("In the sources browser (f2)", SourcesScreen.BINDINGS)]
 
 
-def palette(available: Callable[[str], bool], run: Callable[[str], object]) -> Iterable[SystemCommand]:
-    """A palette entry for each of the app's actions available now, named as in its footer."""
-    for binding in APP_BINDINGS:
-        if available(binding.action) and not binding.action.startswith("scroll_chat"):
-            yield SystemCommand(binding.description, f"{binding.tooltip} ({binding.key})",
-                                lambda action=binding.action: run(action))
+def palette(app: App, pieces: Sequence[DOMNode]) -> Iterable[SystemCommand]:
+    """A palette entry for each action of ``pieces`` (their own bindings) available now, named
+    as in the footer; run in its piece, as its key would."""
+    for piece in pieces:
+        for binding in piece.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.tooltip or binding.action.startswith("scroll_page"):
+                continue
+            _, name, parameters = parse(binding.action)
+            if piece.check_action(name, parameters):
+                yield SystemCommand(binding.description, f"{binding.tooltip} ({binding.key})",
+                                    lambda action=binding.action, piece=piece: app.run_action(action, piece))

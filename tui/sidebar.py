@@ -1,4 +1,6 @@
-"""The sidebar: how many sources, the add in progress (it runs the adds), and the list.
+"""The sidebar: how many sources, the folders followed, the add in progress (it runs the adds),
+and the list (a followed folder's sources marked ↻, each title with its folder where there is
+room). With the list focused, u stops following the folder of the source under the cursor.
 
 It reads the sources again, in a thread, whenever an add commits, a removal ends or a followed
 folder changed (checked every few seconds), and says so with `Listed` (the welcome names them).
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.lazy import Lazy
 from textual.message import Message
@@ -21,8 +24,8 @@ from textual.worker import get_current_worker
 from qa.display import inert, plural
 from tui.adding import Adding
 from tui.indexing import IndexingStatus
-from tui.source_list import SourceList
-from tui.text import said
+from tui.source_list import FOLLOWED_MARK, SourceList
+from tui.text import said, shown
 
 if TYPE_CHECKING:
     from qa import Library
@@ -35,6 +38,12 @@ FOLLOW_EVERY = 5.0
 
 class SourcesPanel(Vertical):
     """The sidebar (enter or a click opens a source); ctrl+b hides it, the add goes on."""
+
+    BINDINGS = [
+        Binding("u", "unfollow", "Stop following",
+                tooltip="on a followed folder's source (↻): stop following that folder, after you confirm "
+                        "(its files stay)"),
+    ]
 
     class Listed(Message):
         """The sources were read again."""
@@ -63,10 +72,41 @@ class SourcesPanel(Vertical):
         yield SourceList(detailed=False, markable=False, classes="panel-list")
         yield Adding()
 
+    @property
+    def listing(self) -> SourceList:
+        return self.query_one(SourceList)
+
+    def on_mount(self) -> None:
+        # What u does depends on the source under the cursor: the footer follows it.
+        self.watch(self.listing, "cursor", lambda _: self.refresh_bindings(), init=False)
+
     def opened(self, library: Library, sources: list[Source]) -> None:
+        """The library is open: list its sources, say what it could not read, follow its folders."""
         self.library = self.query_one(Adding).library = library
         self.show(sources)
+        for warning in library.warnings[:3]:
+            self.notify(inert(warning), severity="warning", markup=False)
+        if len(library.warnings) > 3:
+            self.notify(f"… and {len(library.warnings) - 3} more warnings.", severity="warning")
         self.set_interval(FOLLOW_EVERY, self._follow)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "unfollow":
+            source = self.listing.current
+            return bool(source and source.followed) and self.library is not None
+        return True
+
+    @work(exclusive=True, group="unfollow")
+    async def action_unfollow(self) -> None:
+        """The browser's confirmation ("Stop following notes?", the files stay), then unfollow."""
+        from tui.browser import confirmed_removal
+
+        source = self.listing.current
+        if source is None or not source.followed:
+            return
+        if await confirmed_removal(self, [], [source.followed], self.listing.rows,
+                                   self.query_one(Adding).job is not None):
+            self.remove([], [source.followed])
 
     @work(thread=True, exclusive=True, group="follow")
     def _follow(self) -> None:
@@ -127,7 +167,11 @@ class SourcesPanel(Vertical):
             self.app.call_from_thread(self.show, sources)
 
     def show(self, sources: list[Source]) -> None:
-        title = f"Sources ({len(sources):,})" if sources else "No sources yet: ctrl+o adds one."
-        self.query_one(".panel-title", Static).update(Text(title, style="bold"))
-        self.query_one(SourceList).set_rows(sources)
+        title = Text(f"Sources ({len(sources):,})" if sources else "No sources yet: ctrl+o adds one.", style="bold")
+        if followed := sorted({s.followed for s in sources if s.followed}):
+            title.append(f"\n{FOLLOWED_MARK}followed: ", style="dim")
+            title.append_text(shown(", ".join(followed), "dim"))
+        self.query_one(".panel-title", Static).update(title)
+        self.listing.set_rows(sources)
+        self.refresh_bindings()
         self.post_message(self.Listed(sources))

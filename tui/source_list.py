@@ -52,15 +52,41 @@ def details(source: Source, layout: SourceLayout | None = None, compact: bool = 
 COMPACT_BELOW = 90
 # A source's folder is shown after its title only with at least this many cells to spare.
 MIN_PLACE = 8
+# Before each source of a followed folder (read in place, kept in sync), when the list has any.
+FOLLOWED_MARK = "↻ "
+
+
+def folder_of(source: Source) -> str:
+    """The folder of the library a source is in (``docs/manual``), or "" at the top."""
+    return library_name(source).rpartition("/")[0]
+
+
+def nearest_folders(folder: str, room: int) -> str:
+    """``  …/manual/`` for ``docs/manual``: as many of the folders nearest the file as fit
+    ``room`` ("" if not even the nearest does: a cut name says nothing)."""
+    kept: list[str] = []
+    for part in reversed(folder.split("/")):
+        if cell_len(f"  …/{'/'.join([part, *kept])}/") > room:
+            break
+        kept.insert(0, part)
+    return f"  …/{'/'.join(kept)}/" if kept else ""
+
+
+def titled(source: Source, label: str) -> str:
+    """A source's title on one line, or its ``label`` when it has none."""
+    return " ".join(source.title.split()) or label
 
 
 class SourceList(ScrollView, can_focus=True):
-    """Sources one per line: a mark, the title, and (when ``detailed``) format, size, counts.
+    """Sources one per line: a mark, ↻ for a followed folder's source, the title, its folder
+    (dimmed, where there is room: "README  docs/manual/"), and (when ``detailed``) format, size,
+    counts.
 
     Up/down move the cursor, enter opens the source under it, space marks it.
     """
 
-    COMPONENT_CLASSES = {"source-list--cursor", "source-list--details", "source-list--mark"}
+    COMPONENT_CLASSES = {"source-list--cursor", "source-list--details", "source-list--mark",
+                         "source-list--followed"}
     DEFAULT_CSS = """
     SourceList { height: 1fr; }
     SourceList > .source-list--cursor { background: $block-cursor-blurred-background; }
@@ -69,6 +95,7 @@ class SourceList(ScrollView, can_focus=True):
     }
     SourceList > .source-list--details { color: $text-muted; }
     SourceList > .source-list--mark { color: $accent; text-style: bold; }
+    SourceList > .source-list--followed { color: $success; }
     """
     BINDINGS = [
         Binding("up", "move(-1)", "Up", show=False),
@@ -103,6 +130,7 @@ class SourceList(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.rows: list[Source] = []
         self.labels: Mapping[str, str] = {}
+        self.following = False  # some rows are a followed folder's: they are marked
         self.marked: set[str] = set()
         self.detailed = detailed
         self.markable = markable
@@ -117,6 +145,7 @@ class SourceList(ScrollView, can_focus=True):
         current = self.current
         self.rows = list(rows)
         self.labels = labels if labels is not None else source_labels(self.rows)
+        self.following = any(row.followed for row in self.rows)
         self.virtual_size = Size(self.size.width, len(self.rows))
         index = next((i for i, row in enumerate(self.rows) if current and row.id == current.id), 0)
         self.cursor = index
@@ -173,18 +202,28 @@ class SourceList(ScrollView, can_focus=True):
         if self.markable:
             mark = "● " if source.id in self.marked else "  "
             segments.append(Segment(mark, style + self.get_component_rich_style("source-list--mark")))
+        if self.following:
+            mark = FOLLOWED_MARK if source.followed else " " * len(FOLLOWED_MARK)
+            segments.append(Segment(mark, style + self.get_component_rich_style("source-list--followed")))
         right = f"  {details(source, self.layouts.get(source.id), compact=width < COMPACT_BELOW)}" \
             if self.detailed else ""
         if self.detailed and self._count_layouts is not None and source.id not in self._asked:
             self._want(source.id)
         title_width = max(0, width - cell_len("".join(s.text for s in segments)) - cell_len(right))
-        title = shown(self.labels.get(source.id, source.title))
+        # The folder it is in, after the title where there is room: a generic title ("README")
+        # says where it is, and a filter (which matches paths too) why it matched. A narrow list
+        # (the sidebar) shows the title of a source in a folder, told apart by the folder: its
+        # path would be cut before the file name ("docs/manual/REA…").
+        folder = folder_of(source)
+        label = self.labels.get(source.id, source.title)
+        title = shown(titled(source, label) if folder and not self.detailed else label)
         muted = self.get_component_rich_style("source-list--details")
-        # The folder it is in, after the title where there is room: a filter matches paths too.
-        folder = library_name(source).rpartition("/")[0] if self.detailed else ""
         place = shown(f"  {folder}/") if folder and folder not in title.plain else None
         if place is not None and cell_len(title.plain) + MIN_PLACE < title_width:
-            place.truncate(title_width - cell_len(title.plain), overflow="ellipsis", pad=True)
+            room = title_width - cell_len(title.plain)
+            if not self.detailed and cell_len(place.plain) > room:
+                place = shown(nearest_folders(folder, room))
+            place.truncate(room, overflow="ellipsis", pad=True)
             segments.append(Segment(title.plain, style))
             segments.append(Segment(place.plain, style if index == self.cursor else style + muted))
         else:

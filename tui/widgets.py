@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol, cast
 
 from rich.console import Group
@@ -18,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from qa.display import inert, one_line, plural, source_labels
+from tui.source_list import FOLLOWED_MARK, folder_of, titled
 from tui.text import flat, shown
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class QuestionInput(Input):
                 tooltip="earlier / later questions (also from earlier sessions)"),
         Binding("down", "history(1)", "Later question", show=False,
                 tooltip="earlier / later questions (also from earlier sessions)"),
-        Binding("shift+tab", "app.select_answer", "Answers", show=False,
+        Binding("shift+tab", "select_answer", "Answers", show=False,
                 tooltip="select the newest answer (shift+tab again: the one before; tab: the next, then the sidebar)"),
     ]
 
@@ -64,6 +64,11 @@ class QuestionInput(Input):
         if not self.history or self.history[-1] != question:
             self.history.append(question)
         self._position = len(self.history)
+
+    def action_select_answer(self) -> None:
+        """shift+tab selects the newest answer (in Textual's order it would be the sidebar's list)."""
+        answers = self.screen.query(AnswerView)
+        answers.last().focus() if answers else self.screen.focus_previous()
 
     def action_history(self, step: int) -> None:
         if not self.history:
@@ -163,8 +168,13 @@ class AnswerView(Vertical):
     """
 
     can_focus = True
+    # Key 1 is bound once for each count of citations an answer may have, so the footer says
+    # "1 Open" or "1-3 Open [n]" (the range this answer's digits open): `check_action` hides
+    # every one but the answer's own (public API; the key itself works the same in each).
     BINDINGS = [
-        Binding("1", "open(1)", "Open [n]", key_display="1-9",
+        Binding("1", "open(1, 1)", "Open", key_display="1"),
+        *[Binding("1", f"open(1, {count})", "Open [n]", key_display=f"1-{count}") for count in range(2, 9)],
+        Binding("1", "open(1, 9)", "Open [n]", key_display="1-9",
                 tooltip="open citation [n] of the selected answer (or click a quote or a source)"),
         *[Binding(str(n), f"open({n})", f"Open [{n}]", show=False) for n in range(2, 10)],
         Binding("ctrl+c", "copy", "Copy", tooltip="copy the selected answer, with its citations (Markdown)"),
@@ -177,15 +187,6 @@ class AnswerView(Vertical):
         super().__init__(classes="answer" if answer.answered else "answer not-covered")
         self.answer = answer
         self.within = within
-        self._footer_shows_citations(min(9, len(answer.citations)))
-
-    def _footer_shows_citations(self, count: int) -> None:
-        """The footer's open key for this answer's citations: "1-3 Open [n]", "1 Open", not "1-9"."""
-        # The bindings are per widget (a copy of the class's map), so this answer's alone change.
-        [binding] = self._bindings.key_to_bindings["1"]
-        shown = replace(binding, key_display="1" if count <= 1 else f"1-{count}",
-                        description="Open" if count <= 1 else "Open [n]")
-        self._bindings.key_to_bindings["1"] = [shown]
 
     def compose(self) -> ComposeResult:
         answer = self.answer
@@ -231,7 +232,10 @@ class AnswerView(Vertical):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open":
-            return 1 <= int(str(parameters[0])) <= len(self.answer.citations)
+            cited = len(self.answer.citations)
+            if len(parameters) == 2:  # key 1 for answers of that many citations (see BINDINGS)
+                return cited > 0 and parameters[1] == min(9, cited)
+            return 1 <= int(str(parameters[0])) <= cited
         if action == "ask_again":
             return self.answer.interpreted_as is not None
         if action == "ask_corrected":
@@ -242,7 +246,7 @@ class AnswerView(Vertical):
         answer = self.answer
         return "\n".join([answer.text, *(q.text for q in answer.quotes), *(c.title for c in answer.citations)])
 
-    def action_open(self, n: int) -> None:
+    def action_open(self, n: int, _count: int = 0) -> None:
         if 1 <= n <= len(self.answer.citations):
             open_citation(self, self.answer, self.answer.citations[n - 1])
 
@@ -280,8 +284,18 @@ def welcome(sources: list[Source] | None) -> Group:
         listed.add_column(width=4, no_wrap=True)
         listed.add_column(ratio=1)
         for source in sources[:3]:
-            listed.add_row("  • ", flat(labels[source.id]))
-        parts += [listed, Text("f2 browses them; there you can also ask within chosen ones.")]
+            # A followed folder's source is marked as in the sidebar; a title that does not say
+            # where the file is ("README") is followed by its folder, dimmed.
+            bullet = Text(f"  {FOLLOWED_MARK}", style="green") if source.followed else "  • "
+            folder = folder_of(source)
+            title = titled(source, labels[source.id]) if folder else labels[source.id]
+            place = f"  {folder}/" if folder and folder not in title else ""
+            listed.add_row(bullet, Text.assemble(flat(title), flat(place, "dim")))
+        parts += [listed]
+        if any(source.followed for source in sources[:3]):
+            parts.append(Text(f"{FOLLOWED_MARK}a followed folder's file, read where it is and kept in sync.",
+                              style="dim"))
+        parts.append(Text("f2 browses them; there you can also ask within chosen ones."))
     else:
         text.append("No sources yet: press ctrl+o to add a file or folder.")
     parts.append(Text("\nf1 shows every key.", style="dim"))
