@@ -155,3 +155,24 @@ def test_passage_viewer_on_a_pdf_page(snap_compare, pdf_library: Library, tmp_pa
 
 def test_help_screen(snap_compare, app: QaApp):
     assert snap_compare(app, terminal_size=SMALL, press=["f1"])
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_sidebar_with_a_followed_and_a_nested_folder(snap_compare, library: Library, tmp_path: Path, size):
+    docs, notes = tmp_path / "docs", tmp_path / "notes"
+    (docs / "manual").mkdir(parents=True)
+    (docs / "manual" / "README.md").write_text("Backups run every night at two.\n")
+    (notes / "work").mkdir(parents=True)
+    (notes / "garden.txt").write_text("Garden diary\n\nThe tomatoes were planted in May.\n")
+    (notes / "work" / "README.md").write_text("The laptop is backed up every Friday.\n")
+    library.add([docs])
+    library.add([notes], link=True)
+    app = make_app(library, tmp_path)
+
+    async def run_before(pilot) -> None:
+        await opened(pilot)
+        await wait_until(pilot, lambda: len(app.query_one(".panel-list").rows) == 5, "the sidebar")
+        await pilot.press("shift+tab", "down", "down", "down")  # the sidebar's list, on a followed source
+        await wait_until(pilot, lambda: app.query_one(".panel-list").current.followed, "a followed source")
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

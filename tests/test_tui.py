@@ -657,3 +657,4 @@ async def test_the_help_and_the_palette_list_each_piece_s_keys_where_they_apply(
         table = rendered(app.screen.query_one("#help-table", Static), width=120)
         assert "In the sidebar" in table and "stop following that folder" in table
         assert "In the conversation and the question box" in table and "clear the conversation" in table
+        assert "open citation [n] of the selected answer" in table  # a tooltip is text, not markup

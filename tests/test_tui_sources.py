@@ -572,6 +572,12 @@ async def test_the_sidebar_marks_a_followed_folder_s_sources_and_says_where_a_ge
         assert "↻ followed: notes" in rendered(app.query_one(".panel-title", Static))
         welcome = rendered(app.query_one(".welcome", Static))
         assert "• README  docs/manual/" in welcome
+        await pilot.press("f2")  # the browser marks them too, and says what the mark means
+        await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen)
+                         and len(app.screen.query_one(SourceList).rows) == 5, "the browser")
+        listing = app.screen.query_one(SourceList)
+        assert any(listing.render_line(y).text.startswith("  ↻ Garden diary") for y in range(5))
+        assert "↻ in a followed folder" in rendered(app.screen.query_one("#browser-help", Static))
         assert "followed folder's file, read where it is" in welcome
 
 

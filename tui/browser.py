@@ -18,12 +18,13 @@ from textual.widgets import Footer, Input, Static
 
 from qa.display import inert, library_name, plural, source_labels
 from tui.dialogs import ConfirmScreen
-from tui.source_list import CountLayouts, SourceList
+from tui.source_list import FOLLOWED_MARK, CountLayouts, SourceList
 from tui.text import shown, size
 
 if TYPE_CHECKING:
     from qa.models import Source
 
+HELP = "type to filter · enter opens · tab, then space marks"
 # A removal names at most this many sources in its confirmation, then says how many more.
 NAMED_IN_CONFIRMATION = 8
 
@@ -135,8 +136,7 @@ class SourcesScreen(ModalScreen[list["Source"] | None]):
             yield Static(id="browser-count")
             yield Input(placeholder="type to filter by title or path", id="browser-filter")
             yield SourceList(id="browser-list", count_layouts=self.count_layouts)
-            yield Static(Text("type to filter · enter opens · tab, then space marks", style="dim"),
-                         id="browser-help")
+            yield Static(Text(HELP, style="dim"), id="browser-help")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -146,6 +146,7 @@ class SourcesScreen(ModalScreen[list["Source"] | None]):
             self._list(self.list_sources)
         else:
             self.filter("")
+            self._explain_marks()
 
     @work(thread=True, group="listing")
     def _list(self, list_sources: Callable[[], list[Source]]) -> None:
@@ -156,9 +157,15 @@ class SourcesScreen(ModalScreen[list["Source"] | None]):
     def _listed(self, sources: list[Source], haystacks: list[str]) -> None:
         self.sources, self.haystacks = sources, haystacks
         self.list_sources = None
+        self._explain_marks()
         self.filter(self.query_one("#browser-filter", Input).value)  # what was typed meanwhile
         if self._open_when_listed:
             self.listing.action_open()
+
+    def _explain_marks(self) -> None:
+        if any(s.followed for s in self.sources):  # the list marks them: say what the mark means
+            self.query_one("#browser-help", Static).update(Text(f"{HELP} · {FOLLOWED_MARK}in a followed folder",
+                                                                style="dim"))
 
     @property
     def listing(self) -> SourceList:

@@ -219,7 +219,7 @@ class HelpScreen(ModalScreen[None]):
             table.add_column("key", style="bold", no_wrap=True, width=KEY_WIDTH)
             table.add_column("does", ratio=1)
             for keys, tooltip in described(bindings, self.app):
-                table.add_row(keys, tooltip)
+                table.add_row(Text(keys), Text(tooltip))  # text, not markup: "[n]" stays
             tables += [Text(""), table]
         return Group(*tables)
 
