@@ -205,6 +205,7 @@ class Library:
                 # index disagrees with them (an edit within the clock's tick, or a damaged index).
                 self.refresh(wait=READER_WAIT, reread={c.path.relative_to(self.folder).as_posix()
                                                          for c in answer.citations if c.n in stale})
+                self._checker.forget()
                 answer = self._answer(question, previous, sources)
                 stale = self._stale_citations(answer)
             return without_citations(answer, stale, NOT_COVERED) if stale else answer

@@ -11,7 +11,8 @@ from qa.models import Answer
 from qa.sources import SourceError
 from qa.store import SourceRow, Store
 
-# Plain-text sources whose text is kept in memory for checking quotes, by (name, state).
+# Sources' texts kept in memory for checking quotes, by (row, name, state): a PDF's or a web
+# page's from the index (megabytes, read again at each question before), a plain text's from its file.
 TEXT_CACHE = 16
 
 
@@ -21,7 +22,11 @@ class QuoteChecker:
     def __init__(self, folder: Path, store: Store) -> None:
         self.folder = folder
         self.store = store
-        self._texts: dict[tuple[str, object], str] = {}
+        self._texts: dict[tuple[int, str, object], str] = {}
+
+    def forget(self) -> None:
+        """Drop the texts kept: the files were read again though their states looked unchanged."""
+        self._texts.clear()
 
     def stale_citations(self, answer: Answer) -> set[int]:
         """The citations whose passage or quotes are not, at their offsets, in the source now."""
@@ -48,15 +53,14 @@ class QuoteChecker:
             return None
         if state != row.state:
             return None
-        stored = self.store.stored_text(row.id)
-        if stored is not None:
-            return stored
-        key = (row.name, state)
+        key = (row.id, row.name, state)
         if key not in self._texts:
-            try:  # a plain UTF-8 text: its text is the file's, as text mode reads it
-                text = decode(path.read_bytes(), row.name)[0]
-            except (SourceError, OSError):
-                return None
+            text = self.store.stored_text(row.id)
+            if text is None:
+                try:  # a plain UTF-8 text: its text is the file's, as text mode reads it
+                    text = decode(path.read_bytes(), row.name)[0]
+                except (SourceError, OSError):
+                    return None
             if len(self._texts) >= TEXT_CACHE:
                 self._texts.clear()
             self._texts[key] = text
