@@ -619,3 +619,26 @@ async def test_u_in_the_sidebar_stops_following_a_folder_after_a_confirmation_an
         assert "followed" not in rendered(app.query_one(".panel-title", Static))
         assert any(m.startswith("Stopped following notes (2 sources); its files in") for m in notifications(app))
     assert (notes / "garden.txt").read_text().startswith("Garden diary")
+
+
+async def test_c_in_the_sidebar_cancels_the_add_and_the_palette_offers_it(library: Library, tmp_path: Path,
+                                                                          monkeypatch):
+    gate, reported = threading.Event(), threading.Event()
+    monkeypatch.setattr("qa.background.BackgroundAdd", gated_add(gate, reported))
+    app = make_app(library, tmp_path)
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await ready(app, pilot)
+            await pilot.press("shift+tab")  # the sidebar's list
+            assert isinstance(app.focused, SourceList)
+            await pilot.press("c")  # no add: nothing to cancel
+            assert not any(m.startswith("Cancelled.") for m in notifications(app))
+            app.adding.start([tmp_path])
+            await wait_until(pilot, lambda: "c Cancel the add" in footer_keys(app), "the key in the footer")
+            assert "Cancel the add" in {command.title for command in app.get_system_commands(app.screen)}
+            await pilot.press("c")
+            await wait_until(pilot, lambda: app.adding.job is None, "the add to stop")
+            assert any(m.startswith("Cancelled.") for m in notifications(app))
+            assert "c Cancel the add" not in footer_keys(app)
+    finally:
+        gate.set()

@@ -75,11 +75,13 @@ class Adding(Widget):
             self._generation = self.library.generation
             self.job = start_add(self.library, paths, self, link=link, hidden=hidden, ocr=ocr)
             self._show()
+            self.refresh_bindings()  # the sidebar's c cancels it
 
     def cancel(self) -> None:
         if self.job is not None:
             self.job.cancel()
             self._show()
+            self.refresh_bindings()
 
     def _show(self) -> None:
         """The progress in every `IndexingStatus` on screen, the sidebar's shown only while adding."""
@@ -112,6 +114,7 @@ class Adding(Widget):
         job, results, error = ended.job, ended.results, ended.error
         self.job = None
         self._show()
+        self.refresh_bindings()
         message, failed = summary(results, job.cancelled, job.link) if error is None else (error, True)
         errors = [r.error for r in results if r.error]
         self.failure = (errors[0] if len(errors) == 1 else message) if failed and not job.cancelled else ""

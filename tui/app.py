@@ -160,8 +160,6 @@ class QaApp(keys.EscapeThenKeyApp[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield from keys.palette(self, [self, self.chat, self.query_one(SourcesPanel)])
-        if self.adding.job is not None:
-            yield SystemCommand("Cancel the add", "Stop adding after the file in hand", self.adding.cancel)
 
 
 def build(open_library: Callable[[], Library], export_dir: Path | None = None,

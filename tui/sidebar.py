@@ -43,6 +43,8 @@ class SourcesPanel(Vertical):
         Binding("u", "unfollow", "Stop following",
                 tooltip="on a followed folder's source (↻): stop following that folder, after you confirm "
                         "(its files stay)"),
+        Binding("c", "cancel_add", "Cancel the add",
+                tooltip="while adding: stop after the file in hand (what was read is kept)"),
     ]
 
     class Listed(Message):
@@ -94,6 +96,9 @@ class SourcesPanel(Vertical):
         if action == "unfollow":
             source = self.listing.current
             return bool(source and source.followed) and self.library is not None
+        if action == "cancel_add":
+            job = self.query_one(Adding).job
+            return job is not None and not job.cancelled
         return True
 
     @work(exclusive=True, group="unfollow")
@@ -122,7 +127,7 @@ class SourcesPanel(Vertical):
             self._list(library)
 
     @on(IndexingStatus.CancelPressed)
-    def cancel_pressed(self) -> None:
+    def action_cancel_add(self) -> None:
         self.query_one(Adding).cancel()
 
     @on(Adding.SourcesChanged)
