@@ -46,9 +46,12 @@ def changes(folder: Path, known: KnownStates, reread: set[str] | frozenset[str] 
     known = dict(known)
     found = Changes()
     for name, entry in library_files(folder, found.warnings):
-        if os.path.splitext(name)[1].lower() not in SUPPORTED_SUFFIXES:
+        # As `os.path.splitext` splits, inline: this loop meets every file at every question.
+        stem, dot, extension = entry.name.rpartition(".")
+        if not (dot and stem) or f".{extension.lower()}" not in SUPPORTED_SUFFIXES:
             continue
-        if valid_unicode(name) != name:  # renaming it would change the user's folder: say so
+        # Renaming a file whose name is not valid UTF-8 would change the user's folder: say so.
+        if not name.isascii() and valid_unicode(name) != name:
             found.warnings.append(f"Skipped {valid_unicode(name)}: its file name is not valid UTF-8; "
                                   "rename it to add it.")
             continue
