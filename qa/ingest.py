@@ -234,6 +234,9 @@ def _run_pool(jobs: Sequence[Job], max_words: int, max_mb: float, cancelled: Cal
                     size = _size(job)
                     running[pool.submit(_analyse_outcome, job, max_words, max_mb)] = size
                     in_flight += size
+                if cancelled():  # only the files the workers hold are finished; the queued ones go
+                    for future in [f for f in running if f.cancel()]:
+                        in_flight -= running.pop(future)
                 if not running:
                     return
                 done, _ = wait(running, return_when=FIRST_COMPLETED)

@@ -4,6 +4,7 @@ and read methods called from a worker thread beside an answer."""
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -115,3 +116,21 @@ def test_a_worker_thread_never_reads_a_commit_in_progress(library: Library, tmp_
     worker.join()
     assert seen == [before], "a reader saw a source that was never committed"
     assert sorted(source.id for source in library.sources) == before
+
+
+def test_a_cancelled_add_stops_after_the_files_in_hand_not_everything_queued(tmp_path: Path, monkeypatch):
+    """Cancel means the files the workers hold are finished and the rest are not added: the
+    pool had queued 64 files a worker, all of which were still analysed and added."""
+    from qa import ingest
+
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 0)
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    for n in range(400):
+        (incoming / f"note-{n:03d}.txt").write_text(f"Note {n}\n\nThe depot at site {n} held {n} litres.\n")
+    (tmp_path / "library").mkdir()
+    library = Library.open(tmp_path / "library")
+    cancel = threading.Event()
+    library.add([incoming], progress=lambda p: cancel.set() if p.files_done >= 1 else None, cancel=cancel)
+    workers = os.cpu_count() or 1
+    assert len(library.sources) <= 4 * workers + 4, len(library.sources)

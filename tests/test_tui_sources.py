@@ -642,3 +642,25 @@ async def test_c_in_the_sidebar_cancels_the_add_and_the_palette_offers_it(librar
             assert "c Cancel the add" not in footer_keys(app)
     finally:
         gate.set()
+
+
+async def test_progress_that_reaches_the_add_dialog_before_it_is_built_shows_once_it_is():
+    """ctrl+o during an add, as the child reports a file: the dialog's progress got the report
+    before its bar existed, and the app crashed (NoMatches), taking the add with it."""
+    from textual.app import App
+    from textual.widgets import ProgressBar
+
+    from qa.models import AddProgress
+
+    class Host(App[None]):
+        pass
+
+    app = Host()
+    async with app.run_test() as pilot:
+        status = IndexingStatus()
+        mounting = app.screen.mount(status)
+        status.show(AddProgress(files_done=3, files_total=12, bytes_done=30, bytes_total=120), False)
+        await mounting
+        await pilot.pause()
+        assert status.query_one(ProgressBar).progress == 30
+        assert "3 of 12" in str(status.query_one(".indexing-label", Static).render())

@@ -119,6 +119,14 @@ class IndexingStatus(Vertical):
     class CancelPressed(Message):
         """The reader wants the add to stop."""
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._shown: tuple[AddProgress | None, bool] | None = None
+
+    def on_mount(self) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)
+
     def compose(self) -> ComposeResult:
         yield ProgressBar(show_eta=False, show_percentage=False)
         yield Static(classes="indexing-label")
@@ -126,6 +134,9 @@ class IndexingStatus(Vertical):
             yield Button("Cancel the add", variant="error", compact=True, classes="indexing-cancel")
 
     def show(self, progress: AddProgress | None, cancelling: bool) -> None:
+        self._shown = (progress, cancelling)
+        if not self.query(ProgressBar):  # a progress that came before the dialog was built
+            return
         bar = self.query_one(ProgressBar)
         if progress is not None and progress.files_total:
             bar.update(total=progress.bytes_total or progress.files_total,
