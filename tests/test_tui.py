@@ -13,7 +13,7 @@ from qa import Library, Settings
 from qa import history as saved
 from qa.models import AnswerSpan
 from tests.tui_pilot import (ask, cited, make_app, on_screen, open_viewer, ready, rendered, styled, viewer,
-                              wait_until)
+                              wait_for_answers, wait_until)
 from tui.app import QaApp
 from tui.dialogs import HelpScreen
 from tui.finder import FindBar
@@ -658,3 +658,24 @@ async def test_the_help_and_the_palette_list_each_piece_s_keys_where_they_apply(
         assert "In the sidebar" in table and "stop following that folder" in table
         assert "In the conversation and the question box" in table and "clear the conversation" in table
         assert "open citation [n] of the selected answer" in table  # a tooltip is text, not markup
+
+
+async def test_questions_typed_ahead_in_one_burst_are_asked_one_by_one_as_typed(library: Library, tmp_path: Path):
+    """A terminal delivers keys typed quickly (or pasted line by line) in one read: each question
+    is asked as typed. Enter as a binding ran after the next question's keys were in the box,
+    so every question read "How many officers? AWho arrived in Haiti? B"."""
+    from textual import events
+
+    app = make_app(library, tmp_path)
+    typed = ["How many officers did Kenya pledge?", "Who arrived in Haiti?"]
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        for question in typed:  # posted at once, before any is handled
+            for character in question:
+                app.post_message(events.Key(character if character.isalnum() else f"burst-{ord(character)}",
+                                            character))
+            app.post_message(events.Key("enter", "\r"))
+        await wait_for_answers(app, pilot, 2)
+        assert [exchange.answer.question for exchange in app.chat.exchanges] == typed
+        assert all(typed[i] in rendered(view) for i, view in enumerate(app.query(QuestionView)))
+        assert app.query_one(QuestionInput).value == ""

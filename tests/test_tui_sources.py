@@ -664,3 +664,22 @@ async def test_progress_that_reaches_the_add_dialog_before_it_is_built_shows_onc
         await pilot.pause()
         assert status.query_one(ProgressBar).progress == 30
         assert "3 of 12" in str(status.query_one(".indexing-label", Static).render())
+
+
+@pytest.mark.parametrize("key, screen, field", [("f2", SourcesScreen, "#browser-filter"),
+                                                 ("ctrl+o", AddPathScreen, Input)])
+async def test_keys_typed_right_after_a_key_that_opens_a_screen_go_to_that_screen(
+        library: Library, tmp_path: Path, key: str, screen: type, field):
+    """f2 then "ruto" in one burst (one terminal read): the keys belong to the browser that f2
+    opens, not to the question box under it (they went there while the browser was opening)."""
+    from textual import events
+
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        app.post_message(events.Key(key, None))
+        for character in "ruto":
+            app.post_message(events.Key(character, character))
+        await wait_until(pilot, lambda: isinstance(app.screen, screen), "the screen")
+        await wait_until(pilot, lambda: app.screen.query_one(field).value == "ruto", "the keys in it")
+        assert app.query_one(QuestionInput).value == ""

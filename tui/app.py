@@ -41,10 +41,14 @@ class QaApp(keys.EscapeThenKeyApp[None]):
     TITLE = "qa"
     SUB_TITLE = "answers quoted from your sources"
     CSS_PATH = "qa.tcss"
+    # The keys that open a screen are priority bindings: they run as they arrive, so the keys
+    # typed after them can be held for the screen they open (`hold_keys_for_screen`).
     BINDINGS = [
-        Binding("f1", "help", "Help", tooltip="this help"),
-        Binding("ctrl+o", "add_source", "Add", tooltip="add files or a folder (while adding: its progress)"),
-        Binding("f2", "browse", "Sources", tooltip="browse the sources: filter, open, mark, ask within, remove"),
+        Binding("f1", "help", "Help", priority=True, tooltip="this help"),
+        Binding("ctrl+o", "add_source", "Add", priority=True,
+                tooltip="add files or a folder (while adding: its progress)"),
+        Binding("f2", "browse", "Sources", priority=True,
+                tooltip="browse the sources: filter, open, mark, ask within, remove"),
         Binding("ctrl+r", "browse", "Remove sources", show=False, tooltip="the sources browser, to mark and remove"),
         Binding("ctrl+b", "toggle_sources", "Sidebar", show=False, tooltip="show or hide the sources sidebar"),
     ]
@@ -129,8 +133,12 @@ class QaApp(keys.EscapeThenKeyApp[None]):
                 self.chat.ask(question, alone=True)
             self._back_to_question()
 
+    def action_browse(self) -> None:
+        self.hold_keys_for_screen()  # here, not in the worker: that starts after the next keys
+        self._browse()
+
     @work(group="browser")
-    async def action_browse(self) -> None:
+    async def _browse(self) -> None:
         from tui.browser import SourcesScreen
 
         if (library := self.library) is not None:
@@ -142,8 +150,12 @@ class QaApp(keys.EscapeThenKeyApp[None]):
     def on_remove_sources(self, message: RemoveSources) -> None:
         self.query_one(SourcesPanel).remove(message.sources, message.folders)
 
+    def action_add_source(self) -> None:
+        self.hold_keys_for_screen()
+        self._add_source()
+
     @work(group="add-dialog", exclusive=True)
-    async def action_add_source(self) -> None:
+    async def _add_source(self) -> None:
         await self.adding.dialog()
         self._back_to_question()
 
@@ -154,8 +166,11 @@ class QaApp(keys.EscapeThenKeyApp[None]):
     def action_help(self) -> None:
         from tui.dialogs import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(keys.help_sections(self)), self._back_to_question)
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.hold_keys_for_screen()
+        self.push_screen(HelpScreen(keys.help_sections(self)), self._back_to_question)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

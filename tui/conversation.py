@@ -144,9 +144,8 @@ class Conversation(Vertical):
 
     @on(Input.Submitted, "#question")
     def submitted(self, event: Input.Submitted) -> None:
-        if question := event.value.strip():
+        if question := event.value.strip():  # the box emptied itself (`QuestionInput`)
             self.box.remember(question)
-            self.box.value = ""
             self.ask(question)
 
     @on(AskAgain)

@@ -23,8 +23,10 @@ BUILT_IN = [Binding("ctrl+p", "command_palette", tooltip="the command palette: e
             Binding("ctrl+q", "quit", tooltip="quit (an add in progress stops after the file in hand)")]
 
 
-# How many refreshes the keys after such an escape wait for it to close its screen.
+# How many refreshes the keys after such an escape wait for it to close its screen, and the
+# keys after an action that opens a screen wait for it to open.
 ESCAPE_REFRESHES = 5
+OPENING_REFRESHES = 20
 
 
 def escape_then_key(event: events.Key) -> list[events.Key] | None:
@@ -57,15 +59,27 @@ class EscapeThenKeyApp(App[ReturnType]):
             if apart := escape_then_key(event):
                 self._held = [apart[1]]
                 await super().on_event(apart[0])
-                await self._release_after_escape(self.screen, ESCAPE_REFRESHES)
+                await self._release_held(self.screen, ESCAPE_REFRESHES)
                 return
         await super().on_event(event)
 
-    async def _release_after_escape(self, screen: Screen, refreshes: int) -> None:
-        """The keys held back go on once the escape has closed its screen (or a few refreshes
-        later, when it closed none): they belong to the screen underneath, as typed apart."""
+    def hold_keys_for_screen(self) -> None:
+        """Keys typed from now on wait for the screen an action is opening, and go to it: f2 then
+        "zsh" typed at once filters the browser, not the question box. (The action's key must
+        be a priority binding: others run only after the keys typed after them are delivered.)"""
+        if self._held is None:
+            self._held = []
+            self.call_after_refresh(self._release_held, self.screen, OPENING_REFRESHES)
+
+    async def _release_held(self, screen: Screen, refreshes: int) -> None:
+        """The keys held back go on once the screen has changed (an escape closed it, or an
+        action opened another) or a few refreshes later: they belong to the screen then on top,
+        as if typed apart."""
         if self.screen is screen and refreshes:
-            self.call_after_refresh(self._release_after_escape, screen, refreshes - 1)
+            self.call_after_refresh(self._release_held, screen, refreshes - 1)
+            return
+        if self.screen is not screen and not self.screen.is_mounted:
+            self.call_after_refresh(self._release_held, screen, 0)  # wait for it to be ready
             return
         held, self._held = self._held or [], None
         for key in held:

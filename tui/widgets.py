@@ -65,6 +65,21 @@ class QuestionInput(Input):
             self.history.append(question)
         self._position = len(self.history)
 
+    async def _on_key(self, event: events.Key) -> None:
+        # Enter is taken here, in the order the keys were typed, and the box emptied at once: as
+        # a binding it ran only after the keys typed after it were in the box ("…? AWho…"
+        # when questions are typed ahead in one burst), and clearing later dropped them.
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+            return
+        await super()._on_key(event)
+
+    async def action_submit(self) -> None:
+        question, self.value = self.value, ""
+        self.post_message(self.Submitted(self, question))
+
     def action_select_answer(self) -> None:
         """shift+tab selects the newest answer (in Textual's order it would be the sidebar's list)."""
         answers = self.screen.query(AnswerView)
