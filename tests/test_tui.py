@@ -679,3 +679,14 @@ async def test_questions_typed_ahead_in_one_burst_are_asked_one_by_one_as_typed(
         assert [exchange.answer.question for exchange in app.chat.exchanges] == typed
         assert all(typed[i] in rendered(view) for i, view in enumerate(app.query(QuestionView)))
         assert app.query_one(QuestionInput).value == ""
+
+
+def test_the_viewer_leaves_a_blank_row_only_where_the_source_has_a_blank_line():
+    """A man page's or a Markdown file's paragraph spans lines: they read as one block, not
+    double-spaced; paragraphs keep the blank row between them."""
+    from tui.passage_text import paragraphs, wrap
+
+    text = "/var/lib/dpkg/available\n    List of available packages.\n\nNext paragraph."
+    starts, ends, owners = wrap(text, paragraphs(text), 80)
+    shown = [text[start:end].strip() if owner >= 0 else "" for start, end, owner in zip(starts, ends, owners)]
+    assert shown == ["/var/lib/dpkg/available", "List of available packages.", "", "Next paragraph."]

@@ -683,3 +683,16 @@ async def test_keys_typed_right_after_a_key_that_opens_a_screen_go_to_that_scree
         await wait_until(pilot, lambda: isinstance(app.screen, screen), "the screen")
         await wait_until(pilot, lambda: app.screen.query_one(field).value == "ruto", "the keys in it")
         assert app.query_one(QuestionInput).value == ""
+
+
+async def test_a_question_typed_in_the_sidebar_goes_to_the_question_box(library: Library, tmp_path: Path):
+    """The sidebar's list has two letter keys of its own (u, c); every other letter typed there
+    goes to the question box, as on a selected answer."""
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("shift+tab")  # no answer yet: from the question box to the sidebar's list
+        assert app.focused is app.query_one(".panel-list", SourceList)
+        await pilot.press(*"where is it", "question_mark")
+        box = app.query_one(QuestionInput)
+        assert app.focused is box and box.value == "where is it?"

@@ -92,7 +92,8 @@ def paragraphs(text: str) -> list[Span]:
 def wrap(text: str, spans: Sequence[Span], width: int) -> tuple[list[int], list[int], list[int]]:
     """Rows of ``width`` cells: for each, its start and end offsets and its paragraph's index.
 
-    A blank row separates paragraphs (its paragraph index is -1). A word longer than the width
+    A blank row stands where the text has a blank line (its paragraph index is -1): lines of
+    one paragraph (a man page's, a Markdown file's) follow each other. A word longer than the width
     (or a paragraph of a script written without spaces) is cut where the row is full.
     """
     width = max(width, 8)
@@ -109,7 +110,7 @@ def wrap(text: str, spans: Sequence[Span], width: int) -> tuple[list[int], list[
     fast = re.compile(r"[^\n]{1,%d}(?:\s+|$)|[^\n]{%d}" % (width, width))
     everywhere = text.isascii()
     for index, span in enumerate(spans):
-        if index:
+        if index and text.count("\n", spans[index - 1].end, span.start) > 1:
             row(span.start, span.start, -1)
         line = text[span.start:span.end]
         if everywhere or line.isascii():

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -26,6 +26,7 @@ from tui.adding import Adding
 from tui.indexing import IndexingStatus
 from tui.source_list import FOLLOWED_MARK, SourceList
 from tui.text import said, shown
+from tui.widgets import type_into_question_box
 
 if TYPE_CHECKING:
     from qa import Library
@@ -100,6 +101,12 @@ class SourcesPanel(Vertical):
             job = self.query_one(Adding).job
             return job is not None and not job.cancelled
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed in the list go to the question box; u and c stay the sidebar's, also
+        where they do nothing (a u on the wrong row should not leave the list)."""
+        if self.screen.focused is self.listing and event.key not in ("u", "c"):
+            type_into_question_box(self, event)
 
     @work(exclusive=True, group="unfollow")
     async def action_unfollow(self) -> None:

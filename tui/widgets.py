@@ -24,6 +24,18 @@ if TYPE_CHECKING:
     from qa.models import Answer, Citation, Source
 
 
+def type_into_question_box(where: Widget, event: events.Key) -> None:
+    """A printable key typed where it means nothing (a selected answer, the sidebar) goes to the
+    question box, and so does the focus: a question can be typed from anywhere."""
+    if not (event.character and event.is_printable):
+        return
+    event.stop()
+    event.prevent_default()
+    box = where.screen.query_one(QuestionInput)
+    where.screen.set_focus(box)  # at once, so the next key goes there too
+    box.insert_text_at_cursor(event.character)
+
+
 class QuestionInput(Input):
     """The question box: up and down recall earlier questions; its placeholder says when questions
     are asked within some sources."""
@@ -238,12 +250,8 @@ class AnswerView(Vertical):
         self.border_subtitle = ""
 
     def on_key(self, event: events.Key) -> None:
-        if event.character and event.is_printable and event.key not in self.own_keys():
-            event.stop()
-            event.prevent_default()
-            box = self.screen.query_one(QuestionInput)
-            self.screen.set_focus(box)  # at once, so the next key goes there too
-            box.insert_text_at_cursor(event.character)
+        if event.key not in self.own_keys():
+            type_into_question_box(self, event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open":
