@@ -469,9 +469,12 @@ async def test_clear_can_be_undone_until_the_next_question(library: Library, tmp
         await pilot.press("ctrl+z")
         await wait_until(pilot, lambda: app.query(AnswerView), "the undo")
         assert [a.question for a in saved.load(library.folder).answers] == ["When was the MSS authorized?"]
+        # The toast that offered ctrl+z goes once it is no longer true (it stayed up, stale).
+        assert not any("ctrl+z brings it back" in n.message for n in app._notifications)
         await pilot.press("ctrl+l")
         await wait_until(pilot, lambda: not app.query(AnswerView), "the second clear")
         await ask(app, pilot, "Who is the main sponsor?")
+        assert not any("ctrl+z brings it back" in n.message for n in app._notifications)
         await pilot.press("ctrl+z")  # a new conversation has begun: the old one is gone
         await pilot.pause()
         assert [v.answer.question for v in app.query(AnswerView)] == ["Who is the main sponsor?"]
@@ -512,6 +515,10 @@ async def test_a_removed_source_s_citation_says_so_and_asks_again(library: Libra
         await open_viewer(app, pilot, "1")
         note = rendered(app.screen.query_one("#passage-note", Static))
         assert f"{gone.title} was removed from the library" in note and "press a to ask" in note
+        # Nothing to search or edit: the hints do not offer it, and / opens no search box.
+        assert "search" not in rendered(app.screen.query_one("#passage-help", Static))
+        await pilot.press("slash")
+        assert not app.screen.query_one("#passage-search").display
         await pilot.press("a")
         await wait_until(pilot, lambda: len(app.query(AnswerView)) == 2, "the question asked again")
         assert {c.source for c in app.query(AnswerView).last().answer.citations} == {
@@ -592,6 +599,8 @@ async def test_shift_tab_selects_the_newest_answer_and_tab_goes_on_to_the_sideba
         assert app.focused is newest
         await pilot.press("tab")  # after the newest answer: the sidebar's list
         assert isinstance(app.focused, SourceList)
+        await pilot.press("shift+tab", "escape")  # escape on a selected answer: back to the box
+        assert app.focused is app.query_one(QuestionInput)
 
 
 def test_a_hard_wrapped_quote_reads_on_one_line():

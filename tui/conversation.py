@@ -12,6 +12,7 @@ history (`qa.history`) after each change.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,6 +51,10 @@ class Question:
     within: tuple[Source, ...]
 
 
+# How long the "ctrl+z brings it back" toast stays.
+CLEARED_TOAST_SECONDS = 8.0
+
+
 class Conversation(Vertical):
     """Owns the exchanges shown, the queue of questions, the sources they are asked within, and
     what ctrl+l cleared."""
@@ -76,6 +81,7 @@ class Conversation(Vertical):
         self.within: tuple[Source, ...] = ()  # the sources the next questions are asked within (none: all)
         self.library: Library | None = None
         self._queue: list[Question] = []
+        self._cleared_at = -CLEARED_TOAST_SECONDS  # when the "ctrl+z brings it back" toast was shown
         self._answering = False
 
     def compose(self) -> ComposeResult:
@@ -155,7 +161,9 @@ class Conversation(Vertical):
 
     def ask(self, text: str, alone: bool = False) -> None:
         """Ask ``text`` within `within`: as a possible follow-up of the questions before, or ``alone``."""
-        self.cleared = []  # a new conversation has begun: the cleared one is gone for good
+        if self.cleared:  # a new conversation has begun: the cleared one is gone for good
+            self.cleared = []
+            self._withdraw_cleared_toast()
         previous = () if alone else self.asked
         self.transcript.asked(text, waiting_for_library=self.library is None)
         self._queue.append(Question(text, previous, self.within))
@@ -225,7 +233,8 @@ class Conversation(Vertical):
         if self.exchanges:
             self.cleared = self.exchanges
             self.notify("Conversation cleared: ctrl+z brings it back (until the next question).",
-                        title="Cleared", timeout=8)
+                        title="Cleared", timeout=CLEARED_TOAST_SECONDS)
+            self._cleared_at = time.monotonic()
         self.exchanges = []
         self._queue.clear()
         await self.transcript.start_again()
@@ -235,10 +244,18 @@ class Conversation(Vertical):
     async def action_undo_clear(self) -> None:
         if self.cleared:
             cleared, self.cleared = self.cleared, []
+            self._withdraw_cleared_toast()
             await self.transcript.bring_back([(e.answer, e.within) for e in cleared])
             self.exchanges = cleared
             self.save()
             self.refresh_bindings()
+
+    def _withdraw_cleared_toast(self) -> None:
+        """The "ctrl+z brings it back" toast goes when it stops being true. (Textual withdraws
+        toasts only all together: the others of those few seconds go with it.)"""
+        if time.monotonic() - self._cleared_at < CLEARED_TOAST_SECONDS:
+            self.app.clear_notifications()
+            self._cleared_at = -CLEARED_TOAST_SECONDS
 
     def action_find(self) -> None:
         self.query_one(FindBar).open()

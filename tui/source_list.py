@@ -88,7 +88,7 @@ class SourceList(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"source-list--cursor", "source-list--details", "source-list--mark",
                          "source-list--followed"}
     DEFAULT_CSS = """
-    SourceList { height: 1fr; }
+    SourceList { height: 1fr; overflow-x: hidden; }  /* rows are cut to the width: never a horizontal bar */
     SourceList > .source-list--cursor { background: $block-cursor-blurred-background; }
     SourceList:focus > .source-list--cursor {
         background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;

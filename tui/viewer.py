@@ -71,6 +71,7 @@ class Reader(Protocol):
 
 
 HELP = "/ search · e editor · q closes"
+CLOSE_HELP = "q closes"  # a removed source: nothing to search or edit
 
 
 class PassageScreen(ModalScreen[str | None]):
@@ -209,6 +210,7 @@ class PassageScreen(ModalScreen[str | None]):
                                      "answer; press a to ask the question again."))
         else:
             self._note(Text(inert(error)))
+        self._status()
         self.refresh_bindings()
 
     def _note(self, text: Text) -> None:
@@ -217,7 +219,8 @@ class PassageScreen(ModalScreen[str | None]):
         note.display = bool(text.plain)
 
     def _status(self, said: str | None = None) -> None:
-        keys = ("n/p next/prev citation · " if self.answer else "") + HELP
+        readable = self.loaded is not None or not self.removed
+        keys = ("n/p next/prev citation · " if self.answer else "") + (HELP if readable else CLOSE_HELP)
         self.query_one("#passage-help", Static).update(Text(said or keys, style="dim"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -227,7 +230,7 @@ class PassageScreen(ModalScreen[str | None]):
             return self.answer is not None and len(self.answer.citations) > 1
         if action == "next":  # n: the next match while searching, else the next citation
             return bool(self.text_view.matches) or (self.answer is not None and len(self.answer.citations) > 1)
-        if action == "edit":
+        if action in ("edit", "search"):
             return not self.removed
         return True
 

@@ -208,6 +208,7 @@ class AnswerView(Vertical):
         Binding("ctrl+g", "ask_again", "Ask on its own", tooltip="ask a follow-up again on its own"),
         Binding("ctrl+t", "ask_corrected", "Ask as corrected",
                 tooltip="ask the question as \"Did you mean\" spells it"),
+        Binding("escape", "leave", "Back", show=False, tooltip="back to the question box"),
     ]
 
     def __init__(self, answer: Answer, within: tuple[str, ...] = ()) -> None:
@@ -272,6 +273,9 @@ class AnswerView(Vertical):
     def action_open(self, n: int, _count: int = 0) -> None:
         if 1 <= n <= len(self.answer.citations):
             open_citation(self, self.answer, self.answer.citations[n - 1])
+
+    def action_leave(self) -> None:
+        self.screen.set_focus(self.screen.query_one(QuestionInput))
 
     def action_copy(self) -> None:
         from qa.transcript import to_markdown
