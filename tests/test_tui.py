@@ -163,6 +163,10 @@ async def test_search_within_a_source_as_you_type_then_n_and_escape_clears_it(li
         assert isinstance(app.screen, PassageScreen)
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.focused is app.query_one(QuestionInput), "the question box focused")
+        view.focus()
+        await open_viewer(app, pilot, "1")
+        await pilot.press("slash", *"gang", "enter", "n", "q")  # q closes, also while searching
+        await wait_until(pilot, lambda: not isinstance(app.screen, PassageScreen), "the viewer to close")
 
 
 async def test_pager_keys_move_through_the_source(library: Library, tmp_path: Path):

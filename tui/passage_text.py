@@ -298,13 +298,14 @@ class PassageText(ScrollView, can_focus=True):
         self._released()
         super().action_scroll_up()
 
+    # g and G jump, as in a pager: animated over a long text they took most of a second.
     def action_scroll_home(self) -> None:
         self._released()
-        super().action_scroll_home()
+        self.scroll_home(animate=False)
 
     def action_scroll_end(self) -> None:
         self._released()
-        super().action_scroll_end()
+        self.scroll_end(animate=False)
 
     def action_page_down(self) -> None:
         self._released()

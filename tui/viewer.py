@@ -82,7 +82,7 @@ class PassageScreen(ModalScreen[str | None]):
 
     BINDINGS = [
         Binding("escape", "close", "Close", tooltip="end the search, or close the viewer"),
-        Binding("q", "close", "Close", show=False, tooltip="close the viewer"),
+        Binding("q", "dismiss(None)", "Close", show=False, tooltip="close the viewer"),
         Binding("n", "next(1)", "Next", tooltip="next citation of the answer (next match while searching)"),
         Binding("p", "step(-1)", "Previous citation", tooltip="previous citation of the answer"),
         Binding("N", "next(-1)", "Previous match", show=False, tooltip="previous match while searching"),
