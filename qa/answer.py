@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence, Set
 from dataclasses import dataclass
-from functools import lru_cache
 
 from qa import analysis
 from qa.answer_span import SPAN_FORMS, find_answer, holds_answer_type
+from qa.answer_cache import analysed_sentence, frame_terms
 from qa.chunking import DEFINED, TITLED
 from qa.engine import Retriever
 from qa.models import Answer, Chunk, Citation, Quote, Source, Span
@@ -104,31 +104,6 @@ def _share_spelled(literals: list[str], text: str) -> float:
     found = sum(bool(re.search(rf"(?<![\w-]){re.escape(literal)}(?![\w-])", text))
                 for literal in literals)
     return found / len(literals)
-
-
-# Sentences analysed, by their text (the passages a conversation's questions read overlap),
-# up to a length that keeps the cache small.
-ANALYSED_SENTENCES = 4096
-CACHED_SENTENCE_CHARS = 2000
-
-
-def _analysed(text: str) -> tuple[list[analysis.Word], frozenset[str]]:
-    """A sentence's words and the terms it holds (stop words left out). Shared: not to be changed."""
-    return _analysed_cached(text) if len(text) <= CACHED_SENTENCE_CHARS else _analyse(text)
-
-
-def _analyse(text: str) -> tuple[list[analysis.Word], frozenset[str]]:
-    words = list(analysis.words(text))
-    return words, frozenset(analysis.stem(w.norm) for w in words if w.norm and not w.is_stop)
-
-
-_analysed_cached = lru_cache(maxsize=ANALYSED_SENTENCES)(_analyse)
-
-
-@lru_cache(maxsize=ANALYSED_SENTENCES)
-def _terms_of(text: str) -> frozenset[str]:
-    """The terms of a heading path and title (the same few recur across a source's passages)."""
-    return frozenset(analysis.terms(text))
 
 
 def _is_code(text: str, words: list[analysis.Word]) -> bool:
@@ -239,7 +214,7 @@ class Answerer:
                 start, end = self._window(query, text)
                 span = Span(start=sentence.start + start, end=sentence.start + end)
                 text = text[start:end]
-                words, held = _analysed(text)
+                words, held = analysed_sentence(text)
                 typed = holds_answer_type(query, words)
                 own = self._coverage(query, held, total)
                 is_label = own > 0 and not typed and self._is_label(query, words, held)
@@ -293,7 +268,7 @@ class Answerer:
     def _frame(self, chunk: Chunk) -> frozenset[str]:
         """The terms of a passage's heading path and its source's title."""
         source = self.sources.get(chunk.source)
-        return _terms_of(f"{chunk.section or ''} {source.title if source else ''}")
+        return frame_terms(f"{chunk.section or ''} {source.title if source else ''}")
 
     @staticmethod
     def _is_label(query: Query, words: list[analysis.Word], held: frozenset[str]) -> bool:
@@ -314,7 +289,7 @@ class Answerer:
             return frozenset(), CONTEXT_WEIGHT, ""
         last = previous.sentences[-1]
         text = previous.text[last.start - previous.start:last.end - previous.start]
-        words, held = _analysed(text)
+        words, held = analysed_sentence(text)
         is_label = bool(held & query.weights.keys()) and not holds_answer_type(query, words) \
             and self._is_label(query, words, held)
         return held, LABEL_CONTEXT_WEIGHT if is_label else CONTEXT_WEIGHT, text
