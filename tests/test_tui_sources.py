@@ -696,3 +696,27 @@ async def test_a_question_typed_in_the_sidebar_goes_to_the_question_box(library:
         await pilot.press(*"where is it", "question_mark")
         box = app.query_one(QuestionInput)
         assert app.focused is box and box.value == "where is it?"
+
+
+async def test_keys_typed_right_after_hide_reach_the_question_box(library: Library, tmp_path: Path, monkeypatch):
+    """Enter on Hide then "who" in one burst: Hide's Enter (a binding) ran after "who" had
+    reached the dialog, where it was dropped."""
+    from textual import events
+
+    gate, reported = threading.Event(), threading.Event()
+    monkeypatch.setattr("qa.background.BackgroundAdd", gated_add(gate, reported))
+    app = make_app(library, tmp_path)
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await ready(app, pilot)
+            app.adding.start([tmp_path])
+            await pilot.press("ctrl+o")
+            await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen), "the progress dialog")
+            for key, character in (("enter", "\r"), ("w", "w"), ("h", "h"), ("o", "o")):  # Hide has the focus
+                app.post_message(events.Key(key, character))
+            box = app.query_one(QuestionInput)
+            await wait_until(pilot, lambda: not isinstance(app.screen, AddProgressScreen), "the dialog hidden")
+            await wait_until(pilot, lambda: box.value == "who", "the keys in the question box")
+            assert app.focused is box and app.adding.job is not None
+    finally:
+        gate.set()

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -145,14 +145,34 @@ class AddProgressScreen(ModalScreen[AddChoice]):
     def __init__(self, progress: AddProgress | None, cancelling: bool) -> None:
         super().__init__()
         self.progress, self.cancelling = progress, cancelling
+        self._typed: list[str] = []  # typed here (but c): the question box's once hidden
 
     def on_mount(self) -> None:
         self.query_one(IndexingStatus).show(self.progress, self.cancelling)
         self.query_one("#add-hide").focus()
 
+    def on_key(self, event: events.Key) -> None:
+        # Enter on Hide is a binding: it runs after the keys typed right after it arrive here
+        # ("⏎xyz" at once lost "xyz"). They wait, and go to the question box when hidden.
+        if event.character and event.is_printable and event.key != "c":
+            event.stop()
+            event.prevent_default()
+            self._typed.append(event.character)
+            if not self.is_active:  # already hidden
+                self._hand_over()
+
+    def _hand_over(self) -> None:
+        from tui.widgets import QuestionInput
+
+        typed, self._typed = "".join(self._typed), []
+        if typed:
+            box = self.app.screen_stack[0].query_one(QuestionInput)
+            box.insert_text_at_cursor(typed)
+
     @on(Button.Pressed, "#add-hide")
     def action_hide(self) -> None:
         self.dismiss(AddChoice.HIDE)
+        self._hand_over()
 
     @on(Button.Pressed, "#add-cancel")
     def action_cancel(self) -> None:
