@@ -720,3 +720,16 @@ async def test_keys_typed_right_after_hide_reach_the_question_box(library: Libra
             assert app.focused is box and app.adding.job is not None
     finally:
         gate.set()
+
+
+async def test_a_filter_that_matches_nothing_says_so_and_ctrl_u_clears_it(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f2", *"zzqx")
+        await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen), "the browser")
+        count = app.screen.query_one("#browser-count", Static)
+        await wait_until(pilot, lambda: "No title or path holds “zzqx”" in rendered(count), "the sentence")
+        await pilot.press("ctrl+u")
+        await wait_until(pilot, lambda: rendered(count).startswith("Sources: 2 sources"), "the whole list")
+        assert app.screen.query_one("#browser-filter", Input).value == ""

@@ -106,6 +106,7 @@ class SourcesScreen(ModalScreen[list["Source"] | None]):
         Binding("down", "move(1)", "Down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("ctrl+u", "clear_filter", "Clear filter", show=False, tooltip="clear the filter"),
         Binding("ctrl+a", "ask_within", "Ask within", priority=True,
                 tooltip="ask the next questions within the marked sources (or the one under the cursor)"),
         Binding("ctrl+r", "remove", "Remove", priority=True,
@@ -190,8 +191,16 @@ class SourcesScreen(ModalScreen[list["Source"] | None]):
         marked = f" · {len(listing.marked):,} marked" + (f" ({hidden:,} not shown)" if hidden else "") \
             if listing.marked else ""
         volume = size(sum(s.size for s in listing.rows))
-        self.query_one("#browser-count", Static).update(Text.assemble((f"Sources: {count}", "bold"),
-                                                                      (f" · {volume}{marked}", "dim")))
+        typed = self.query_one("#browser-filter", Input).value.strip()
+        if self.sources and not listing.rows and typed:
+            said = Text.assemble((f"No title or path holds “{inert(typed)}”", "bold"),
+                                 (f" · {total}{marked} · ctrl+u clears the filter", "dim"))
+        else:
+            said = Text.assemble((f"Sources: {count}", "bold"), (f" · {volume}{marked}", "dim"))
+        self.query_one("#browser-count", Static).update(said)
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#browser-filter", Input).value = ""
 
     def action_move(self, step: int) -> None:
         self.listing.action_move(step)

@@ -90,6 +90,7 @@ def help_sections(app: App) -> list[tuple[str, Sequence[Binding]]]:
     # Imported here: the screens are loaded when first used, not before the first frame.
     from tui.browser import SourcesScreen
     from tui.conversation import Conversation
+    from tui.dialogs import AddProgressScreen
     from tui.passage_text import PassageText
     from tui.sidebar import SourcesPanel
     from tui.viewer import PassageScreen
@@ -100,7 +101,9 @@ def help_sections(app: App) -> list[tuple[str, Sequence[Binding]]]:
             ("On a selected answer (shift+tab selects; other keys go to the question box)", AnswerView.BINDINGS),
             ("In the sidebar (tab from the answers; enter opens a source)", SourcesPanel.BINDINGS),
             ("In the passage viewer", [*PassageScreen.BINDINGS, *PassageText.BINDINGS]),
-            ("In the sources browser (f2)", SourcesScreen.BINDINGS)]
+            ("In the sources browser (f2: type to filter, enter opens, tab then space marks)",
+             SourcesScreen.BINDINGS),
+            ("In an add's progress (ctrl+o while adding)", AddProgressScreen.BINDINGS)]
 
 
 def palette(app: App, pieces: Sequence[DOMNode]) -> Iterable[SystemCommand]:

@@ -163,8 +163,8 @@ class PassageText(ScrollView, can_focus=True):
         Binding("k", "scroll_up", "Up", show=False, tooltip="scroll up a line"),
         Binding("g", "scroll_home", "Top", show=False, tooltip="the top of the source"),
         Binding("G", "scroll_end", "End", show=False, tooltip="the end of the source"),
-        Binding("space", "page_down", "Page down", show=False),
-        Binding("b", "page_up", "Page up", show=False),
+        Binding("space", "page_down", "Page down", show=False, tooltip="a page down"),
+        Binding("b", "page_up", "Page up", show=False, tooltip="a page up"),
     ]
 
     class Wrapped(Message):
