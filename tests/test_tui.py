@@ -705,3 +705,20 @@ def test_the_viewer_leaves_a_blank_row_only_where_the_source_has_a_blank_line():
     starts, ends, owners = wrap(text, paragraphs(text), 80)
     shown = [text[start:end].strip() if owner >= 0 else "" for start, end, owner in zip(starts, ends, owners)]
     assert shown == ["/var/lib/dpkg/available", "List of available packages.", "", "Next paragraph."]
+
+
+async def test_keys_typed_right_after_a_citation_s_number_go_to_the_viewer(library: Library, tmp_path: Path):
+    """On a selected answer, "1" then "jj" in one burst: the keys are the viewer's (they went to
+    the question box while the viewer was opening)."""
+    from textual import events
+
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = await ask(app, pilot, "How many people have been displaced?")
+        view.focus()
+        await pilot.pause()
+        for key in ("1", "j", "j"):
+            app.post_message(events.Key(key, key))
+        await wait_until(pilot, lambda: isinstance(app.screen, PassageScreen), "the viewer")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, PassageScreen) and app.query_one(QuestionInput).value == ""

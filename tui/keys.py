@@ -61,6 +61,10 @@ class EscapeThenKeyApp(App[ReturnType]):
                 await super().on_event(apart[0])
                 await self._release_held(self.screen, ESCAPE_REFRESHES)
                 return
+            if getattr(self.focused, "opens_a_screen", lambda key: False)(event.key):
+                await super().on_event(event)  # a citation's number: the keys after it go to the viewer
+                self.hold_keys_for_screen()
+                return
         await super().on_event(event)
 
     def hold_keys_for_screen(self) -> None:

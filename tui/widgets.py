@@ -240,6 +240,10 @@ class AnswerView(Vertical):
     def own_keys(self) -> set[str]:
         return {str(n) for n in range(1, min(9, len(self.answer.citations)) + 1)}
 
+    def opens_a_screen(self, key: str) -> bool:
+        """Whether ``key`` opens the viewer (the app holds the keys typed after it for it)."""
+        return key in self.own_keys()
+
     def on_focus(self) -> None:
         hints = [f"1-{len(self.answer.citations)} open" if len(self.answer.citations) > 1
                  else "1 opens" if self.answer.citations else "", "^c copy",
