@@ -12,6 +12,7 @@ import fcntl
 import json
 import os
 import random
+import select
 import signal
 import subprocess
 import sys
@@ -43,6 +44,18 @@ def spawn(*args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "qa", *args], stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
                             env=ENV, start_new_session=True)
+
+
+def read_until(process: subprocess.Popen, text: str, timeout: float) -> str:
+    """What ``process`` wrote to stderr until a line holding ``text`` (or ``timeout`` seconds)."""
+    seen, deadline = "", time.monotonic() + timeout
+    while text not in seen and time.monotonic() < deadline:
+        if select.select([process.stderr], [], [], 0.5)[0]:
+            line = process.stderr.readline()
+            if not line:
+                break
+            seen += line
+    return seen
 
 
 def write_big_reports(folder: Path, files: int = 40, words: int = 9_000, seed: int = 0) -> None:
@@ -182,11 +195,13 @@ def test_a_writer_waiting_for_another_says_so_and_stops_at_ctrl_c(tmp_path: Path
     with open(library / INDEX_DIR / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another writer, as far as qa can tell
         adding = spawn("add", str(tmp_path / "other.txt"), "--sources", str(library))
+        # Ctrl+C once it says it waits (a fixed sleep could land before that, on a loaded machine).
+        said = read_until(adding, "waiting for it to finish", timeout=60)
         # A question meanwhile answers from what was saved (its timeout: it must not wait).
         asked = qa("ask", "How deep is the well?", "--sources", str(library), timeout=60)
-        time.sleep(2)  # long enough for the add to say that it waits
         adding.send_signal(signal.SIGINT)
         out, err = adding.communicate(timeout=30)
+        err = said + err
     assert adding.returncode == 130
     assert "waiting for it to finish" in err and "Traceback" not in err, err
     assert asked.returncode == 0 and "12 metres" in asked.stdout
