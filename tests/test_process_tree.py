@@ -39,11 +39,11 @@ def qa(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
                           cwd=REPO, env=ENV, timeout=timeout)
 
 
-def spawn(*args: str) -> subprocess.Popen:
+def spawn(*args: str, preexec_fn: Callable[[], object] | None = None) -> subprocess.Popen:
     # A session of its own, as a command started from a shell: a signal reaches it alone.
     return subprocess.Popen([sys.executable, "-m", "qa", *args], stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
-                            env=ENV, start_new_session=True)
+                            env=ENV, start_new_session=True, preexec_fn=preexec_fn)
 
 
 def read_until(process: subprocess.Popen, text: str, timeout: float) -> str:
@@ -185,8 +185,15 @@ def test_workers_never_hold_the_writer_lock(tmp_path: Path):
     assert os.waitstatus_to_exitcode(status) == 0, "a forked child holds the writer lock's descriptor"
 
 
+def _ctrl_c_blocked_and_ignored() -> None:
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @pytest.mark.slow
-def test_a_writer_waiting_for_another_says_so_and_stops_at_ctrl_c(tmp_path: Path):
+@pytest.mark.parametrize("started", [None, _ctrl_c_blocked_and_ignored],
+                         ids=["from-a-shell", "ctrl-c-blocked-by-its-parent"])
+def test_a_writer_waiting_for_another_says_so_and_stops_at_ctrl_c(tmp_path: Path, started):
     library = tmp_path / "library"
     (library / INDEX_DIR).mkdir(parents=True)
     (tmp_path / "note.txt").write_text("A note\n\nThe well is 12 metres deep.\n")
@@ -194,7 +201,7 @@ def test_a_writer_waiting_for_another_says_so_and_stops_at_ctrl_c(tmp_path: Path
     (tmp_path / "other.txt").write_text("Another note\n\nThe gate is 3 metres wide.\n")
     with open(library / INDEX_DIR / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another writer, as far as qa can tell
-        adding = spawn("add", str(tmp_path / "other.txt"), "--sources", str(library))
+        adding = spawn("add", str(tmp_path / "other.txt"), "--sources", str(library), preexec_fn=started)
         # Ctrl+C once it says it waits (a fixed sleep could land before that, on a loaded machine).
         said = read_until(adding, "waiting for it to finish", timeout=60)
         # A question meanwhile answers from what was saved (its timeout: it must not wait).

@@ -46,6 +46,7 @@ def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> in
     # first model: 20-30 ms of a one-shot question, for plugins qa never uses. A user's own
     # setting wins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    ctrl_c_stops()
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):  # a terminal that cannot show “ gets \u201c, not a crash
             stream.reconfigure(errors="backslashreplace")
@@ -58,6 +59,20 @@ def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> in
         # at /dev/null so the interpreter's final flush cannot fail again (the Python docs' advice).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+
+
+def ctrl_c_stops() -> None:
+    """Ctrl+C (and SIGTERM, SIGHUP) reach qa even when the process that started it had them
+    blocked or Ctrl+C ignored: both are inherited, and a `qa add` waiting for another writer
+    then never stopped. Only in the main thread: the UI's tests call `main` from others."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
