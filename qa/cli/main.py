@@ -63,16 +63,14 @@ def main(argv: Sequence[str] | None = None, open_ui: OpenUI | None = None) -> in
 
 def ctrl_c_stops() -> None:
     """Ctrl+C (and SIGTERM, SIGHUP) reach qa even when the process that started it had them
-    blocked or Ctrl+C ignored: both are inherited, and a `qa add` waiting for another writer
-    then never stopped. Only in the main thread: the UI's tests call `main` from others."""
+    blocked: the mask is inherited, and a `qa add` waiting for another writer then never
+    stopped. (An ignored Ctrl+C is left ignored: a script's background job is meant to outlive
+    it.) Only in the main thread: the UI's tests call `main` from others."""
     import signal
     import threading
 
-    if threading.current_thread() is not threading.main_thread():
-        return
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if threading.current_thread() is threading.main_thread():
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
 
 
 def _run(argv: Sequence[str] | None, open_ui: OpenUI | None) -> int:
