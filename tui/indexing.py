@@ -135,9 +135,10 @@ class IndexingStatus(Vertical):
 
     def show(self, progress: AddProgress | None, cancelling: bool) -> None:
         self._shown = (progress, cancelling)
-        if not self.query(ProgressBar):  # a progress that came before the dialog was built
+        bars = self.query(ProgressBar)
+        if not bars:  # a progress that came before the dialog was built
             return
-        bar = self.query_one(ProgressBar)
+        bar = bars.first()
         if progress is not None and progress.files_total:
             bar.update(total=progress.bytes_total or progress.files_total,
                        progress=progress.bytes_done if progress.bytes_total else progress.files_done)

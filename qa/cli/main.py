@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,9 +68,6 @@ def ctrl_c_stops() -> None:
     blocked: the mask is inherited, and a `qa add` waiting for another writer then never
     stopped. (An ignored Ctrl+C is left ignored: a script's background job is meant to outlive
     it.) Only in the main thread: the UI's tests call `main` from others."""
-    import signal
-    import threading
-
     if threading.current_thread() is threading.main_thread():
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
 
