@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.style import Style
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from qa import Library, Settings
 from qa import history as saved
@@ -694,6 +694,28 @@ async def test_questions_typed_ahead_in_one_burst_are_asked_one_by_one_as_typed(
         assert [exchange.answer.question for exchange in app.chat.exchanges] == typed
         assert all(typed[i] in rendered(view) for i, view in enumerate(app.query(QuestionView)))
         assert app.query_one(QuestionInput).value == ""
+
+
+async def test_keys_typed_in_one_burst_in_the_viewer_are_read_in_order(library: Library, tmp_path: Path):
+    """"/gang" typed at once in the viewer searches for "gang": the letters went to the text,
+    still focused while / opened the search box, and g jumped to the top."""
+    from textual import events
+
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = await ask(app, pilot, "How many people have been displaced?")
+        view.focus()
+        text = await open_viewer(app, pilot, "1")
+        scrolled = text.scroll_y
+        for key, character in (("slash", "/"), ("g", "g"), ("a", "a"), ("n", "n"), ("g", "g")):
+            app.post_message(events.Key(key, character))
+        search = app.screen.query_one("#passage-search", Input)
+        await wait_until(pilot, lambda: search.value == "gang", "the search for gang")
+        assert app.focused is search and text.matches
+        for key, character in (("escape", "\x1b"), ("g", "g"), ("j", "j")):  # back in the text: its keys
+            app.post_message(events.Key(key, character))
+        await wait_until(pilot, lambda: text.scroll_y == 1, "the top, then a line down")
+        assert app.focused is text and scrolled > 1
 
 
 def test_the_viewer_leaves_a_blank_row_only_where_the_source_has_a_blank_line():

@@ -37,12 +37,12 @@ if TYPE_CHECKING:
 # frame; messages from them are handled by name (`on_open_source`) for the same reason.
 
 
-class QaApp(keys.EscapeThenKeyApp[None]):
+class QaApp(keys.KeysInOrderApp[None]):
     TITLE = "qa"
     SUB_TITLE = "answers quoted from your sources"
     CSS_PATH = "qa.tcss"
-    # The keys that open a screen are priority bindings: they run as they arrive, so the keys
-    # typed after them can be held for the screen they open (`hold_keys_for_screen`).
+    # The keys that open a screen hold the keys typed after them for it (`hold_keys_for_screen`),
+    # and work from any widget (priority), a text box included.
     BINDINGS = [
         Binding("f1", "help", "Help", priority=True, tooltip="this help"),
         Binding("ctrl+o", "add_source", "Add", priority=True,

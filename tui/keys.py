@@ -1,6 +1,6 @@
 """The keys as a whole: the help's sections and the command palette, made from the bindings of
-each piece (the app's, the conversation's, the sidebar's, each screen's), and escape read apart
-from the key typed right after it.
+each piece (the app's, the conversation's, the sidebar's, each screen's), and the keys of one
+burst read in order, as if typed apart.
 
 Each binding's tooltip says what it does; the help and the palette are generated from them, so
 they never disagree with the keys.
@@ -9,6 +9,7 @@ they never disagree with the keys.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 
 from textual import events
 from textual.actions import parse
@@ -27,6 +28,9 @@ BUILT_IN = [Binding("ctrl+p", "command_palette", tooltip="the command palette: e
 # keys after an action that opens a screen wait for it to open.
 ESCAPE_REFRESHES = 5
 OPENING_REFRESHES = 20
+# Seconds after which a key not yet seen handled no longer holds the keys after it (its widget
+# was removed with the key in its queue): typing never stops for good.
+HANDLED_WITHIN = 1.0
 
 
 def escape_then_key(event: events.Key) -> list[events.Key] | None:
@@ -44,50 +48,109 @@ def escape_then_key(event: events.Key) -> list[events.Key] | None:
     return [events.Key("escape", "\x1b"), events.Key(key, character)]
 
 
-class EscapeThenKeyApp(App[ReturnType]):
-    """An app that reads an alt+character key as the escape and the key typed (`escape_then_key`)."""
+class KeysInOrderApp(App[ReturnType]):
+    """An app that reads the keys of one burst as if typed apart.
+
+    Textual hands each key to the focused widget's queue as it arrives, and runs a binding only
+    when the key has bubbled up to the app: by then the keys after it are already queued where
+    the focus was. "/gang" typed at once in the viewer jumped to the top (g) instead of
+    searching. Here each key is delivered once the one before has been handled: followed up the
+    widgets' queues to the app, and a refresh later if it got there (its binding may have moved
+    the focus). Keys after an action that opens a screen wait for that screen
+    (`hold_keys_for_screen`), and an alt+character is read as escape then the character
+    (`escape_then_key`).
+    """
 
     def __init__(self) -> None:
         super().__init__()
-        self._held: list[events.Key] | None = None  # keys typed after such an escape, until it lands
+        self._held: list[events.Key] | None = None  # keys waiting for the ones before them
+        self._in_flight: events.Key | None = None  # the key being handled
+        self._screen_awaited = False  # the held keys wait for a screen to open or close
+        self._reached: events.Key | None = None  # the last key that bubbled up to the app
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            if self._held is not None:  # typed after an escape still closing its screen
-                self._held.append(event)
-                return
-            if apart := escape_then_key(event):
-                self._held = [apart[1]]
-                await super().on_event(apart[0])
-                await self._release_held(self.screen, ESCAPE_REFRESHES)
-                return
-            if getattr(self.focused, "opens_a_screen", lambda key: False)(event.key):
-                await super().on_event(event)  # a citation's number: the keys after it go to the viewer
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+        elif self._held is not None:
+            self._held.append(event)
+        elif apart := escape_then_key(event):
+            escape, key = apart
+            await self._deliver(escape)
+            self._await_screen(ESCAPE_REFRESHES)  # the key typed after escape belongs to the screen under
+            self._hold(key)
+        else:
+            opens = getattr(self.focused, "opens_a_screen", lambda key: False)(event.key)
+            await self._deliver(event)
+            if opens:  # a citation's number: the keys after it go to the viewer
                 self.hold_keys_for_screen()
-                return
-        await super().on_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        self._reached = event  # the app's own handler, which runs the bindings, comes next
 
     def hold_keys_for_screen(self) -> None:
         """Keys typed from now on wait for the screen an action is opening, and go to it: f2 then
-        "zsh" typed at once filters the browser, not the question box. (The action's key must
-        be a priority binding: others run only after the keys typed after them are delivered.)"""
+        "zsh" typed at once filters the browser, not the question box."""
+        self._await_screen(OPENING_REFRESHES)
+
+    def _hold(self, key: events.Key | None = None) -> None:
         if self._held is None:
             self._held = []
-            self.call_after_refresh(self._release_held, self.screen, OPENING_REFRESHES)
+        if key is not None:
+            self._held.append(key)
 
-    async def _release_held(self, screen: Screen, refreshes: int) -> None:
-        """The keys held back go on once the screen has changed (an escape closed it, or an
-        action opened another) or a few refreshes later: they belong to the screen then on top,
-        as if typed apart."""
+    async def _deliver(self, key: events.Key) -> None:
+        """Hand ``key`` to Textual and hold the keys after it until it has been handled."""
+        self._hold()
+        self._in_flight = key
+        target = self.focused or self.screen
+        self.set_timer(HANDLED_WITHIN, partial(self._settled, key))
+        await super().on_event(key)
+        if not key.is_forwarded:  # taken by a priority binding
+            self.call_after_refresh(self._settled, key)
+        elif not target.call_later(self._follow, key, target):
+            await self._settled(key)
+
+    async def _follow(self, key: events.Key, node: DOMNode) -> None:
+        """Called in ``node``'s queue after it handled ``key``: on to the next queue it may have
+        bubbled to, up to the app."""
+        if node is self:
+            if self._reached is key:
+                self.call_after_refresh(self._settled, key)
+            else:
+                await self._settled(key)
+        elif (parent := node.parent) is None or not parent.call_later(self._follow, key, parent):
+            self.call_later(self._settled, key)
+
+    async def _settled(self, key: events.Key) -> None:
+        if self._in_flight is key:
+            self._in_flight = None
+            await self._release()
+
+    def _await_screen(self, refreshes: int) -> None:
+        if not self._screen_awaited:
+            self._hold()
+            self._screen_awaited = True
+            self.call_after_refresh(self._screen_changed, self.screen, refreshes)
+
+    async def _screen_changed(self, screen: Screen, refreshes: int) -> None:
+        """The held keys go on once the screen has changed (an escape closed it, or an action
+        opened another) or a few refreshes later: they belong to the screen then on top, as if
+        typed apart."""
         if self.screen is screen and refreshes:
-            self.call_after_refresh(self._release_held, screen, refreshes - 1)
-            return
-        if self.screen is not screen and not self.screen.is_mounted:
-            self.call_after_refresh(self._release_held, screen, 0)  # wait for it to be ready
-            return
-        held, self._held = self._held or [], None
-        for key in held:
-            await self.on_event(key)
+            self.call_after_refresh(self._screen_changed, screen, refreshes - 1)
+        elif self.screen is not screen and not self.screen.is_mounted:
+            self.call_after_refresh(self._screen_changed, screen, 0)  # wait for it to be ready
+        else:
+            self._screen_awaited = False
+            await self._release()
+
+    async def _release(self) -> None:
+        """The held keys, in order, once nothing holds them: the first may start a new hold,
+        which the rest join."""
+        if self._in_flight is None and not self._screen_awaited and self._held is not None:
+            held, self._held = self._held, None
+            for key in held:
+                await self.on_event(key)
 
 
 def help_sections(app: App) -> list[tuple[str, Sequence[Binding]]]:
