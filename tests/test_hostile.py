@@ -133,7 +133,7 @@ async def test_the_ui_shows_hostile_text_inert(sources_dir: Path, tmp_path: Path
         await pilot.press("enter")
         await wait_until(pilot, lambda: any(m.startswith("Added") for m in notifications(app)), "the add")
         [summary] = [m for m in notifications(app) if m.startswith("Added")]
-        assert summary.startswith("Added 1 source, 1 file of other formats skipped, 1 skipped: ")
+        assert summary.startswith("Added 1 source (") and ", 1 file of other formats skipped, 1 could not be added: " in summary
         assert "broken␛[2J.pdf" in summary
         view = await ask(app, pilot, "When did the zebra \x1b[2J cross the road?")
         shown = [rendered(view.query(QuoteLine).first()), rendered(view.query_one(CitationLine)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import threading
@@ -13,16 +14,25 @@ from textual.widgets import Checkbox, Input, Static
 
 from bench.documents import paragraphs, report_pdf
 from qa import Library, LibraryError
-from tests.tui_pilot import (another_writer, ask, gated_add, make_app, many_sources, notifications, ready, rendered,
-                              wait_until)
-from tui.transcript import Busy
+from tests.tui_pilot import (
+    another_writer,
+    ask,
+    gated_add,
+    make_app,
+    many_sources,
+    notifications,
+    ready,
+    rendered,
+    wait_until,
+)
 from tui.browser import SourcesScreen
 from tui.dialogs import AddPathScreen, AddProgressScreen, ConfirmScreen
 from tui.indexing import IndexingStatus
+from tui.sidebar import SourcesPanel
 from tui.source_list import SourceList
 from tui.text import size
+from tui.transcript import Busy
 from tui.viewer import PassageScreen
-from tui.sidebar import SourcesPanel
 from tui.widgets import AnswerView, QuestionInput, QuoteLine
 
 
@@ -116,7 +126,7 @@ async def test_adding_shows_progress_escape_hides_it_and_typing_lands_in_the_que
         await wait_until(pilot, lambda: len(app.query_one(".panel-list", SourceList).rows) == 4,
                          "the sidebar to list the new sources")
         [message] = [m for m in notifications(app) if m.startswith("Added")]
-        assert message == "Added 2 sources, 1 skipped: empty.txt is empty."
+        assert re.fullmatch(r"Added 2 sources \(\d+ chunks\), 1 could not be added: empty\.txt is empty\.", message)
         view = await ask(app, pilot, "When did the volcano erupt?")
         assert "Tuesday night" in rendered(view.query(QuoteLine).first())
 
@@ -281,6 +291,10 @@ async def test_a_folder_followed_from_the_add_dialog_picks_up_a_new_file(library
         await wait_until(pilot, lambda: "notes/flood.txt" in source_ids(app), "the new file, picked up by the poll")
         view = await ask(app, pilot, "When did the river flood the valley?")
         assert "Monday" in rendered(view.query(QuoteLine).first())
+        assert any(m.startswith("Following notes: 1 source (") for m in notifications(app))  # as `qa add --link` says
+        await add_from_the_dialog(app, pilot, notes, "add-link")  # followed again: nothing new, and said so
+        await wait_until(pilot, lambda: f"{notes} is already in the sources as notes; nothing changed."
+                         in notifications(app), "the second add's summary")
     assert (notes / "flood.txt").exists() and (notes / "trips" / "iceland.txt").exists()
 
 
@@ -295,12 +309,12 @@ async def test_hidden_files_are_added_from_the_dialog_only_when_asked(library: L
         await add_from_the_dialog(app, pilot, docs)
         await wait_until(pilot, lambda: "docs/guide.txt" in source_ids(app) and app.adding.job is None, "the add")
         assert not any("plan" in source for source in source_ids(app))
-        assert 'Added 1 source, 1 hidden file skipped (.drafts): tick "Include hidden files" to add them.' \
-            in notifications(app)
+        assert any(re.fullmatch(r'Added 1 source \(\d+ chunks?\), 1 hidden file skipped \(\.drafts\): '
+                                r'tick "Include hidden files" to add them\.', m) for m in notifications(app))
         await add_from_the_dialog(app, pilot, docs, "add-hidden")
         # Stored without its dot, so the library's own scan does not skip it.
         await wait_until(pilot, lambda: "docs/drafts/plan.txt" in source_ids(app), "the hidden file added")
-        assert "Added 1 source, 1 already there." in notifications(app)
+        assert any(re.fullmatch(r"Added 1 source \(\d+ chunks?\), 1 already there\.", m) for m in notifications(app))
 
 
 async def test_following_unticks_and_disables_hidden_files(library: Library, tmp_path: Path):

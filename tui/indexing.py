@@ -13,7 +13,8 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.widgets import Button, ProgressBar, Static
 
-from qa.display import hidden_skipped, inert, plural, renamed
+from qa.add_summary import add_summary
+from qa.display import inert, plural
 from tui.text import shown
 
 if TYPE_CHECKING:
@@ -80,37 +81,14 @@ def describe(progress: AddProgress | None) -> str:
     return f"{progress.files_done:,} of {plural(progress.files_total, 'file')} · {share:.0%}{current}"
 
 
-def summary(results: Sequence[AddResult], cancelled: bool, followed: bool = False) -> tuple[str, bool]:
-    """One message for a whole add, and whether it is bad news (nothing was added); ``followed``:
-    the add followed its folders, whose hidden files are never read."""
-    added = [r for r in results if r.source is not None and not r.duplicate_of]
-    duplicates = [r for r in results if r.duplicate_of]
-    hidden = [r for r in results if r.hidden is not None]  # a folder's hidden files: counted and named
-    unsupported = [r for r in results if r.unsupported and r.hidden is None]  # no news, only a count
-    skipped = [r for r in results
-               if r.source is None and not r.duplicate_of and not r.unsupported and r.hidden is None]
-    parts = [f"Added {plural(len(added), 'source')}"]
-    if duplicates:
-        parts.append(f"{len(duplicates)} already there")
-    warned = sum(1 for r in added if r.warning)
-    if warned:
-        parts.append(f"{warned} read with a warning")
-    if renamed_ := [r for r in added if r.name_taken]:
-        parts.append(renamed(renamed_))
-    if unsupported:
-        parts.append(f"{plural(len(unsupported), 'file')} of other formats skipped")
-    if hidden:
-        parts.append(hidden_skipped(hidden, hint="" if followed else "tick \"Include hidden files\" to add them"))
-    if skipped:  # last: its reasons are whole sentences
-        reasons = [r.error or f"{r.path.name} was not added." for r in skipped[:REASONS_SHOWN]]
-        more = f" (and {len(skipped) - REASONS_SHOWN} more)" if len(skipped) > REASONS_SHOWN else ""
-        parts.append(f"{len(skipped)} skipped: {' '.join(reasons)}{more}")
-    message = ", ".join(parts)
-    if not message.endswith("."):
-        message += "."
-    if cancelled:
-        message = f"Cancelled. {message}"
-    return message, not added and not duplicates
+def summary(results: Sequence[AddResult], cancelled: bool, link: bool) -> tuple[str, bool]:
+    """One message for a whole add, in the CLI's words, and whether it is bad news (nothing was
+    added); ``link``: the add read its files in place (a folder's: followed, its hidden files
+    never read)."""
+    message = add_summary(results, link=link, reasons_shown=REASONS_SHOWN,
+                          hidden_hint="" if link else "tick \"Include hidden files\" to add them")
+    added = any(r.source is not None or r.duplicate_of for r in results)
+    return f"Cancelled. {message}" if cancelled else message, not added
 
 
 class IndexingStatus(Vertical):

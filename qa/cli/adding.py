@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qa.add_summary import add_summary
 from qa.cli.output import EXIT_FAILURE, EXIT_OK, fail, say, say_waiting, warn
-from qa.display import hidden_skipped, inert, plural, renamed
+from qa.display import inert, plural
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from qa.models import AddProgress, AddResult
+    from qa.models import AddProgress
     from qa.settings import Settings
 
 
@@ -33,11 +34,7 @@ def add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
     if added:
         for warning in library.warnings:  # an index that cannot be written: the change is not kept
             warn(warning)
-    duplicates = [r for r in results if r.duplicate_of]
     failed = [r for r in results if r.error]
-    hidden = [r for r in results if r.hidden is not None]
-    unsupported = [r for r in results if r.unsupported and r.hidden is None]
-    renamed_ = [r for r in added if r.name_taken]
     for result in results:
         if args.json:
             print(result.model_dump_json())
@@ -57,41 +54,10 @@ def add(folder: Path, settings: Settings, args: argparse.Namespace) -> int:
                 say(f"{result.path}: hidden, skipped")
             elif result.unsupported:
                 say(f"{result.path}: another format, skipped")
-    if args.json or (len(results) == 1 and failed):
-        pass  # one file that failed: its sentence above says it all
-    elif len(results) == 1 and (added or duplicates) and not (added and added[0].source.followed):
-        result = results[0]
-        if result.source:
-            say(f"{_verb(added, args.link)} {result.source.title} as {result.source.path} "
-                f"({plural(result.source.paragraphs, 'paragraph')}, {plural(result.source.chunks, 'chunk')})"
-                + (f"; {result.name_taken} was taken." if result.name_taken else "."))
-        else:
-            say(f"{result.path} is already in the sources as {result.duplicate_of}; nothing changed.")
-    else:
-        chunks = sum(r.source.chunks for r in added)
-        verb = _verb(added, args.link)
-        parts = [f"{verb} {plural(len(added), 'source')} ({plural(chunks, 'chunk')})"
-                 + ("" if verb.startswith("Following") else f" to {folder}")]
-        if duplicates:
-            parts.append(f"{len(duplicates):,} already there")
-        if failed:
-            parts.append(f"{len(failed):,} could not be added")
-        if renamed_:
-            parts.append(renamed(renamed_))
-        if unsupported:
-            parts.append(f"{plural(len(unsupported), 'file')} of other formats skipped")
-        if hidden:
-            # --hidden copies them; a followed folder's hidden files are never read
-            parts.append(hidden_skipped(hidden, hint="" if args.link else "use --hidden"))
-        say(", ".join(parts) + ".")
+    if not args.json and not (len(results) == 1 and failed):  # one file that failed: its sentence says it all
+        say(add_summary(results, link=args.link, into=str(folder),
+                        hidden_hint="" if args.link else "use --hidden"))  # a followed folder's are never read
     return EXIT_FAILURE if failed else EXIT_OK
-
-
-def _verb(added: list[AddResult], link: bool) -> str:
-    followed = list(dict.fromkeys(r.source.followed for r in added if r.source and r.source.followed))
-    if followed:
-        return f"Following {', '.join(followed)}:"
-    return "Linked" if link else "Added"
 
 
 def sync(folder: Path, settings: Settings) -> int:
