@@ -718,6 +718,38 @@ async def test_keys_typed_in_one_burst_in_the_viewer_are_read_in_order(library: 
         assert app.focused is text and scrolled > 1
 
 
+async def test_the_command_palette_does_not_show_the_keys_of_the_screen_under_it(library: Library, tmp_path: Path):
+    from textual.command import CommandPalette
+    from textual.widgets import Footer
+
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        footer = app.query_one(Footer)
+        assert footer.visible
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        assert not footer.visible
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: footer.visible, "the footer back")
+
+
+async def test_every_key_of_a_selected_follow_up_fits_the_footer_at_80_columns(library: Library, tmp_path: Path):
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(app, pilot, "How many officers did Kenya pledge?")
+        follow_up = await ask(app, pilot, "When did they arrive?")
+        assert follow_up.answer.interpreted_as  # read as a follow-up
+        follow_up.focus()
+        await pilot.pause()
+        shown = {key.description: key.region for key in app.screen.query(FooterKey)}
+        assert {"Ask alone", "Sources"} <= set(shown)
+        regions = sorted(shown.values(), key=lambda region: region.x)  # each key whole, none under another
+        assert all(a.right <= b.x for a, b in zip(regions, regions[1:])) and regions[-1].right <= 80, shown
+
+
 def test_the_viewer_leaves_a_blank_row_only_where_the_source_has_a_blank_line():
     """A man page's or a Markdown file's paragraph spans lines: they read as one block, not
     double-spaced; paragraphs keep the blank row between them."""

@@ -17,7 +17,7 @@ from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tui import keys, preferences
 from tui.adding import Adding
@@ -41,6 +41,7 @@ class QaApp(keys.KeysInOrderApp[None]):
     TITLE = "qa"
     SUB_TITLE = "answers quoted from your sources"
     CSS_PATH = "qa.tcss"
+    SUSPENDED_SCREEN_CLASS = "-under-another"
     # The keys that open a screen hold the keys typed after them for it (`hold_keys_for_screen`),
     # and work from any widget (priority), a text box included.
     BINDINGS = [
@@ -66,7 +67,7 @@ class QaApp(keys.KeysInOrderApp[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Conversation(self.export_dir, id="conversation")
-        yield Footer()
+        yield keys.FittingFooter()
 
     @property
     def chat(self) -> Conversation:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-
-from rich.text import Text
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,10 +13,11 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from qa.display import inert, library_name, plural, source_labels
 from tui.dialogs import ConfirmScreen
+from tui.keys import FittingFooter
 from tui.source_list import FOLLOWED_MARK, CountLayouts, SourceList
 from tui.text import shown, size
 
@@ -138,7 +138,7 @@ class SourcesScreen(ModalScreen[list["Source"] | None]):
             yield Input(placeholder="type to filter by title or path", id="browser-filter")
             yield SourceList(id="browser-list", count_layouts=self.count_layouts)
             yield Static(Text(HELP, style="dim"), id="browser-help")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#browser-filter").focus()

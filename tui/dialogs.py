@@ -18,9 +18,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, Checkbox, Footer, Input, Static
+from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.indexing import IndexingStatus
+from tui.keys import FittingFooter
 from tui.text import shown
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class AddPathScreen(ModalScreen[AddRequest | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Add", variant="primary", id="add-button")
                 yield Button("Close", id="add-close")
-        yield Footer()
+        yield FittingFooter()
 
     @on(Checkbox.Changed, "#add-link")
     def link_changed(self, changed: Checkbox.Changed) -> None:
@@ -140,7 +141,7 @@ class AddProgressScreen(ModalScreen[AddChoice]):
             with Horizontal(classes="buttons"):
                 yield Button("Hide", variant="primary", id="add-hide")
                 yield Button("Cancel the add", variant="error", id="add-cancel")
-        yield Footer()
+        yield FittingFooter()
 
     def __init__(self, progress: AddProgress | None, cancelling: bool) -> None:
         super().__init__()
@@ -202,7 +203,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, variant="error", id="confirm-yes")
                 yield Button(self.no, id="confirm-no")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no").focus()
@@ -228,7 +229,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Type a question and press enter: answers are quotes from the sources, "
                               "with [n] citations that open to the passage.", style="dim"))
             yield Static(self.table(), id="help-table")
-        yield Footer()
+        yield FittingFooter()
 
     def table(self) -> Group:
         """A table per section, its keys in a narrow column, what they do wrapped beside them."""

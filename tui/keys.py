@@ -17,7 +17,7 @@ from textual.app import App, ReturnType, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
-
+from textual.widgets import Footer
 
 # Textual's own keys, described for the help (the app inherits them).
 BUILT_IN = [Binding("ctrl+p", "command_palette", tooltip="the command palette: every action by name, and themes"),
@@ -31,6 +31,19 @@ OPENING_REFRESHES = 20
 # Seconds after which a key not yet seen handled no longer holds the keys after it (its widget
 # was removed with the key in its queue): typing never stops for good.
 HANDLED_WITHIN = 1.0
+
+
+# Below this many columns the footer is compact and leaves out the palette's key (f1 and the
+# palette itself list it): a selected follow-up's keys were cut off at 80 columns.
+NARROW = 100
+
+
+class FittingFooter(Footer):
+    """Textual's footer, made to fit a narrow terminal."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = self.app.size.width < NARROW
+        self.compact, self.show_command_palette = narrow, not narrow
 
 
 def escape_then_key(event: events.Key) -> list[events.Key] | None:

@@ -10,8 +10,8 @@ straight into it, and `inert` changes one character into one.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len

@@ -21,9 +21,10 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from qa.display import inert
+from tui.keys import FittingFooter
 from tui.passage_text import FLAT, PassageText, Prepared, Span, prepare, prepare_around
 from tui.text import flat
 
@@ -112,7 +113,7 @@ class PassageScreen(ModalScreen[str | None]):
             yield PassageText(id="passage-text")
             yield Input(placeholder="search this source (enter: done, then n / N)", id="passage-search")
             yield Static(id="passage-help")
-        yield Footer()
+        yield FittingFooter()
 
     @property
     def text_view(self) -> PassageText:

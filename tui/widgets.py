@@ -205,7 +205,7 @@ class AnswerView(Vertical):
                 tooltip="open citation [n] of the selected answer (or click a quote or a source)"),
         *[Binding(str(n), f"open({n})", f"Open [{n}]", show=False) for n in range(2, 10)],
         Binding("ctrl+c", "copy", "Copy", tooltip="copy the selected answer, with its citations (Markdown)"),
-        Binding("ctrl+g", "ask_again", "Ask on its own", tooltip="ask a follow-up again on its own"),
+        Binding("ctrl+g", "ask_again", "Ask alone", tooltip="ask this follow-up again, on its own"),
         Binding("ctrl+t", "ask_corrected", "Ask as corrected",
                 tooltip="ask the question as \"Did you mean\" spells it"),
         Binding("escape", "leave", "Back", show=False, tooltip="back to the question box"),
