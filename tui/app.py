@@ -2,9 +2,9 @@
 
 A thin client of `qa.Library`. The app opens the library (in a worker, after its first frame,
 before which the engine is not imported) and hands it to the conversation (`tui.conversation`),
-the main pane, which holds the sidebar (`tui.sidebar`, with the adds); each piece owns its keys.
-The app keeps the keys that work everywhere and opens the screens: help, the add dialog
-(`tui.adding`), the browser (`tui.browser`) and the viewer (`tui.viewer`), awaited in workers.
+the main pane, which holds the sidebar (`tui.sidebar`, with the adds: `tui.adding`) and the
+viewer and browser (`tui.reading`); each piece owns its keys. The app keeps the keys that work
+everywhere, which open those pieces' screens and the help.
 """
 
 from __future__ import annotations
@@ -29,12 +29,10 @@ from tui.widgets import QuestionInput
 if TYPE_CHECKING:
     from qa import Library, history
     from qa.models import Answer, Citation, Source
-    from tui.browser import OpenSource, RemoveSources
-    from tui.source_list import SourceList
-    from tui.viewer import Place
-
-# The screens (browser, viewer, dialogs) are imported when first opened, not before the first
-# frame; messages from them are handled by name (`on_open_source`) for the same reason.
+    from tui.browser import (  # handled by name: imported when first opened
+        OpenSource,
+        RemoveSources,
+    )
 
 
 class QaApp(keys.KeysInOrderApp[None]):
@@ -114,39 +112,14 @@ class QaApp(keys.KeysInOrderApp[None]):
             self.query_one(QuestionInput).focus()
 
     def open_citation(self, answer: Answer, citation: Citation) -> None:
-        from tui.viewer import Place
+        self.chat.reading.citation(answer, citation)
 
-        self._view(answer, Place.of_citation(citation))
-
-    def on_open_source(self, message: OpenSource | SourceList.Opened) -> None:
-        from tui.viewer import Place
-
-        self._view(None, Place.of_source(message.source))
-
-    on_source_list_opened = on_open_source
-
-    @work(group="viewer")
-    async def _view(self, answer: Answer | None, place: Place) -> None:
-        from tui.viewer import PassageScreen
-
-        if self.library is not None:
-            if question := await self.push_screen_wait(PassageScreen(self.library, answer, place)):
-                self.chat.ask(question, alone=True)
-            self._back_to_question()
+    def on_open_source(self, message: OpenSource) -> None:  # from the browser, on top of it
+        self.chat.reading.source(message.source)
 
     def action_browse(self) -> None:
         self.hold_keys_for_screen()  # here, not in the worker: that starts after the next keys
-        self._browse()
-
-    @work(group="browser")
-    async def _browse(self) -> None:
-        from tui.browser import SourcesScreen
-
-        if (library := self.library) is not None:
-            screen = SourcesScreen(lambda: library.sources, library.layouts, lambda: self.adding.job is not None)
-            if chosen := await self.push_screen_wait(screen):
-                self.chat.ask_within(chosen)
-            self._back_to_question()
+        self.chat.reading.browse(lambda: self.adding.job is not None)
 
     def on_remove_sources(self, message: RemoveSources) -> None:
         self.query_one(SourcesPanel).remove(message.sources, message.folders)

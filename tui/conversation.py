@@ -1,9 +1,10 @@
 """The chat: its pane, its keys, the questions waiting their turn, clearing with an undo.
 
 `Conversation` is the main pane: the transcript with the sources beside it, the find bar and the
-question box. Its keys (ask alone, did you mean, all sources, find, clear and undo, export,
-copy, scroll) are its own bindings, so they work wherever the focus is in it, the sidebar
-included, and its `check_action` shows each in the footer only while it applies.
+question box; the viewer and the browser (`tui.reading`) answer to it. Its keys (ask alone, did
+you mean, all sources, find, clear and undo, export, copy, scroll) are its own bindings, so they
+work wherever the focus is in it, the sidebar included, and its `check_action` shows each in the
+footer only while it applies.
 
 It answers one question at a time, in a worker thread, so answers arrive in the order asked;
 questions asked before the library is open wait for it. It saves itself with the question
@@ -27,6 +28,7 @@ from textual.widgets import Input
 
 from qa.display import describe_os_error, inert
 from tui.finder import FindBar
+from tui.reading import Reading
 from tui.sidebar import SourcesPanel
 from tui.transcript import Transcript
 from tui.widgets import AskAgain, QuestionInput
@@ -34,6 +36,7 @@ from tui.widgets import AskAgain, QuestionInput
 if TYPE_CHECKING:
     from qa import Library, history
     from qa.models import Answer, Source
+    from tui.source_list import SourceList
 
 
 @dataclass(frozen=True)
@@ -90,10 +93,15 @@ class Conversation(Vertical):
             yield SourcesPanel(id="sources-panel")
         yield FindBar(id="find-bar")
         yield QuestionInput(placeholder="Ask a question about your sources…", id="question", select_on_focus=False)
+        yield Reading()
 
     @property
     def box(self) -> QuestionInput:
         return self.query_one(QuestionInput)
+
+    @property
+    def reading(self) -> Reading:
+        return self.query_one(Reading)
 
     @property
     def transcript(self) -> Transcript:
@@ -125,7 +133,7 @@ class Conversation(Vertical):
 
     def opened(self, library: Library, sources: list[Source], past: history.History) -> None:
         """The library is open: the last session comes back, the waiting questions are answered."""
-        self.library = library
+        self.library = self.reading.library = library
         self.box.recall([*past.questions, *self.box.history])
         if past.answers and not self.exchanges:
             self.transcript.restored(past.answers)
@@ -140,6 +148,18 @@ class Conversation(Vertical):
     @on(SourcesPanel.Listed)
     def listed(self, message: SourcesPanel.Listed) -> None:
         self.transcript.show_sources(message.sources)
+
+    def on_source_list_opened(self, message: SourceList.Opened) -> None:  # a source chosen in the sidebar
+        self.reading.source(message.source)
+
+    @on(Reading.Closed)
+    def read(self, message: Reading.Closed) -> None:
+        if message.question:
+            self.ask(message.question, alone=True)
+        elif message.within:
+            self.ask_within(message.within)
+        if len(self.app.screen_stack) == 1:  # not back in the browser: typing goes to the box again
+            self.box.focus()
 
     @on(SourcesPanel.Removed)
     def removed(self, message: SourcesPanel.Removed) -> None:
