@@ -21,9 +21,11 @@ from tests.tui_pilot import (
     make_app,
     many_sources,
     notifications,
+    open_the_add_s_progress,
     ready,
     rendered,
     wait_until,
+    with_a_held_add,
 )
 from tui.browser import SourcesScreen
 from tui.dialogs import AddPathScreen, AddProgressScreen, ConfirmScreen
@@ -133,29 +135,18 @@ async def test_adding_shows_progress_escape_hides_it_and_typing_lands_in_the_que
 
 async def test_hide_by_keyboard_then_cancel_from_the_dialog_or_the_sidebar(library: Library, tmp_path: Path,
                                                                            monkeypatch):
-    gate, reported = threading.Event(), threading.Event()
-    monkeypatch.setattr("qa.background.BackgroundAdd", gated_add(gate, reported))
-    app = make_app(library, tmp_path)
-    try:
-        async with app.run_test(size=(100, 40)) as pilot:
-            await ready(app, pilot)
-            app.adding.start([tmp_path])
-            await pilot.press("ctrl+o")
-            await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen), "the progress dialog")
-            await pilot.press("enter")  # Hide has the focus
-            assert not isinstance(app.screen, AddProgressScreen) and app.focused is app.query_one(QuestionInput)
-            await pilot.click(".indexing-cancel")  # the sidebar's button cancels; no dialog comes back
-            await wait_until(pilot, lambda: app.adding.job is None, "the add to stop")
-            assert not isinstance(app.screen, AddProgressScreen)
-            assert any(m.startswith("Cancelled.") for m in notifications(app))
-            app.adding.start([tmp_path])
-            await pilot.press("ctrl+o")
-            await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen), "the progress dialog")
-            await pilot.press("c")
-            await wait_until(pilot, lambda: app.adding.job is None, "the second add to stop")
-            assert app.focused is app.query_one(QuestionInput)
-    finally:
-        gate.set()
+    async with with_a_held_add(library, tmp_path, monkeypatch) as (app, pilot):
+        await open_the_add_s_progress(app, pilot)
+        await pilot.press("enter")  # Hide has the focus
+        assert not isinstance(app.screen, AddProgressScreen) and app.focused is app.query_one(QuestionInput)
+        await pilot.click(".indexing-cancel")  # the sidebar's button cancels; no dialog comes back
+        await wait_until(pilot, lambda: app.adding.job is None, "the add to stop")
+        assert not isinstance(app.screen, AddProgressScreen)
+        assert any(m.startswith("Cancelled.") for m in notifications(app))
+        await open_the_add_s_progress(app, pilot)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: app.adding.job is None, "the second add to stop")
+        assert app.focused is app.query_one(QuestionInput)
 
 
 async def test_questions_are_answered_while_an_add_waits(library: Library, tmp_path: Path):
@@ -637,25 +628,18 @@ async def test_u_in_the_sidebar_stops_following_a_folder_after_a_confirmation_an
 
 async def test_c_in_the_sidebar_cancels_the_add_and_the_palette_offers_it(library: Library, tmp_path: Path,
                                                                           monkeypatch):
-    gate, reported = threading.Event(), threading.Event()
-    monkeypatch.setattr("qa.background.BackgroundAdd", gated_add(gate, reported))
-    app = make_app(library, tmp_path)
-    try:
-        async with app.run_test(size=(100, 40)) as pilot:
-            await ready(app, pilot)
-            await pilot.press("shift+tab")  # the sidebar's list
-            assert isinstance(app.focused, SourceList)
-            await pilot.press("c")  # no add: nothing to cancel
-            assert not any(m.startswith("Cancelled.") for m in notifications(app))
-            app.adding.start([tmp_path])
-            await wait_until(pilot, lambda: "c Cancel the add" in footer_keys(app), "the key in the footer")
-            assert "Cancel the add" in {command.title for command in app.get_system_commands(app.screen)}
-            await pilot.press("c")
-            await wait_until(pilot, lambda: app.adding.job is None, "the add to stop")
-            assert any(m.startswith("Cancelled.") for m in notifications(app))
-            assert "c Cancel the add" not in footer_keys(app)
-    finally:
-        gate.set()
+    async with with_a_held_add(library, tmp_path, monkeypatch) as (app, pilot):
+        await pilot.press("shift+tab")  # the sidebar's list
+        assert isinstance(app.focused, SourceList)
+        await pilot.press("c")  # no add: nothing to cancel
+        assert not any(m.startswith("Cancelled.") for m in notifications(app))
+        app.adding.start([tmp_path])
+        await wait_until(pilot, lambda: "c Cancel the add" in footer_keys(app), "the key in the footer")
+        assert "Cancel the add" in {command.title for command in app.get_system_commands(app.screen)}
+        await pilot.press("c")
+        await wait_until(pilot, lambda: app.adding.job is None, "the add to stop")
+        assert any(m.startswith("Cancelled.") for m in notifications(app))
+        assert "c Cancel the add" not in footer_keys(app)
 
 
 async def test_progress_that_reaches_the_add_dialog_before_it_is_built_shows_once_it_is():
@@ -717,23 +701,14 @@ async def test_keys_typed_right_after_hide_reach_the_question_box(library: Libra
     reached the dialog, where it was dropped."""
     from textual import events
 
-    gate, reported = threading.Event(), threading.Event()
-    monkeypatch.setattr("qa.background.BackgroundAdd", gated_add(gate, reported))
-    app = make_app(library, tmp_path)
-    try:
-        async with app.run_test(size=(100, 40)) as pilot:
-            await ready(app, pilot)
-            app.adding.start([tmp_path])
-            await pilot.press("ctrl+o")
-            await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen), "the progress dialog")
-            for key, character in (("enter", "\r"), ("w", "w"), ("h", "h"), ("o", "o")):  # Hide has the focus
-                app.post_message(events.Key(key, character))
-            box = app.query_one(QuestionInput)
-            await wait_until(pilot, lambda: not isinstance(app.screen, AddProgressScreen), "the dialog hidden")
-            await wait_until(pilot, lambda: box.value == "who", "the keys in the question box")
-            assert app.focused is box and app.adding.job is not None
-    finally:
-        gate.set()
+    async with with_a_held_add(library, tmp_path, monkeypatch) as (app, pilot):
+        await open_the_add_s_progress(app, pilot)
+        for key, character in (("enter", "\r"), ("w", "w"), ("h", "h"), ("o", "o")):  # Hide has the focus
+            app.post_message(events.Key(key, character))
+        box = app.query_one(QuestionInput)
+        await wait_until(pilot, lambda: not isinstance(app.screen, AddProgressScreen), "the dialog hidden")
+        await wait_until(pilot, lambda: box.value == "who", "the keys in the question box")
+        assert app.focused is box and app.adding.job is not None
 
 
 async def test_a_filter_that_matches_nothing_says_so_and_ctrl_u_clears_it(library: Library, tmp_path: Path):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from rich.console import Console
@@ -147,3 +147,27 @@ def many_sources(count: int) -> list[Source]:
     return [Source(id=f"report-{n}", title=f"Quarterly report number {n}", path=Path(f"/lib/report-{n}.txt"),
                    paragraphs=3, chunks=n % 40, sha256="0" * 64, format="txt", size=1000 + n)
             for n in range(count)]
+
+
+@asynccontextmanager
+async def with_a_held_add(library: Library, tmp_path: Path, monkeypatch) -> AsyncIterator[tuple[QaApp, object]]:
+    """The app, its library open, where an add of ``tmp_path`` (started by the test) reports one
+    file and then waits until it is cancelled or the test ends."""
+    gate, reported = threading.Event(), threading.Event()
+    monkeypatch.setattr("qa.background.BackgroundAdd", gated_add(gate, reported))
+    app = make_app(library, tmp_path)
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await ready(app, pilot)
+            yield app, pilot
+    finally:
+        gate.set()
+
+
+async def open_the_add_s_progress(app: QaApp, pilot) -> None:
+    """Start the held add and open its progress dialog (ctrl+o), Hide focused."""
+    from tui.dialogs import AddProgressScreen
+
+    app.adding.start([app.export_dir])
+    await pilot.press("ctrl+o")
+    await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen), "the progress dialog")
