@@ -1,4 +1,4 @@
-"""The terminal UI's two waits a person notices: the first frame, and a citation opening.
+"""The terminal UI's waits a person notices: the first frame, a citation opening, typing.
 
     python -m bench.tui [--runs 7] [--pages 300]
 
@@ -9,6 +9,11 @@ the terminal. Taken alternately in one run, so both see the same load.
 Citation: in one headless app (Textual's Pilot), over a library of a small text file and a
 PDF of ``--pages`` pages, the time from pressing the citation's number to its passage being
 on screen (text read, laid out and marked), for a citation in each, alternately.
+
+Typing: in headless apps, a question of 40 characters posted as one burst of keys (a fast
+typist, or keys read at once under load), timed until all of it is in the question box and
+drawn: qa's box (which reads a burst in order, each key after the one before) against a bare
+app's Input, alternately.
 """
 
 from __future__ import annotations
@@ -126,6 +131,44 @@ async def citation_times(runs: int, folder: Path, pages: int) -> tuple[list[floa
     return small, large, text_chars
 
 
+TYPED = "how many officers did kenya pledge in 2024"[:40]
+
+
+async def typing_times(runs: int, folder: Path) -> tuple[list[float], list[float]]:
+    """Seconds from a burst of keys to all of them drawn in the box: qa's, a bare app's."""
+    from textual import events
+    from textual.app import App
+    from textual.widgets import Input
+
+    from qa import Library, Settings
+    from tui.app import build
+    from tui.widgets import QuestionInput
+
+    class Bare(App):
+        def compose(self):
+            yield Input()
+
+    library = Library.open(folder / "sources", Settings())
+    qa_times, bare_times = [], []
+    for _ in range(runs):
+        for app, box_type, times in ((Bare(), Input, bare_times),
+                                     (build(lambda: library, export_dir=folder, preferences_path=None,
+                                            cursor_blink=False), QuestionInput, qa_times)):
+            async with app.run_test(size=(80, 24)) as pilot:
+                await pilot.pause(0.5)
+                box = app.query_one(box_type)
+                box.focus()
+                await pilot.pause()
+                start = time.perf_counter()
+                for character in TYPED:
+                    app.post_message(events.Key(character if character.isalnum() else "space", character))
+                while box.value != TYPED:
+                    await pilot.pause(0.001)
+                await pilot.pause()  # the frame with it drawn
+                times.append(time.perf_counter() - start)
+    return qa_times, bare_times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.tui", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -146,6 +189,14 @@ def main() -> None:
         print(f"  qa (the bundled articles):         {median(qa_times):.2f} s "
               f"({min(qa_times):.2f}–{max(qa_times):.2f})")
         print(f"  ratio of medians: {median(qa_times) / median(bare_times):.2f}")
+        qa_typing, bare_typing = asyncio.run(typing_times(args.runs, folder))
+        print(f"a burst of {len(TYPED)} keys until drawn in the box, {args.runs} runs each, alternating "
+              f"(median, min–max):")
+        print(f"  bare Textual app (Input): {median(bare_typing) * 1000:.0f} ms "
+              f"({min(bare_typing) * 1000:.0f}–{max(bare_typing) * 1000:.0f})")
+        print(f"  qa's question box:        {median(qa_typing) * 1000:.0f} ms "
+              f"({min(qa_typing) * 1000:.0f}–{max(qa_typing) * 1000:.0f})")
+        print(f"  ratio of medians: {median(qa_typing) / median(bare_typing):.2f}")
         shutil.rmtree(folder / "sources")
         (folder / "sources").mkdir()
         small, large, chars = asyncio.run(citation_times(args.runs, folder, args.pages))

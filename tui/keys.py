@@ -67,9 +67,9 @@ class KeysInOrderApp(App[ReturnType]):
     Textual hands each key to the focused widget's queue as it arrives, and runs a binding only
     when the key has bubbled up to the app: by then the keys after it are already queued where
     the focus was. "/gang" typed at once in the viewer jumped to the top (g) instead of
-    searching. Here each key is delivered once the one before has been handled: followed up the
-    widgets' queues to the app, and a refresh later if it got there (its binding may have moved
-    the focus). Keys after an action that opens a screen wait for that screen
+    searching. Here a key that a binding may take holds the keys after it until it has been
+    handled: followed up the widgets' queues to the app, and a refresh later if it got there
+    (its binding may have moved the focus). A key no binding takes goes straight on. Keys after an action that opens a screen wait for that screen
     (`hold_keys_for_screen`), and an alt+character is read as escape then the character
     (`escape_then_key`).
     """
@@ -91,11 +91,13 @@ class KeysInOrderApp(App[ReturnType]):
             await self._deliver(escape)
             self._await_screen(ESCAPE_REFRESHES)  # the key typed after escape belongs to the screen under
             self._hold(key)
-        else:
-            opens = getattr(self.focused, "opens_a_screen", lambda key: False)(event.key)
+        elif getattr(self.focused, "opens_a_screen", lambda key: False)(event.key):
             await self._deliver(event)
-            if opens:  # a citation's number: the keys after it go to the viewer
-                self.hold_keys_for_screen()
+            self.hold_keys_for_screen()  # a citation's number: the keys after it go to the viewer
+        elif event.key in self.screen.active_bindings:  # its binding may move the focus
+            await self._deliver(event)
+        else:  # a key no binding takes (a letter in a text box): nothing to wait for
+            await super().on_event(event)
 
     def on_key(self, event: events.Key) -> None:
         self._reached = event  # the app's own handler, which runs the bindings, comes next
