@@ -69,9 +69,9 @@ class KeysInOrderApp(App[ReturnType]):
     the focus was. "/gang" typed at once in the viewer jumped to the top (g) instead of
     searching. Here a key that a binding may take holds the keys after it until it has been
     handled: followed up the widgets' queues to the app, and a refresh later if it got there
-    (its binding may have moved the focus). A key no binding takes goes straight on. Keys after an action that opens a screen wait for that screen
-    (`hold_keys_for_screen`), and an alt+character is read as escape then the character
-    (`escape_then_key`).
+    (its binding may have moved the focus). A key no binding takes goes straight on. Keys after
+    an action that opens a screen wait for that screen (`hold_keys_for_screen`), and an
+    alt+character is read as escape then the character (`escape_then_key`).
     """
 
     def __init__(self) -> None:
