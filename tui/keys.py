@@ -24,10 +24,13 @@ BUILT_IN = [Binding("ctrl+p", "command_palette", tooltip="the command palette: e
             Binding("ctrl+q", "quit", tooltip="quit (an add in progress stops after the file in hand)")]
 
 
-# How many refreshes the keys after such an escape wait for it to close its screen, and the
-# keys after an action that opens a screen wait for it to open.
-ESCAPE_REFRESHES = 5
-OPENING_REFRESHES = 20
+# The held keys wait in steps of a frame (a timer: Textual's "after refresh" callbacks belong to
+# the screen on top, and are lost with it if it closes first, which held every key for good).
+FRAME = 1 / 60
+# How many frames the keys after an escape wait for it to close its screen, and the keys after
+# an action that opens a screen wait for it to open.
+ESCAPE_FRAMES = 5
+OPENING_FRAMES = 60
 # Seconds after which a key not yet seen handled no longer holds the keys after it (its widget
 # was removed with the key in its queue): typing never stops for good.
 HANDLED_WITHIN = 1.0
@@ -89,7 +92,7 @@ class KeysInOrderApp(App[ReturnType]):
         elif apart := escape_then_key(event):
             escape, key = apart
             await self._deliver(escape)
-            self._await_screen(ESCAPE_REFRESHES)  # the key typed after escape belongs to the screen under
+            self._await_screen(ESCAPE_FRAMES)  # the key typed after escape belongs to the screen under
             self._hold(key)
         elif getattr(self.focused, "opens_a_screen", lambda key: False)(event.key):
             await self._deliver(event)
@@ -105,7 +108,7 @@ class KeysInOrderApp(App[ReturnType]):
     def hold_keys_for_screen(self) -> None:
         """Keys typed from now on wait for the screen an action is opening, and go to it: f2 then
         "zsh" typed at once filters the browser, not the question box."""
-        self._await_screen(OPENING_REFRESHES)
+        self._await_screen(OPENING_FRAMES)
 
     def _hold(self, key: events.Key | None = None) -> None:
         if self._held is None:
@@ -121,7 +124,7 @@ class KeysInOrderApp(App[ReturnType]):
         self.set_timer(HANDLED_WITHIN, partial(self._settled, key))
         await super().on_event(key)
         if not key.is_forwarded:  # taken by a priority binding
-            self.call_after_refresh(self._settled, key)
+            self.set_timer(FRAME, partial(self._settled, key))
         elif not target.call_later(self._follow, key, target):
             await self._settled(key)
 
@@ -129,8 +132,8 @@ class KeysInOrderApp(App[ReturnType]):
         """Called in ``node``'s queue after it handled ``key``: on to the next queue it may have
         bubbled to, up to the app."""
         if node is self:
-            if self._reached is key:
-                self.call_after_refresh(self._settled, key)
+            if self._reached is key:  # a binding may have run: a frame for the focus it moved
+                self.set_timer(FRAME, partial(self._settled, key))
             else:
                 await self._settled(key)
         elif (parent := node.parent) is None or not parent.call_later(self._follow, key, parent):
@@ -141,20 +144,18 @@ class KeysInOrderApp(App[ReturnType]):
             self._in_flight = None
             await self._release()
 
-    def _await_screen(self, refreshes: int) -> None:
+    def _await_screen(self, frames: int) -> None:
         if not self._screen_awaited:
             self._hold()
             self._screen_awaited = True
-            self.call_after_refresh(self._screen_changed, self.screen, refreshes)
+            self.set_timer(FRAME, partial(self._screen_changed, self.screen, frames))
 
-    async def _screen_changed(self, screen: Screen, refreshes: int) -> None:
+    async def _screen_changed(self, screen: Screen, frames: int) -> None:
         """The held keys go on once the screen has changed (an escape closed it, or an action
-        opened another) or a few refreshes later: they belong to the screen then on top, as if
-        typed apart."""
-        if self.screen is screen and refreshes:
-            self.call_after_refresh(self._screen_changed, screen, refreshes - 1)
-        elif self.screen is not screen and not self.screen.is_mounted:
-            self.call_after_refresh(self._screen_changed, screen, 0)  # wait for it to be ready
+        opened another) and the new one is ready, or a few frames later: they belong to the
+        screen then on top, as if typed apart."""
+        if frames and (self.screen is screen or not self.screen.is_mounted):
+            self.set_timer(FRAME, partial(self._screen_changed, screen, frames - 1))
         else:
             self._screen_awaited = False
             await self._release()
