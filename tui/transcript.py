@@ -28,6 +28,7 @@ class Busy(Horizontal):
     def __init__(self, waiting_for_library: bool) -> None:
         super().__init__(classes="busy")
         self.waiting_for_library = waiting_for_library
+        self.answered = False  # its answer is in place: it goes, and the next answer is not for it
 
     def compose(self) -> ComposeResult:
         yield LoadingIndicator()
@@ -68,11 +69,12 @@ class Transcript(VerticalScroll):
             old.remove()
 
     def restored(self, answers: Sequence[Answer]) -> None:
-        """The last session's conversation, under the welcome."""
-        self.mount(Static(Text("Your last conversation with this library (ctrl+l clears it):",
-                               style="dim italic"), classes="restored"))
-        for answer in answers:
-            self.mount(QuestionView(answer.question), AnswerView(answer))
+        """The last session's conversation, under the welcome: above the questions asked while
+        the library opened."""
+        self.mount(Static(Text("Your last conversation with this library (ctrl+l clears it):", style="dim italic"),
+                          classes="restored"),
+                   *[view for answer in answers for view in (QuestionView(answer.question), AnswerView(answer))],
+                   after=self.query(".welcome").last())
 
     def asked(self, question: str, waiting_for_library: bool) -> None:
         self.mount(QuestionView(question), Busy(waiting_for_library))
@@ -85,12 +87,12 @@ class Transcript(VerticalScroll):
     def answered(self, answer: Answer | None, within: tuple[str, ...], error: str | None) -> None:
         """The oldest question waiting gets its answer (or the error, said where the answer
         would have been, so it cannot fade unread)."""
-        busy = self.query(Busy)
-        spot = busy.first() if busy else None
+        spot = next((busy for busy in self.query(Busy) if not busy.answered), None)
         shown = AnswerView(answer, within) if answer is not None else \
             Static(Text(inert(error or ""), style="bold"), classes="ask-error")
         self.mount(shown, before=spot)
-        if spot is not None:
+        if spot is not None:  # removed a few messages later: the next answer may come first
+            spot.answered = True
             spot.remove()
 
     async def start_again(self) -> None:
