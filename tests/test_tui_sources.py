@@ -738,6 +738,25 @@ async def test_keys_typed_right_after_a_key_that_opens_a_screen_go_to_that_scree
         assert app.query_one(QuestionInput).value == ""
 
 
+@pytest.mark.parametrize("key", ["f1", "f2"])
+async def test_a_screen_opened_then_closed_in_one_burst_leaves_the_question_typed_after_it(
+        library: Library, tmp_path: Path, key: str):
+    """f2, escape and a question typed at once: the screen opens and closes, the question goes
+    to the box (help stayed open and the question was lost; the browser's filter took it)."""
+    from textual import events
+
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        app.post_message(events.Key(key, None))
+        app.post_message(events.Key("alt+w", "w"))  # escape and the next letter, read at once
+        for character in "ho":
+            app.post_message(events.Key(character, character))
+        box = app.query_one(QuestionInput)
+        await wait_until(pilot, lambda: box.value == "who", "the question in the box")
+        assert len(app.screen_stack) == 1 and app.focused is box
+
+
 async def test_a_question_typed_in_the_sidebar_goes_to_the_question_box(library: Library, tmp_path: Path):
     """The sidebar's list has two letter keys of its own (u, c); every other letter typed there
     goes to the question box, as on a selected answer."""
