@@ -469,6 +469,8 @@ async def test_the_browser_shows_the_pages_of_a_pdf_and_the_sections_of_a_docume
 
 
 async def test_remove_marked_sources_after_a_confirmation_naming_them(library: Library, tmp_path: Path):
+    from textual import events
+
     app = make_app(library, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(app, pilot)
@@ -480,8 +482,10 @@ async def test_remove_marked_sources_after_a_confirmation_naming_them(library: L
         assert "Kenya pledges 600 more officers" in detail and "Kenyan Ruto arrives" in detail
         await pilot.press("n")  # keep them
         assert len(library.sources) == 2
-        await pilot.press("ctrl+r", "y")
+        for key, character in (("ctrl+r", None), ("y", "y")):  # typed at once: y is the confirmation's
+            app.post_message(events.Key(key, character))
         await wait_until(pilot, lambda: not library.sources, "the files to be removed")
+        assert app.screen.query_one("#browser-filter", Input).value == ""
         await wait_until(pilot, lambda: not app.query_one(".panel-list", SourceList).rows, "the sidebar")
         assert not list(library.folder.glob("*.txt"))
 

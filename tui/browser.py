@@ -17,7 +17,7 @@ from textual.widgets import Input, Static
 
 from qa.display import inert, library_name, plural, source_labels
 from tui.dialogs import ConfirmScreen
-from tui.keys import FittingFooter
+from tui.keys import FittingFooter, hold_keys_for_screen
 from tui.source_list import FOLLOWED_MARK, CountLayouts, SourceList
 from tui.text import shown, size
 
@@ -246,11 +246,13 @@ class SourcesScreen(ModalScreen[list["Source"] | None]):
         if sources:
             self.dismiss(sources)
 
+    def action_remove(self) -> None:
+        if sources := self.chosen():
+            hold_keys_for_screen(self)  # ctrl+r then y typed at once: y is the confirmation's
+            self._remove(sources)
+
     @work(exclusive=True, group="remove")
-    async def action_remove(self) -> None:
-        sources = self.chosen()
-        if not sources:
-            return
+    async def _remove(self, sources: list[Source]) -> None:
         # A followed folder's files are the user's own: qa never deletes them, it stops following.
         folders = sorted({s.followed for s in sources if s.followed})
         files = [s for s in sources if not s.followed]

@@ -169,6 +169,13 @@ class KeysInOrderApp(App[ReturnType]):
                 await self.on_event(key)
 
 
+def hold_keys_for_screen(node: DOMNode) -> None:
+    """From an action that opens a screen in a worker (which starts only after the keys typed
+    next are delivered): those keys wait for the screen, as `KeysInOrderApp.hold_keys_for_screen`."""
+    if isinstance(node.app, KeysInOrderApp):
+        node.app.hold_keys_for_screen()
+
+
 def help_sections(app: App) -> list[tuple[str, Sequence[Binding]]]:
     # Imported here: the screens are loaded when first used, not before the first frame.
     from tui.browser import SourcesScreen

@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 from qa.display import inert, plural
 from tui.adding import Adding
 from tui.indexing import IndexingStatus
+from tui.keys import hold_keys_for_screen
 from tui.source_list import FOLLOWED_MARK, SourceList
 from tui.text import said, shown
 from tui.widgets import type_into_question_box
@@ -108,14 +109,17 @@ class SourcesPanel(Vertical):
         if self.screen.focused is self.listing and event.key not in ("u", "c"):
             type_into_question_box(self, event)
 
-    @work(exclusive=True, group="unfollow")
-    async def action_unfollow(self) -> None:
+    def action_unfollow(self) -> None:
         """The browser's confirmation ("Stop following notes?", the files stay), then unfollow."""
+        source = self.listing.current
+        if source is not None and source.followed:
+            hold_keys_for_screen(self)  # u then y typed at once: y is the confirmation's
+            self._unfollow(source)
+
+    @work(exclusive=True, group="unfollow")
+    async def _unfollow(self, source: Source) -> None:
         from tui.browser import confirmed_removal
 
-        source = self.listing.current
-        if source is None or not source.followed:
-            return
         if await confirmed_removal(self, [], [source.followed], self.listing.rows,
                                    self.query_one(Adding).job is not None):
             self.remove([], [source.followed])
