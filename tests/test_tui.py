@@ -718,6 +718,24 @@ async def test_keys_typed_in_one_burst_in_the_viewer_are_read_in_order(library: 
         assert app.focused is text and scrolled > 1
 
 
+async def test_a_question_pasted_over_several_lines_is_kept_whole(library: Library, tmp_path: Path):
+    from textual import events
+
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        box = app.query_one(QuestionInput)
+        box.value = "Tell me: "
+        box.post_message(events.Paste("how many officers\n  did Kenya\r\npledge?\n"))
+        await wait_until(pilot, lambda: box.value != "Tell me: ", "the paste")
+        assert box.value == "Tell me: how many officers did Kenya pledge?"
+        box.value = ""
+        await pilot.press("shift+tab")  # the sidebar's list (no answer yet): a paste there goes to the box
+        app.focused.post_message(events.Paste("Who arrived?"))
+        await wait_until(pilot, lambda: box.value == "Who arrived?", "the paste in the box")
+        assert app.focused is box
+
+
 async def test_the_command_palette_does_not_show_the_keys_of_the_screen_under_it(library: Library, tmp_path: Path):
     from textual.command import CommandPalette
     from textual.widgets import Footer

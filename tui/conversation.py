@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -173,6 +173,12 @@ class Conversation(Vertical):
         if question := event.value.strip():  # the box emptied itself (`QuestionInput`)
             self.box.remember(question)
             self.ask(question)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """Text pasted on an answer or the sidebar goes to the question box, as typed keys do."""
+        event.stop()
+        self.box.focus()
+        self.box.post_message(events.Paste(event.text))
 
     @on(AskAgain)
     def ask_again(self, message: AskAgain) -> None:

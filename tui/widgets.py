@@ -88,6 +88,14 @@ class QuestionInput(Input):
             return
         await super()._on_key(event)
 
+    def _on_paste(self, event: events.Paste) -> None:
+        """A question pasted over several lines (from a document, a mail) is kept whole, its
+        lines joined by spaces: Textual's box kept the first line only."""
+        event.stop()
+        event.prevent_default()  # not Input's own handler too
+        if text := " ".join(event.text.split()):
+            self.replace(text, *self.selection) if not self.selection.is_empty else self.insert_text_at_cursor(text)
+
     async def action_submit(self) -> None:
         question, self.value = self.value, ""
         self.post_message(self.Submitted(self, question))
