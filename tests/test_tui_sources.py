@@ -468,6 +468,23 @@ async def test_the_browser_shows_the_pages_of_a_pdf_and_the_sections_of_a_docume
         assert " § " not in row("Kenya pledges")
 
 
+async def test_the_sidebar_follows_what_another_process_adds_and_removes(library: Library, tmp_path: Path,
+                                                                         monkeypatch):
+    """`qa remove` in another terminal: the sidebar still listed the source after 6 s."""
+    monkeypatch.setattr("tui.sidebar.FOLLOW_EVERY", 0.2)  # the poll, made quick for the test
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.pause(0.5)
+        other = Library.open(library.folder)  # as another `qa` process would
+        other.remove(["ruto-arrives-in-haiti-as-insecurity-deepens"])
+        await wait_until(pilot, lambda: len(app.query_one(".panel-list", SourceList).rows) == 1, "the removal")
+        assert "Sources (1)" in rendered(app.query_one(".panel-title", Static))
+        article(tmp_path, "flood.txt", "River floods the valley", "The river flooded the valley on Monday.")
+        other.add([tmp_path / "flood.txt"])
+        await wait_until(pilot, lambda: len(app.query_one(".panel-list", SourceList).rows) == 2, "the addition")
+
+
 async def test_remove_marked_sources_after_a_confirmation_naming_them(library: Library, tmp_path: Path):
     from textual import events
 

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from qa import Library
     from qa.models import Source
 
-# How often followed folders are checked for changes while the UI runs (one stat per file:
-# 20 ms for 2,000 files).
+# How often, while the UI runs, followed folders are checked for changes (one stat per file:
+# 20 ms for 2,000 files) and the library for what another process changed (`qa add`, `qa remove`).
 FOLLOW_EVERY = 5.0
 
 
@@ -66,6 +66,7 @@ class SourcesPanel(Vertical):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.library: Library | None = None
+        self._listed_generation: int | None = None  # the commit the listed sources were read at
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Sources: opening…", style="bold"), classes="panel-title")
@@ -126,15 +127,19 @@ class SourcesPanel(Vertical):
 
     @work(thread=True, exclusive=True, group="follow")
     def _follow(self) -> None:
-        """Followed folders kept in sync while the UI runs: their changes are read, one stat per
-        file, and the sources listed again when something changed."""
+        """The sidebar kept in sync while the UI runs: followed folders' changes are read, one
+        stat per file, and the sources listed again when they or another process changed them."""
         library = self.library
-        if library is None or self.query_one(Adding).job is not None or not library.followed(counts=False):
+        if library is None or self.query_one(Adding).job is not None:
             return
-        before, warned = library.generation, len(library.warnings)
-        library.refresh(wait=0)  # another process writing: the next tick tries again
-        del library.warnings[warned:]  # shown at open only: a skipped file would be said every tick
-        if library.generation != before:
+        if library.followed(counts=False):
+            warned = len(library.warnings)
+            library.refresh(wait=0)  # another process writing: the next tick tries again
+            del library.warnings[warned:]  # shown at open only: a skipped file would be said every tick
+        generation = library.generation
+        if self._listed_generation is None:  # the sources listed as the library opened
+            self._listed_generation = generation
+        elif generation != self._listed_generation:
             self._list(library)
 
     @on(IndexingStatus.CancelPressed)
@@ -176,7 +181,8 @@ class SourcesPanel(Vertical):
     @work(thread=True, exclusive=True, group="listing")
     def _list(self, library: Library) -> None:
         """Read the sources off the UI thread (10,000 take a fifth of a second), then show them."""
-        sources = library.sources
+        generation, sources = library.generation, library.sources
+        self._listed_generation = generation
         # A listing asked for since (an add's last batch) may have finished first: this older
         # one would put a stale count back in the sidebar beside the add's summary.
         if not get_current_worker().is_cancelled:
