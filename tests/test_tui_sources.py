@@ -242,6 +242,8 @@ async def test_a_slow_older_listing_never_puts_a_stale_count_back(library: Libra
     older, newer = many_sources(12), many_sources(15)
 
     class Listing:
+        generation = 0
+
         def __init__(self) -> None:
             self.calls = 0
 
