@@ -132,14 +132,13 @@ class SourcesPanel(Vertical):
         library = self.library
         if library is None or self.query_one(Adding).job is not None:
             return
+        if self._listed_generation is None:  # about when the sources listed at open were read
+            self._listed_generation = library.generation
         if library.followed(counts=False):
             warned = len(library.warnings)
             library.refresh(wait=0)  # another process writing: the next tick tries again
             del library.warnings[warned:]  # shown at open only: a skipped file would be said every tick
-        generation = library.generation
-        if self._listed_generation is None:  # the sources listed as the library opened
-            self._listed_generation = generation
-        elif generation != self._listed_generation:
+        if library.generation != self._listed_generation:
             self._list(library)
 
     @on(IndexingStatus.CancelPressed)
