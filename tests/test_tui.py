@@ -766,6 +766,12 @@ async def test_every_key_of_a_selected_follow_up_fits_the_footer_at_80_columns(l
         assert {"Ask alone", "Sources"} <= set(shown)
         regions = sorted(shown.values(), key=lambda region: region.x)  # each key whole, none under another
         assert all(a.right <= b.x for a, b in zip(regions, regions[1:])) and regions[-1].right <= 80, shown
+        await pilot.resize_terminal(120, 40)  # wide again: the palette's key comes back
+        await wait_until(pilot, lambda: "palette" in {key.description for key in app.screen.query(FooterKey)},
+                         "the palette's key")
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: "palette" not in {key.description for key in app.screen.query(FooterKey)},
+                         "the palette's key gone")
 
 
 def test_the_viewer_leaves_a_blank_row_only_where_the_source_has_a_blank_line():

@@ -495,6 +495,9 @@ async def test_remove_marked_sources_after_a_confirmation_naming_them(library: L
         await ready(app, pilot)
         await pilot.press("f2")
         await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen), "the browser")
+        await pilot.press("f2")  # already open: no second browser on top of it
+        await pilot.pause(0.2)
+        assert len(app.screen_stack) == 2
         await pilot.press("tab", "space", "space", "ctrl+r")
         assert isinstance(app.screen, ConfirmScreen)
         detail = rendered(app.screen.query_one("#confirm-detail Static", Static))
@@ -778,6 +781,50 @@ async def test_a_screen_opened_then_closed_in_one_burst_leaves_the_question_type
         box = app.query_one(QuestionInput)
         await wait_until(pilot, lambda: box.value == "who", "the question in the box")
         assert len(app.screen_stack) == 1 and app.focused is box
+
+
+async def test_keys_typed_at_once_in_the_sidebar_reach_the_box_or_the_viewer_they_open(
+        library: Library, tmp_path: Path):
+    """"who" typed at once in the sidebar's list: the box got the w, and h and o reached the
+    list after the focus had left it, and were lost. Enter then "/gang": the viewer it opens
+    searches for gang."""
+    from textual import events
+
+    def burst(*keys: str) -> None:
+        for key in keys:
+            app.post_message(events.Key(key, "/" if key == "slash" else "\r" if key == "enter" else key))
+
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("shift+tab")  # no answer yet: from the question box to the sidebar's list
+        box = app.query_one(QuestionInput)
+        burst("w", "h", "o")
+        await wait_until(pilot, lambda: box.value == "who", "the three letters in the box")
+        box.value = ""
+        await pilot.press("shift+tab")
+        burst("enter", "slash", "g", "a", "n", "g")
+        await wait_until(pilot, lambda: isinstance(app.screen, PassageScreen), "the viewer")
+        search = app.screen.query_one("#passage-search", Input)
+        await wait_until(pilot, lambda: search.value == "gang", "the search")
+        assert box.value == ""
+
+
+async def test_a_letter_then_a_digit_typed_at_once_on_a_selected_answer_go_to_the_box(
+        library: Library, tmp_path: Path):
+    """"x1": the x moves the focus to the box, so the 1 is the box's too, not a citation."""
+    from textual import events
+
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = await ask(app, pilot, "How many people have been displaced?")
+        view.focus()
+        await pilot.pause()
+        for key in "x1":
+            app.post_message(events.Key(key, key))
+        box = app.query_one(QuestionInput)
+        await wait_until(pilot, lambda: box.value == "x1", "both in the box")
+        assert len(app.screen_stack) == 1
 
 
 async def test_a_question_typed_in_the_sidebar_goes_to_the_question_box(library: Library, tmp_path: Path):

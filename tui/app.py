@@ -104,7 +104,7 @@ class QaApp(keys.KeysInOrderApp[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("add_source", "browse") and self.library is None:
             return None  # shown, disabled, until the library is open
-        return True
+        return not (action == "browse" and self.chat.reading.browsing)
 
     def _back_to_question(self, _: object = None) -> None:
         """After a dialog or the viewer, typing goes to the question box again."""

@@ -153,8 +153,8 @@ class AddProgressScreen(ModalScreen[AddChoice]):
         self.query_one("#add-hide").focus()
 
     def on_key(self, event: events.Key) -> None:
-        # Enter on Hide is a binding: it runs after the keys typed right after it arrive here
-        # ("⏎xyz" at once lost "xyz"). They wait, and go to the question box when hidden.
+        # A question begun while the dialog is up is not lost: the letters wait, and go to the
+        # question box when it is hidden.
         if event.character and event.is_printable and event.key != "c":
             event.stop()
             event.prevent_default()

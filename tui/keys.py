@@ -17,14 +17,14 @@ from textual.app import App, ReturnType, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Button, Footer, Input
 
 # Textual's own keys, described for the help (the app inherits them).
 BUILT_IN = [Binding("ctrl+p", "command_palette", tooltip="the command palette: every action by name, and themes"),
             Binding("ctrl+q", "quit", tooltip="quit (an add in progress stops after the file in hand)")]
 
 
-# The held keys wait in steps of a frame (a timer: Textual's "after refresh" callbacks belong to
+# Keys held for a screen wait in steps of a frame (a timer: Textual's "after refresh" callbacks belong to
 # the screen on top, and are lost with it if it closes first, which held every key for good).
 FRAME = 1 / 60
 # How many frames the keys after an escape wait for it to close its screen, and the keys after
@@ -46,7 +46,10 @@ class FittingFooter(Footer):
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = self.app.size.width < NARROW
-        self.compact, self.show_command_palette = narrow, not narrow
+        self.compact = narrow
+        if self.show_command_palette == narrow:  # read only as the footer is composed
+            self.show_command_palette = not narrow
+            self.call_later(self.recompose)
 
 
 def escape_then_key(event: events.Key) -> list[events.Key] | None:
@@ -70,19 +73,19 @@ class KeysInOrderApp(App[ReturnType]):
     Textual hands each key to the focused widget's queue as it arrives, and runs a binding only
     when the key has bubbled up to the app: by then the keys after it are already queued where
     the focus was. "/gang" typed at once in the viewer jumped to the top (g) instead of
-    searching. Here a key that a binding may take holds the keys after it until it has been
-    handled: followed up the widgets' queues to the app, and a refresh later if it got there
-    (its binding may have moved the focus). A key no binding takes goes straight on. Keys after
-    an action that opens a screen wait for that screen (`hold_keys_for_screen`), and an
+    searching. Here a key holds the keys after it until it has been handled: followed up the
+    widgets' queues to the app, then one more turn of the app's queue, where the focus its
+    binding moved is set (and, if it changed the screen, until the new one is ready). What is
+    typed in a text box goes straight on, as fast as in a bare app: the box takes it. Keys after a
+    key that opens a screen in a worker wait for that screen (`hold_keys_for_screen`), and an
     alt+character is read as escape then the character (`escape_then_key`).
     """
 
     def __init__(self) -> None:
         super().__init__()
         self._held: list[events.Key] | None = None  # keys waiting for the ones before them
-        self._in_flight: events.Key | None = None  # the key being handled
+        self._in_flight: tuple[events.Key, Screen] | None = None  # the key being handled, and where
         self._screen_awaited = False  # the held keys wait for a screen to open or close
-        self._reached: events.Key | None = None  # the last key that bubbled up to the app
 
     async def on_event(self, event: events.Event) -> None:
         if not isinstance(event, events.Key) or event.is_forwarded:
@@ -97,13 +100,13 @@ class KeysInOrderApp(App[ReturnType]):
         elif getattr(self.focused, "opens_a_screen", lambda key: False)(event.key):
             await self._deliver(event)
             self.hold_keys_for_screen()  # a citation's number: the keys after it go to the viewer
-        elif event.key in self.screen.active_bindings:  # its binding may move the focus
+        elif isinstance(self.focused, Button) and event.key in ("enter", "space"):
             await self._deliver(event)
-        else:  # a key no binding takes (a letter in a text box): nothing to wait for
-            await super().on_event(event)
-
-    def on_key(self, event: events.Key) -> None:
-        self._reached = event  # the app's own handler, which runs the bindings, comes next
+            self._await_screen(ESCAPE_FRAMES)  # a dialog's button: the keys after it go to the screen under
+        elif isinstance(self.focused, Input) and event.is_printable:
+            await super().on_event(event)  # typing: the box takes it, no binding under it sees it
+        else:
+            await self._deliver(event)
 
     def hold_keys_for_screen(self) -> None:
         """Keys typed from now on wait for the screen an action is opening, and go to it: f2 then
@@ -119,29 +122,30 @@ class KeysInOrderApp(App[ReturnType]):
     async def _deliver(self, key: events.Key) -> None:
         """Hand ``key`` to Textual and hold the keys after it until it has been handled."""
         self._hold()
-        self._in_flight = key
+        self._in_flight = key, self.screen
         target = self.focused or self.screen
         self.set_timer(HANDLED_WITHIN, partial(self._settled, key))
         await super().on_event(key)
         if not key.is_forwarded:  # taken by a priority binding
-            self.set_timer(FRAME, partial(self._settled, key))
+            self.call_later(self._settled, key)
         elif not target.call_later(self._follow, key, target):
             await self._settled(key)
 
     async def _follow(self, key: events.Key, node: DOMNode) -> None:
         """Called in ``node``'s queue after it handled ``key``: on to the next queue it may have
-        bubbled to, up to the app."""
-        if node is self:
-            if self._reached is key:  # a binding may have run: a frame for the focus it moved
-                self.set_timer(FRAME, partial(self._settled, key))
-            else:
-                await self._settled(key)
-        elif (parent := node.parent) is None or not parent.call_later(self._follow, key, parent):
+        bubbled to, up to the app; there, one more turn, after the focus a binding moved."""
+        if node is self or (parent := node.parent) is None or not parent.call_later(self._follow, key, parent):
             self.call_later(self._settled, key)
 
     async def _settled(self, key: events.Key) -> None:
-        if self._in_flight is key:
-            self._in_flight = None
+        if self._in_flight is None or self._in_flight[0] is not key or not self.is_running:
+            return
+        _, screen = self._in_flight
+        self._in_flight = None
+        if self.screen is not screen and not self._screen_awaited:  # it opened or closed a screen
+            self._screen_awaited = True
+            await self._screen_changed(screen, ESCAPE_FRAMES)
+        else:
             await self._release()
 
     def _await_screen(self, frames: int) -> None:
@@ -154,6 +158,8 @@ class KeysInOrderApp(App[ReturnType]):
         """The held keys go on once the screen has changed (an escape closed it, or an action
         opened another) and the new one is ready, or a few frames later: they belong to the
         screen then on top, as if typed apart."""
+        if not self.is_running or not self.screen_stack:  # the app is closing: nothing to type into
+            return
         if frames and (self.screen is screen or not self.screen.is_mounted):
             self.set_timer(FRAME, partial(self._screen_changed, screen, frames - 1))
         else:

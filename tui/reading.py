@@ -37,6 +37,7 @@ class Reading(Widget):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.library: Library | None = None
+        self.browsing = False  # the browser is open (f2 in it opens no second one)
 
     def citation(self, answer: Answer, citation: Citation) -> None:
         from tui.viewer import Place
@@ -56,11 +57,19 @@ class Reading(Widget):
             question = await self.app.push_screen_wait(PassageScreen(self.library, answer, place))
             self.post_message(self.Closed(question=question))
 
+    def browse(self, adding: Callable[[], bool]) -> None:
+        """The browser, unless it is open already; ``adding``: whether an add is under way (its
+        sources cannot be removed yet)."""
+        if self.library is not None and not self.browsing:
+            self.browsing = True
+            self._browse(self.library, adding)
+
     @work(group="browser")
-    async def browse(self, adding: Callable[[], bool]) -> None:
-        """The browser; ``adding``: whether an add is under way (its sources cannot be removed yet)."""
+    async def _browse(self, library: Library, adding: Callable[[], bool]) -> None:
         from tui.browser import SourcesScreen
 
-        if (library := self.library) is not None:
+        try:
             chosen = await self.app.push_screen_wait(SourcesScreen(lambda: library.sources, library.layouts, adding))
-            self.post_message(self.Closed(within=chosen or ()))
+        finally:
+            self.browsing = False
+        self.post_message(self.Closed(within=chosen or ()))

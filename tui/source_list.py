@@ -175,6 +175,10 @@ class SourceList(ScrollView, can_focus=True):
         if self.current is not None:
             self.post_message(self.Opened(self, self.current))
 
+    def opens_a_screen(self, key: str) -> bool:
+        """Whether ``key`` opens the viewer (the app holds the keys typed after it for it)."""
+        return key == "enter" and self.current is not None
+
     def action_mark(self) -> None:
         source = self.current
         if source is None or not self.markable:

@@ -77,17 +77,6 @@ class QuestionInput(Input):
             self.history.append(question)
         self._position = len(self.history)
 
-    async def _on_key(self, event: events.Key) -> None:
-        # Enter is taken here, in the order the keys were typed, and the box emptied at once: as
-        # a binding it ran only after the keys typed after it were in the box ("…? AWho…"
-        # when questions are typed ahead in one burst), and clearing later dropped them.
-        if event.key == "enter":
-            event.stop()
-            event.prevent_default()
-            await self.action_submit()
-            return
-        await super()._on_key(event)
-
     def _on_paste(self, event: events.Paste) -> None:
         """A question pasted over several lines (from a document, a mail) is kept whole, its
         lines joined by spaces: Textual's box kept the first line only."""
@@ -255,7 +244,7 @@ class AnswerView(Vertical):
     def on_focus(self) -> None:
         hints = [f"1-{len(self.answer.citations)} open" if len(self.answer.citations) > 1
                  else "1 opens" if self.answer.citations else "", "^c copy",
-                 "^g on its own" if self.answer.interpreted_as else "",
+                 "^g ask alone" if self.answer.interpreted_as else "",
                  "^t as corrected" if self.answer.corrected else ""]
         self.border_subtitle = " · ".join(hint for hint in hints if hint)
 
