@@ -189,13 +189,15 @@ def help_sections(app: App) -> list[tuple[str, Sequence[Binding]]]:
     from tui.dialogs import AddProgressScreen
     from tui.passage_text import PassageText
     from tui.sidebar import SourcesPanel
+    from tui.source_list import SourceList
     from tui.viewer import PassageScreen
     from tui.widgets import AnswerView, QuestionInput
 
     return [("Everywhere", [*app.BINDINGS, *BUILT_IN]),
             ("In the conversation and the question box", [*Conversation.BINDINGS, *QuestionInput.BINDINGS]),
             ("On a selected answer (shift+tab selects; other keys go to the question box)", AnswerView.BINDINGS),
-            ("In the sidebar (tab from the answers; enter opens a source)", SourcesPanel.BINDINGS),
+            ("In the sidebar (tab from the question box)",
+             [*SourcesPanel.BINDINGS, *(b for b in SourceList.BINDINGS if b.action == "open")]),
             ("In the passage viewer", [*PassageScreen.BINDINGS, *PassageText.BINDINGS]),
             ("In the sources browser (f2: type to filter, enter opens, tab then space marks)",
              SourcesScreen.BINDINGS),

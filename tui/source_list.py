@@ -104,7 +104,7 @@ class SourceList(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "move_to(0)", "First", show=False),
         Binding("end", "move_to(-1)", "Last", show=False),
-        Binding("enter", "open", "Open", show=False),
+        Binding("enter", "open", "Open", tooltip="open the source under the cursor"),
         Binding("space", "mark", "Mark", show=False),
     ]
 

@@ -48,6 +48,7 @@ class QuestionInput(Input):
                 tooltip="earlier / later questions (also from earlier sessions)"),
         Binding("shift+tab", "select_answer", "Answers", show=False,
                 tooltip="select the newest answer (shift+tab again: the one before; tab: the next, then the sidebar)"),
+        Binding("tab", "to_sources", "Sources list", show=False, tooltip="the sidebar's list of sources"),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -88,6 +89,14 @@ class QuestionInput(Input):
     async def action_submit(self) -> None:
         question, self.value = self.value, ""
         self.post_message(self.Submitted(self, question))
+
+    def action_to_sources(self) -> None:
+        """tab goes to the sidebar's list at once, not through every answer on the way."""
+        listing = self.screen.query(".panel-list")
+        if listing and listing.first().display and listing.first().parent.display:
+            listing.first().focus()
+        else:
+            self.screen.focus_next()
 
     def action_select_answer(self) -> None:
         """shift+tab selects the newest answer (in Textual's order it would be the sidebar's list)."""
