@@ -89,13 +89,21 @@ HIDDEN_SHOWN = 3
 
 
 def hidden_skipped(hidden: Sequence[AddResult], hint: str = "") -> str:
-    """``12 hidden files skipped (.github, notes/.obsidian): HINT`` for an add's summary; the
+    """``12 hidden files skipped (.env, .github/, notes/.obsidian/): HINT`` for an add's summary,
+    each named by what hid it, a folder with a slash (".secret" alone read as one file); the
     hint (how to add them) only when some of them are of a supported format."""
-    places = list(dict.fromkeys(inert(str(result.hidden)) for result in hidden))
+    places = list(dict.fromkeys(inert(str(result.hidden)) + ("" if _is_the_file(result) else "/")
+                                for result in hidden))
     named = ", ".join(places[:HIDDEN_SHOWN]) + (f" and {len(places) - HIDDEN_SHOWN:,} more"
                                                  if len(places) > HIDDEN_SHOWN else "")
     addable = hint and any(not result.unsupported for result in hidden)
     return f"{plural(len(hidden), 'hidden file')} skipped ({named})" + (f": {hint}" if addable else "")
+
+
+def _is_the_file(result: AddResult) -> bool:
+    """Whether a skipped file was hidden by its own name, not by a hidden folder above it."""
+    hidden = result.hidden.parts if result.hidden is not None else ()
+    return tuple(result.path.parts[-len(hidden):]) == hidden if hidden else False
 
 
 def renamed(results: Sequence[AddResult]) -> str:

@@ -291,7 +291,7 @@ def test_hidden_files_are_skipped_counted_and_named_and_hidden_adds_them(tmp_pat
     run = run_qa("add", str(folder), *s)
     assert run.returncode == 0, run.stderr
     assert run.stdout == (f"Added 1 source (1 chunk) to {library}, 6 hidden files skipped "
-                          "(.DS_Store, .draft.md, .github and 2 more): use --hidden.\n")
+                          "(.DS_Store, .draft.md, .github/ and 2 more): use --hidden.\n")
     assert [p.relative_to(library).as_posix() for p in library.rglob("*.md")] == ["notes/river.md"]
     verbose = run_qa("add", "-v", str(folder), *s)
     assert f"{folder / '.github' / 'more' / 'howto.md'}: hidden, skipped\n" in verbose.stdout

@@ -169,6 +169,21 @@ async def test_search_within_a_source_as_you_type_then_n_and_escape_clears_it(li
         await wait_until(pilot, lambda: not isinstance(app.screen, PassageScreen), "the viewer to close")
 
 
+async def test_the_viewer_offers_n_and_p_only_when_the_answer_has_another_citation(library: Library,
+                                                                                  tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        for question in ("How many officers did Kenya pledge?", "How many people have been displaced?"):
+            view = await ask(app, pilot, question)
+            view.focus()
+            await open_viewer(app, pilot, "1")
+            help_line = rendered(app.screen.query_one("#passage-help", Static))
+            assert ("n/p next/prev citation" in help_line) == (len(view.answer.citations) > 1)
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: len(app.screen_stack) == 1, "the viewer closed")
+        assert {len(v.answer.citations) > 1 for v in app.query(AnswerView)} == {True, False}  # both kinds seen
+
+
 async def test_pager_keys_move_through_the_source(library: Library, tmp_path: Path):
     app = make_app(library, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -170,7 +170,7 @@ async def test_adding_shows_progress_escape_hides_it_and_typing_lands_in_the_que
         await wait_until(pilot, lambda: isinstance(app.screen, AddPathScreen), "the add dialog")
         app.screen.query_one(Input).value = str(new)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen) and "1 of 3 files · 25% · second-report.txt"
+        await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen) and "1 of 3 files · 25% of 400 B · second-report.txt"
                          in rendered(app.screen.query_one(".indexing-label", Static)), "progress in the dialog")
         await pilot.press("escape", *"When did")  # escape hides; the add goes on
         box = app.query_one(QuestionInput)
@@ -357,7 +357,7 @@ async def test_hidden_files_are_added_from_the_dialog_only_when_asked(library: L
         await add_from_the_dialog(app, pilot, docs)
         await wait_until(pilot, lambda: "docs/guide.txt" in source_ids(app) and app.adding.job is None, "the add")
         assert not any("plan" in source for source in source_ids(app))
-        assert any(re.fullmatch(r'Added 1 source \(\d+ chunks?\), 1 hidden file skipped \(\.drafts\): '
+        assert any(re.fullmatch(r'Added 1 source \(\d+ chunks?\), 1 hidden file skipped \(\.drafts/\): '
                                 r'tick "Include hidden files" to add them\.', m) for m in notifications(app))
         await add_from_the_dialog(app, pilot, docs, "add-hidden")
         # Stored without its dot, so the library's own scan does not skip it.
@@ -485,6 +485,19 @@ async def test_the_sidebar_follows_what_another_process_adds_and_removes(library
         article(tmp_path, "flood.txt", "River floods the valley", "The river flooded the valley on Monday.")
         other.add([tmp_path / "flood.txt"])
         await wait_until(pilot, lambda: len(app.query_one(".panel-list", SourceList).rows) == 2, "the addition")
+
+
+def test_a_confirmation_for_one_source_speaks_of_one_and_of_no_original_it_lacks():
+    from tui.browser import removal
+
+    [copied, followed] = [s.model_copy(update={"origin": None}) for s in many_sources(2)]
+    followed = followed.model_copy(update={"followed": "notes"})
+    _, detail, _ = removal([copied], [], [copied, followed])
+    assert "The file is deleted from" in str(detail) and "original" not in str(detail)
+    _, detail, _ = removal([copied.model_copy(update={"origin": Path("/home/ana/report.txt")})], [], [copied])
+    assert "the original you added it from is not touched" in str(detail)
+    _, detail, _ = removal([], ["notes"], [copied, followed])
+    assert "1 source leaves the library" in str(detail)
 
 
 async def test_remove_marked_sources_after_a_confirmation_naming_them(library: Library, tmp_path: Path):

@@ -47,15 +47,18 @@ def removal(files: Sequence[Source], folders: Sequence[str], sources: Sequence[S
         if len(files) > NAMED_IN_CONFIRMATION:
             names.append(f"  … and {len(files) - NAMED_IN_CONFIRMATION:,} more")
         asks.append(f"delete {plural(len(files), 'source')} from the sources folder")
-        details.append("\n".join(names) + "\n\nThe files are deleted from "
-                       f"{inert(str(files[0].path.parent))}; originals you added them from are not touched.")
+        one = len(files) == 1
+        originals = ("; the original you added it from is not touched" if one else
+                     "; the originals you added them from are not touched") if any(s.origin for s in files) else ""
+        details.append("\n".join(names) + f"\n\nThe {'file is' if one else 'files are'} deleted from "
+                       f"{inert(str(files[0].path.parent))}{originals}.")
         yeses.append(f"Delete {plural(len(files), 'file')}")
     if folders:
         named = ", ".join(inert(folder) for folder in folders)
         counts = [sum(s.followed == folder for s in sources) for folder in folders]
         asks.append(f"stop following {named}")
         details.append(f"{'It is a followed folder' if len(folders) == 1 else 'They are followed folders'}: "
-                       f"{plural(sum(counts), 'source')} leave the library; the "
+                       f"{plural(sum(counts), 'source')} {'leaves' if sum(counts) == 1 else 'leave'} the library; the "
                        f"{'folder and its files are' if len(folders) == 1 else 'folders and their files are'} "
                        "not touched (qa never deletes a followed folder's files).")
         yeses.append("Stop following")
@@ -73,7 +76,8 @@ async def confirmed_removal(asker: Widget | Screen, files: Sequence[Source], fol
         return False
     question, detail, yes = removal(files, folders, sources)
     return await asker.app.push_screen_wait(ConfirmScreen(question, detail, yes,
-                                                          no="Keep them" if files else "Keep following"))
+                                                          no=("Keep it" if len(files) == 1 else "Keep them")
+                                                          if files else "Keep following"))
 
 
 class RemoveSources(Message):

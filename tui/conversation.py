@@ -321,4 +321,4 @@ class Conversation(Vertical):
             self.notify("No answer to copy yet.")
             return
         self.app.copy_to_clipboard(self.markdown(last_only=True))
-        self.notify("The last answer is on the clipboard.")
+        self.notify("The last answer is on the clipboard, as Markdown.")

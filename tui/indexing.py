@@ -15,7 +15,7 @@ from textual.widgets import Button, ProgressBar, Static
 
 from qa.add_summary import add_summary
 from qa.display import inert, plural
-from tui.text import shown
+from tui.text import shown, size
 
 if TYPE_CHECKING:
     from qa import Library
@@ -69,16 +69,18 @@ def _follow(job: BackgroundAdd, listener: MessagePump) -> None:
         listener.post_message(AddEnded(job, [], inert(str(error))))
 
 
-def describe(progress: AddProgress | None) -> str:
-    """``12 of 200 files · 6% · report.txt``."""
+def describe(progress: AddProgress | None, between: str = " · ") -> str:
+    """``12 of 200 files · 6% of 3.2 MB · report.txt``, its parts ``between`` (a line break in
+    the narrow sidebar, where a wrapped line left a lone "·"). The share is of the bytes, as
+    the bar's: a few big files can hold most of it ("418 of 420 files · 66%" read as wrong)."""
     if progress is None or progress.files_total == 0:
         return "Looking for files…"
-    share = (progress.bytes_done / progress.bytes_total if progress.bytes_total
-             else progress.files_done / progress.files_total)
     if progress.files_done == progress.files_total:
-        return f"All {plural(progress.files_total, 'file')} read · saving them to the library…"
-    current = f" · {progress.current.name}" if progress.current else ""
-    return f"{progress.files_done:,} of {plural(progress.files_total, 'file')} · {share:.0%}{current}"
+        return f"All {plural(progress.files_total, 'file')} read{between}saving them to the library…"
+    parts = [f"{progress.files_done:,} of {plural(progress.files_total, 'file')}",
+             f"{progress.bytes_done / progress.bytes_total:.0%} of {size(progress.bytes_total)}"
+             if progress.bytes_total else f"{progress.files_done / progress.files_total:.0%}"]
+    return between.join([*parts, inert(progress.current.name)] if progress.current else parts)
 
 
 def summary(results: Sequence[AddResult], cancelled: bool, link: bool) -> tuple[str, bool]:
@@ -120,8 +122,9 @@ class IndexingStatus(Vertical):
         if progress is not None and progress.files_total:
             bar.update(total=progress.bytes_total or progress.files_total,
                        progress=progress.bytes_done if progress.bytes_total else progress.files_done)
-        label = "Cancelling: finishing the file in hand…" if cancelling else describe(progress)
-        self.query_one(".indexing-label", Static).update(shown(label))
+        narrow = self.has_class("in-sidebar")
+        label = "Cancelling: finishing the file in hand…" if cancelling else describe(progress, "\n" if narrow else " · ")
+        self.query_one(".indexing-label", Static).update(shown(label, multiline=narrow))  # the name made inert
         self.query_one(Button).disabled = cancelling
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -169,7 +169,8 @@ class SourcesPanel(Vertical):
             if sources:
                 removed = library.remove([s.id for s in sources])
                 gone += removed
-                messages.append(f"Removed {removed[0].title if len(removed) == 1 else plural(len(removed), 'source')}.")
+                messages.append(f"Removed “{removed[0].title}”." if len(removed) == 1
+                                else f"Removed {plural(len(removed), 'source')}.")
         except (LibraryError, OSError) as error:
             self.app.call_from_thread(self.notify, said(error), severity="error", markup=False)
         if messages:

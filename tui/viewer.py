@@ -225,7 +225,8 @@ class PassageScreen(ModalScreen[str | None]):
 
     def _status(self, said: str | None = None) -> None:
         readable = self.loaded is not None or not self.removed
-        keys = ("n/p next/prev citation · " if self.answer else "") + (HELP if readable else CLOSE_HELP)
+        stepping = self.answer is not None and len(self.answer.citations) > 1
+        keys = ("n/p next/prev citation · " if stepping else "") + (HELP if readable else CLOSE_HELP)
         self.query_one("#passage-help", Static).update(Text(said or keys, style="dim"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
