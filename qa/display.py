@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,14 +70,10 @@ def library_name(source: Source) -> str:
 def source_labels(sources: Sequence[Source]) -> dict[str, str]:
     """What tells each source apart in a list (by id): its title, or its path in the library
     where the title is missing or repeats (every ``index.html`` titled "Introduction")."""
-    def title(source: Source) -> str:
-        return " ".join(source.title.split())
-
-    counts: dict[str, int] = {}
-    for source in sources:
-        counts[title(source).casefold()] = counts.get(title(source).casefold(), 0) + 1
-    return {source.id: title(source) if title(source) and counts[title(source).casefold()] == 1
-            else library_name(source) for source in sources}
+    titles = [" ".join(source.title.split()) for source in sources]
+    counts = Counter(title.casefold() for title in titles)  # each title made once: 20,000 at each listing
+    return {source.id: title if title and counts[title.casefold()] == 1 else library_name(source)
+            for source, title in zip(sources, titles)}
 
 
 def plural(count: int, noun: str) -> str:
