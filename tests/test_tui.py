@@ -594,7 +594,7 @@ async def test_help_is_a_table_of_every_key_that_fits_80_columns(library: Librar
         assert "the end of the source" in shown and "bring back the conversation" in shown
         assert "^z" in shown and "G" in shown
         # The keys the trial missed: a page down in the viewer, the add dialog's cancel.
-        assert "a page down" in shown and "stop adding after the file in hand" in shown
+        assert "a page down" in shown and "stop adding after the files in hand" in shown
 
 
 def test_the_ui_loads_no_engine_before_its_first_frame():

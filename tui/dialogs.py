@@ -131,7 +131,7 @@ class AddProgressScreen(ModalScreen[AddChoice]):
     BINDINGS = [
         Binding("escape", "hide", "Hide", tooltip="hide the add's progress; it goes on in the sidebar"),
         Binding("c", "cancel", "Cancel the add",
-                tooltip="stop adding after the file in hand (what was read is kept)"),
+                tooltip="stop adding after the files in hand (what was read is kept)"),
     ]
 
     def compose(self) -> ComposeResult:

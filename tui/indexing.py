@@ -123,7 +123,7 @@ class IndexingStatus(Vertical):
             bar.update(total=progress.bytes_total or progress.files_total,
                        progress=progress.bytes_done if progress.bytes_total else progress.files_done)
         narrow = self.has_class("in-sidebar")
-        label = "Cancelling: finishing the file in hand…" if cancelling else describe(progress, "\n" if narrow else " · ")
+        label = "Cancelling: finishing the files in hand…" if cancelling else describe(progress, "\n" if narrow else " · ")
         self.query_one(".indexing-label", Static).update(shown(label, multiline=narrow))  # the name made inert
         self.query_one(Button).disabled = cancelling
 

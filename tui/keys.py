@@ -21,7 +21,7 @@ from textual.widgets import Button, Footer, Input
 
 # Textual's own keys, described for the help (the app inherits them).
 BUILT_IN = [Binding("ctrl+p", "command_palette", tooltip="the command palette: every action by name, and themes"),
-            Binding("ctrl+q", "quit", tooltip="quit (an add in progress stops after the file in hand)")]
+            Binding("ctrl+q", "quit", tooltip="quit (an add in progress stops after the files in hand)")]
 
 
 # Keys held for a screen wait in steps of a frame (a timer: Textual's "after refresh" callbacks belong to

@@ -46,7 +46,7 @@ class SourcesPanel(Vertical):
                 tooltip="on a followed folder's source (↻): stop following that folder, after you confirm "
                         "(its files stay)"),
         Binding("c", "cancel_add", "Cancel the add",
-                tooltip="while adding: stop after the file in hand (what was read is kept)"),
+                tooltip="while adding: stop after the files in hand (what was read is kept)"),
     ]
 
     class Listed(Message):
