@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pypdfium2
@@ -885,6 +886,47 @@ async def test_escape_then_a_question_in_one_burst_on_the_add_dialog_hides_it_an
         await wait_until(pilot, lambda: box.value == "who", "the keys in the question box")
         await pilot.press("f1")  # and the keys after them
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+
+
+async def test_the_add_dialog_opened_and_hidden_again_and_again_while_progress_pours_in(
+        library: Library, tmp_path: Path, monkeypatch):
+    """ctrl+o, escape, ctrl+o, escape during a big add: a progress report reached the second
+    dialog's status between its bar and its button being mounted, and the app died (NoMatches),
+    3 of 3 times in a terminal. And a report per file (hundreds a second) must not hold the UI."""
+    from qa.background import BackgroundAdd
+    from qa.models import AddProgress
+
+    gate = threading.Event()
+    reports = []
+
+    class PouringAdd(BackgroundAdd):
+        def run(self):
+            done = 0
+            while not gate.is_set() and not self.cancelled:
+                done += 1
+                self.progressed(AddProgress(files_done=done, files_total=10_000, bytes_done=done,
+                                            bytes_total=10_000, current=Path(f"file-{done}.txt")))
+                reports.append(done)
+                time.sleep(0.0005)
+            return []
+
+    monkeypatch.setattr("qa.background.BackgroundAdd", PouringAdd)
+    app = make_app(library, tmp_path)
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await ready(app, pilot)
+            app.adding.start([tmp_path])
+            for _ in range(4):
+                await pilot.press("ctrl+o")
+                await wait_until(pilot, lambda: isinstance(app.screen, AddProgressScreen), "the progress dialog")
+                await pilot.press("escape")
+                await wait_until(pilot, lambda: len(app.screen_stack) == 1, "the dialog hidden")
+            await pilot.press(*"who")
+            box = app.query_one(QuestionInput)
+            await wait_until(pilot, lambda: box.value == "who", "typing during the add")
+            assert len(reports) > 100 and app.adding.job is not None
+    finally:
+        gate.set()
 
 
 async def test_keys_typed_right_after_hide_reach_the_question_box(library: Library, tmp_path: Path, monkeypatch):

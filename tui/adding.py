@@ -94,6 +94,7 @@ class Adding(Widget):
 
     @on(AddProgressed)
     def progressed(self, message: AddProgressed) -> None:
+        message.taken()
         if message.job is self.job:
             self._show()
             if time.monotonic() - self._checked_at > CHECK_EVERY:

@@ -27,12 +27,18 @@ REASONS_SHOWN = 2
 
 
 class AddProgressed(Message):
-    """A file of the add is done (sent from the thread that follows the child process)."""
+    """Files of the add are done: show ``job.progress`` (sent from the thread that follows the
+    child process, one at a time: `taken` lets the next one go)."""
 
-    def __init__(self, job: BackgroundAdd, progress: AddProgress) -> None:
+    def __init__(self, job: BackgroundAdd, on_its_way: threading.Event) -> None:
         super().__init__()
         self.job = job
-        self.progress = progress
+        self._on_its_way = on_its_way
+
+    def taken(self) -> None:
+        """Handled from here on: progress reported since comes in a new message (the handler
+        reads the job's latest progress after this)."""
+        self._on_its_way.clear()
 
 
 class AddEnded(Message):
@@ -51,8 +57,17 @@ def start_add(library: Library, paths: Sequence[Path], listener: MessagePump, li
     ``--ocr``); ``listener`` gets `AddProgressed`, then `AddEnded`."""
     from qa.background import BackgroundAdd
 
+    on_its_way = threading.Event()
+
+    def progressed(_: AddProgress) -> None:
+        # One message at a time, whatever the rate: a message per file (700 a second for small
+        # files) kept the UI thread so busy that it stopped drawing and keys waited.
+        if not on_its_way.is_set():
+            on_its_way.set()
+            listener.post_message(AddProgressed(job, on_its_way))
+
     job = BackgroundAdd(library.folder, library.settings, paths, link=link, hidden=hidden, ocr=ocr,
-                        on_progress=lambda progress: listener.post_message(AddProgressed(job, progress)))
+                        on_progress=progressed)
     # A daemon thread, not a worker: quitting must not wait for the child, which finishes
     # the file in hand and commits what it analysed on its own.
     threading.Thread(target=_follow, args=(job, listener), name="qa-add", daemon=True).start()
@@ -115,8 +130,8 @@ class IndexingStatus(Vertical):
 
     def show(self, progress: AddProgress | None, cancelling: bool) -> None:
         self._shown = (progress, cancelling)
-        bars = self.query(ProgressBar)
-        if not bars:  # a progress that came before the dialog was built
+        bars, labels, buttons = self.query(ProgressBar), self.query(".indexing-label"), self.query(Button)
+        if not (bars and labels and buttons):  # a progress that came before it was built: shown on mount
             return
         bar = bars.first()
         if progress is not None and progress.files_total:
@@ -124,8 +139,8 @@ class IndexingStatus(Vertical):
                        progress=progress.bytes_done if progress.bytes_total else progress.files_done)
         narrow = self.has_class("in-sidebar")
         label = "Cancelling: finishing the files in hand…" if cancelling else describe(progress, "\n" if narrow else " · ")
-        self.query_one(".indexing-label", Static).update(shown(label, multiline=narrow))  # the name made inert
-        self.query_one(Button).disabled = cancelling
+        labels.first(Static).update(shown(label, multiline=narrow))  # the name made inert
+        buttons.first().disabled = cancelling
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

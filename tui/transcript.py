@@ -41,7 +41,8 @@ class Busy(Horizontal):
 
     def library_opened(self) -> None:
         self.waiting_for_library = False
-        self.query_one(".busy-label", Static).update(self.label())
+        for label in self.query(".busy-label").results(Static):  # none yet if just asked: composed with the new label
+            label.update(self.label())
 
 
 class Transcript(VerticalScroll):
