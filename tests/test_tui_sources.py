@@ -120,6 +120,18 @@ async def test_answers_to_a_burst_of_questions_land_under_their_own_questions(li
         assert pairs(app) == [(question, question) for question in typed]
 
 
+async def test_a_waiting_question_told_the_library_opened_before_it_is_drawn_says_it_is_being_answered():
+    """Five questions sent as the library opened: one's waiting line was told so before its
+    label existed, and the app died (NoMatches), 1 of 8 tries in a terminal."""
+    from textual.app import App
+
+    busy = Busy(waiting_for_library=True)
+    busy.library_opened()
+    async with App().run_test() as pilot:
+        await pilot.app.mount(busy)
+        assert "Finding the passages" in rendered(busy.query_one(".busy-label", Static))
+
+
 def test_the_welcome_s_long_titles_wrap_under_their_first_word():
     from tui.widgets import welcome
 
