@@ -237,6 +237,32 @@ async def test_a_long_source_shows_the_cited_passage_first_then_all_of_it_in_pla
         await wait_until(pilot, lambda: "River survey" in on_screen(text)[0], "the top of the source")
 
 
+async def test_n_in_a_long_source_shown_around_one_passage_goes_to_the_next_one(sources_dir: Path,
+                                                                                tmp_path: Path, monkeypatch):
+    """Open [1] of a long source, n before the rest of it is laid out: the viewer showed some
+    other page, unmarked (3 of 3 in a 310-page PDF in a terminal)."""
+    from tui.passage_text import AROUND
+
+    monkeypatch.setattr("tui.viewer.REST_AFTER", 60.0)  # the whole text never comes in this test
+    filler = [f"Survey note {n}: the river ran clear past station {n} on the morning of the count." for n in range(3000)]
+    assert sum(map(len, filler)) > 6 * AROUND
+    body = "\n\n".join(["The Kennet survey counted 412 spawning redds in November.", *filler,
+                         "The Lambourn survey counted 97 spawning redds in May."])
+    (sources_dir / "river-survey.txt").write_text(f"River survey\n\n{body}\n")
+    library = Library.open(sources_dir, Settings())
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await ask(app, pilot, "How many spawning redds were counted?")
+        passages = [citation.passage for citation in view.answer.citations]
+        assert any("412" in p for p in passages) and any("97 spawning" in p for p in passages), passages
+        view.focus()
+        text = await open_viewer(app, pilot, "1")
+        first = cited(text)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: app.screen.ready and cited(text) and cited(text) != first, "the next passage")
+        assert {first[:40], cited(text)[:40]} <= {p[:40] for p in passages}
+
+
 async def test_e_opens_the_source_in_the_editor_at_the_passage(library: Library, tmp_path: Path,
                                                                monkeypatch):
     runs: list[list[str]] = []

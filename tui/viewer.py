@@ -63,6 +63,13 @@ class Place:
         return cls(source.id, source.title, source.path, None)
 
 
+def covers(prepared: Prepared, place: Place) -> bool:
+    """Whether ``prepared`` has the place's passage laid out (a text shown around another
+    passage has not: "n" to a citation 160 pages on showed some other page, unmarked)."""
+    offset = place.citation.start if place.citation is not None else 0
+    return not prepared.partial or bool(prepared.spans) and prepared.spans[0].start <= offset <= prepared.spans[-1].end
+
+
 class Reader(Protocol):
     """What the viewer needs of the library."""
 
@@ -135,10 +142,14 @@ class PassageScreen(ModalScreen[str | None]):
         self.query_one("#passage-title", Static).update(
             Text.assemble(flat(heading, "bold"), "\n", flat(" · ".join(where), "dim")))
         self._status()
-        if self.loaded == place.source_id:
+        kept = self.texts.get(place.source_id)
+        if kept is not None and not covers(kept, place):  # a long text laid out around another passage
+            self._show_when_wrapped = True
+            self._prepare_around(place.source_id, kept.text)
+        elif self.loaded == place.source_id:
             self._mark()
-        elif place.source_id in self.texts:
-            self._load(place.source_id, self.texts[place.source_id])
+        elif kept is not None:
+            self._load(place.source_id, kept)
         else:
             self._note(Text("Opening the source…", style="dim italic"))
             self._read(place.source_id)
@@ -157,6 +168,13 @@ class PassageScreen(ModalScreen[str | None]):
         around = prepare_around(text, width, citation.start) if citation is not None else None
         self.app.call_from_thread(self._load, source_id, around or prepare(text, width))
 
+    @work(thread=True, exclusive=True, group="read")
+    def _prepare_around(self, source_id: str, text: str) -> None:
+        """``n`` in a long text shown only around the passage before: the next one laid out
+        around it (the whole text may still be on its way)."""
+        width, offset = self.text_view.text_width, self.place.citation.start if self.place.citation else 0
+        self.app.call_from_thread(self._load, source_id, prepare_around(text, width, offset) or prepare(text, width))
+
     @work(thread=True, group="read-rest")
     def _read_rest(self, source_id: str, text: str, width: int) -> None:
         """The whole of a text shown in part, laid out once the part is on screen: sooner, it
@@ -165,7 +183,7 @@ class PassageScreen(ModalScreen[str | None]):
 
     def _load(self, source_id: str, prepared: Prepared) -> None:
         kept = self.texts.get(source_id)
-        if kept is None or not prepared.partial:
+        if kept is None or kept.partial or not prepared.partial:  # the whole text is never replaced by a part
             self.texts[source_id] = prepared
         if source_id != self.place.source_id:
             return  # read for a place left meanwhile
