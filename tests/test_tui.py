@@ -815,6 +815,22 @@ async def test_every_key_of_a_selected_follow_up_fits_the_footer_at_80_columns(l
                          "the palette's key gone")
 
 
+def test_every_row_of_an_indented_line_with_wide_or_non_ascii_characters_fits_the_width():
+    """A man page's indented line with a non-ASCII hyphen lost its end at 80 columns: the
+    indentation was not counted, so the row was wider than the viewer and cut."""
+    from rich.cells import cell_len
+
+    from tui.passage_text import paragraphs, wrap
+
+    text = ("       The  gzip command will only attempt to compress regular files.  In par‐\n"
+            "    漢字の段落は幅が二つのセルを取ります。 Wide characters take two cells each, here.\n")
+    for width in range(20, 90):
+        starts, ends, owners = wrap(text, paragraphs(text), width)
+        rows = [text[start:end].rstrip() for start, end in zip(starts, ends)]
+        assert all(cell_len(row) <= width for row in rows), (width, rows)
+        assert "".join(text[start:end] for start, end in zip(starts, ends)) == text.replace("\n", ""), width
+
+
 def test_the_viewer_leaves_a_blank_row_only_where_the_source_has_a_blank_line():
     """A man page's or a Markdown file's paragraph spans lines: they read as one block, not
     double-spaced; paragraphs keep the blank row between them."""

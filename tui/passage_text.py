@@ -118,7 +118,7 @@ def wrap(text: str, spans: Sequence[Span], width: int) -> tuple[list[int], list[
                 row(match.start(), match.end(), index)
             continue
         cells = cell_len
-        row_start, used = 0, 0
+        row_start, used = 0, cells(line) - cells(line.lstrip())  # a man page's indentation takes cells too
         for word in WORD.finditer(line):
             visible = cells(word.group().rstrip())
             if used and used + visible > width:
