@@ -757,6 +757,12 @@ async def test_keys_typed_in_one_burst_in_the_viewer_are_read_in_order(library: 
             app.post_message(events.Key(key, character))
         await wait_until(pilot, lambda: text.scroll_y == 1, "the top, then a line down")
         assert app.focused is text and scrolled > 1
+        for key, character in (("slash", "/"), ("g", "g"), ("a", "a"), ("n", "n"), ("g", "g"), ("enter", "\r"),
+                               ("n", "n"), ("n", "n")):  # enter ends the search, n and n step through it
+            app.post_message(events.Key(key, character))
+        help_line = app.screen.query_one("#passage-help", Static)
+        await wait_until(pilot, lambda: app.focused is text and "match" in rendered(help_line), "back in the text")
+        assert search.value == "gang" and "no match" not in rendered(help_line)  # the n's were not typed in it
 
 
 async def test_a_question_pasted_over_several_lines_is_kept_whole(library: Library, tmp_path: Path):

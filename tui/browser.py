@@ -234,7 +234,7 @@ class SourcesScreen(ModalScreen[list["Source"] | None]):
         # Typing in the list goes on filtering: the reader never has to find the box first.
         if self.focused is self.listing and event.is_printable and event.character not in (None, " "):
             box = self.query_one("#browser-filter", Input)
-            box.focus()
+            self.set_focus(box)  # at once, so the next key typed goes there too
             box.insert_text_at_cursor(event.character)
             event.stop()
 

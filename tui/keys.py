@@ -17,6 +17,7 @@ from textual.app import App, ReturnType, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Input
 
 # Textual's own keys, described for the help (the app inherits them).
@@ -100,9 +101,12 @@ class KeysInOrderApp(App[ReturnType]):
         elif getattr(self.focused, "opens_a_screen", lambda key: False)(event.key):
             await self._deliver(event)
             self.hold_keys_for_screen()  # a citation's number: the keys after it go to the viewer
-        elif isinstance(self.focused, Button) and event.key in ("enter", "space"):
+        elif isinstance(self.focused, Button) and event.key in ("enter", "space") or \
+                isinstance(self.focused, Input) and event.key == "enter":
             await self._deliver(event)
-            self._await_screen(ESCAPE_FRAMES)  # a dialog's button: the keys after it go to the screen under
+            # A dialog's button closes it, a box's enter may move the focus in a message's handler
+            # (the viewer's search, back to the text: "/decompress⏎nn" searched "decompressnn").
+            self._await_screen(ESCAPE_FRAMES, focus_too=True)
         elif isinstance(self.focused, Input) and event.is_printable:
             await super().on_event(event)  # typing: the box takes it, no binding under it sees it
         else:
@@ -144,24 +148,27 @@ class KeysInOrderApp(App[ReturnType]):
         self._in_flight = None
         if self.screen is not screen and not self._screen_awaited:  # it opened or closed a screen
             self._screen_awaited = True
-            await self._screen_changed(screen, ESCAPE_FRAMES)
+            await self._screen_changed(screen, None, ESCAPE_FRAMES)
         else:
             await self._release()
 
-    def _await_screen(self, frames: int) -> None:
+    def _await_screen(self, frames: int, focus_too: bool = False) -> None:
+        """Hold the keys until the screen changes (or, ``focus_too``, the focus), or ``frames`` pass."""
         if not self._screen_awaited:
             self._hold()
             self._screen_awaited = True
-            self.set_timer(FRAME, partial(self._screen_changed, self.screen, frames))
+            focused = self.focused if focus_too else None
+            self.set_timer(FRAME, partial(self._screen_changed, self.screen, focused, frames))
 
-    async def _screen_changed(self, screen: Screen, frames: int) -> None:
+    async def _screen_changed(self, screen: Screen, focused: Widget | None, frames: int) -> None:
         """The held keys go on once the screen has changed (an escape closed it, or an action
-        opened another) and the new one is ready, or a few frames later: they belong to the
-        screen then on top, as if typed apart."""
+        opened another) and the new one is ready, or the focus has left ``focused``, or a few
+        frames later: they belong to where the reader then is, as if typed apart."""
         if not self.is_running or not self.screen_stack:  # the app is closing: nothing to type into
             return
-        if frames and (self.screen is screen or not self.screen.is_mounted):
-            self.set_timer(FRAME, partial(self._screen_changed, screen, frames - 1))
+        unchanged = self.screen is screen and (focused is None or self.focused is focused)
+        if frames and (unchanged or not self.screen.is_mounted):
+            self.set_timer(FRAME, partial(self._screen_changed, screen, focused, frames - 1))
         else:
             self._screen_awaited = False
             await self._release()
