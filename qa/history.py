@@ -29,6 +29,15 @@ class History(BaseModel):
     questions: list[str] = []
     answers: list[Answer] = []
     cleared: list[Answer] = []
+    # For each answer (and each cleared one), the titles of the sources it was asked within; none:
+    # all of them. Kept beside the answers, so a history written before them still reads.
+    within: list[list[str]] = []
+    cleared_within: list[list[str]] = []
+
+    def exchanges(self, cleared: bool = False) -> list[tuple[Answer, tuple[str, ...]]]:
+        """The answers (or the cleared ones), each with the titles it was asked within."""
+        answers, within = (self.cleared, self.cleared_within) if cleared else (self.answers, self.within)
+        return [(answer, tuple(within[n]) if n < len(within) else ()) for n, answer in enumerate(answers)]
 
 
 def history_path(folder: Path) -> Path:
@@ -48,5 +57,6 @@ def save(folder: Path, history: History) -> None:
     path = history_path(folder)
     path.parent.mkdir(exist_ok=True)
     kept = History(questions=history.questions[-MAX_QUESTIONS:], answers=history.answers[-MAX_ANSWERS:],
-                   cleared=history.cleared[-MAX_ANSWERS:])
+                   cleared=history.cleared[-MAX_ANSWERS:], within=history.within[-MAX_ANSWERS:],
+                   cleared_within=history.cleared_within[-MAX_ANSWERS:])
     atomic_write(path, kept.model_dump_json().encode())

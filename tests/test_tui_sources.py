@@ -584,6 +584,13 @@ async def test_ask_within_a_source_until_escape(library: Library, tmp_path: Path
         assert "within" not in box.placeholder
         view = await ask(app, pilot, "How many people have been displaced?")
         assert len({c.source for c in view.answer.citations}) == 2
+    app = make_app(library, tmp_path)  # after a restart the first answer still says where it was asked
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        first, second = app.query(AnswerView)
+        assert "Asked within Kenyan Ruto arrives" in "".join(rendered(note) for note in first.query(".note"))
+        assert "Asked within" not in "".join(rendered(note) for note in second.query(".note"))
+        assert "Kenyan Ruto arrives" in app.chat.markdown().split("How many people have been displaced?")[1]
 
 
 OPEN_IN_THE_UI = """

@@ -136,9 +136,9 @@ class Conversation(Vertical):
         self.library = self.reading.library = library
         self.box.recall([*past.questions, *self.box.history])
         if past.answers and not self.exchanges:
-            self.transcript.restored(past.answers)
-            self.exchanges = [Exchange(answer) for answer in past.answers]
-        self.cleared = [Exchange(answer) for answer in past.cleared]
+            self.exchanges = [Exchange(answer, within) for answer, within in past.exchanges()]
+            self.transcript.restored([(e.answer, e.within) for e in self.exchanges])
+        self.cleared = [Exchange(answer, within) for answer, within in past.exchanges(cleared=True)]
         self.transcript.show_sources(sources)
         self.transcript.library_opened()
         self.query_one(SourcesPanel).opened(library, sources)
@@ -248,7 +248,8 @@ class Conversation(Vertical):
         if self.library is not None:
             try:
                 history.save(self.library.folder, history.History(
-                    questions=self.box.history, answers=self.answers, cleared=[e.answer for e in self.cleared]))
+                    questions=self.box.history, answers=self.answers, cleared=[e.answer for e in self.cleared],
+                    within=[list(e.within) for e in self.exchanges], cleared_within=[list(e.within) for e in self.cleared]))
             except OSError:
                 pass  # a read-only folder still answers questions
 

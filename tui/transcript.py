@@ -69,12 +69,13 @@ class Transcript(VerticalScroll):
             self.mount(Static(welcome(sources), classes="welcome"), before=old)
             old.remove()
 
-    def restored(self, answers: Sequence[Answer]) -> None:
+    def restored(self, exchanges: Sequence[tuple[Answer, tuple[str, ...]]]) -> None:
         """The last session's conversation, under the welcome: above the questions asked while
         the library opened."""
         self.mount(Static(Text("Your last conversation with this library (ctrl+l clears it):", style="dim italic"),
                           classes="restored"),
-                   *[view for answer in answers for view in (QuestionView(answer.question), AnswerView(answer))],
+                   *[view for answer, within in exchanges
+                     for view in (QuestionView(answer.question), AnswerView(answer, within))],
                    after=self.query(".welcome").last())
 
     def asked(self, question: str, waiting_for_library: bool) -> None:
