@@ -704,6 +704,7 @@ async def test_the_help_and_the_palette_list_each_piece_s_keys_where_they_apply(
 
         assert {"Help", "Add", "Sources", "Find", "Export", "Clear", "Copy last answer"} <= palette()
         assert "Undo clear" not in palette() and "All sources" not in palette()  # nothing to undo, no scope
+        assert "Keys" not in palette()  # Textual's own key panel, beside our help
         listing = app.query_one(".panel-list")
         listing.cursor = next(n for n, s in enumerate(listing.rows) if s.followed)
         assert "Stop following" in palette()  # the sidebar's, for the source under its cursor

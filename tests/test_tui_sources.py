@@ -513,6 +513,31 @@ def test_a_confirmation_for_one_source_speaks_of_one_and_of_no_original_it_lacks
     assert "1 source leaves the library" in str(detail)
 
 
+async def test_keys_typed_with_f2_wait_for_the_browser_s_list(library: Library, tmp_path: Path, monkeypatch):
+    """f2 "ruto" tab space at once over a big library: the space reached the list before it was
+    filled, and nothing was marked (17,000 sources in a terminal; here a slow listing)."""
+    from textual import events
+
+    import tui.browser
+
+    quick = tui.browser.haystack
+
+    def slow_haystack(source):
+        time.sleep(0.2)
+        return quick(source)
+
+    monkeypatch.setattr(tui.browser, "haystack", slow_haystack)
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        for key, character in (("f2", None), *((c, c) for c in "ruto"), ("tab", "\t"), ("space", " ")):
+            app.post_message(events.Key(key, character))
+        await wait_until(pilot, lambda: isinstance(app.screen, SourcesScreen) and app.screen.listing.marked,
+                         "the source marked")
+        assert app.screen.listing.marked == {"ruto-arrives-in-haiti-as-insecurity-deepens"}
+        assert app.screen.query_one("#browser-filter", Input).value == "ruto"
+
+
 async def test_remove_marked_sources_after_a_confirmation_naming_them(library: Library, tmp_path: Path):
     from textual import events
 

@@ -147,7 +147,8 @@ class QaApp(keys.KeysInOrderApp[None]):
         self.push_screen(HelpScreen(keys.help_sections(self)), self._back_to_question)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" panel stood beside Help, which lists every key of every screen.
+        yield from (command for command in super().get_system_commands(screen) if command.title != "Keys")
         yield from keys.palette(self, [self, self.chat, self.query_one(SourcesPanel)])
 
 

@@ -130,6 +130,12 @@ class SourcesScreen(ModalScreen[list["Source"] | None]):
         self._labels: tuple[list[Source], dict[str, str]] | None = None
 
     @property
+    def takes_keys(self) -> bool:
+        """Listed: keys typed with f2 wait for it (a space typed at once marked nothing: the
+        list was still empty with 17,000 sources)."""
+        return self.list_sources is None
+
+    @property
     def labels(self) -> dict[str, str]:
         """Each source's label, told apart within the whole list (a filtered one keeps them)."""
         if self._labels is None or self._labels[0] is not self.sources:

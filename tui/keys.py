@@ -162,12 +162,14 @@ class KeysInOrderApp(App[ReturnType]):
 
     async def _screen_changed(self, screen: Screen, focused: Widget | None, frames: int) -> None:
         """The held keys go on once the screen has changed (an escape closed it, or an action
-        opened another) and the new one is ready, or the focus has left ``focused``, or a few
-        frames later: they belong to where the reader then is, as if typed apart."""
+        opened another) and the new one is ready (mounted, and `takes_keys` if it says), or the
+        focus has left ``focused``, or a few frames later: they belong to where the reader then
+        is, as if typed apart."""
         if not self.is_running or not self.screen_stack:  # the app is closing: nothing to type into
             return
         unchanged = self.screen is screen and (focused is None or self.focused is focused)
-        if frames and (unchanged or not self.screen.is_mounted):
+        ready = self.screen.is_mounted and getattr(self.screen, "takes_keys", True)
+        if frames and (unchanged or not ready):
             self.set_timer(FRAME, partial(self._screen_changed, screen, focused, frames - 1))
         else:
             self._screen_awaited = False
