@@ -106,11 +106,6 @@ class QaApp(keys.KeysInOrderApp[None]):
             return None  # shown, disabled, until the library is open
         return not (action == "browse" and self.chat.reading.browsing)
 
-    def _back_to_question(self, _: object = None) -> None:
-        """After a dialog or the viewer, typing goes to the question box again."""
-        if len(self.screen_stack) == 1:
-            self.query_one(QuestionInput).focus()
-
     def open_citation(self, answer: Answer, citation: Citation) -> None:
         self.chat.reading.citation(answer, citation)
 
@@ -131,7 +126,7 @@ class QaApp(keys.KeysInOrderApp[None]):
     @work(group="add-dialog", exclusive=True)
     async def _add_source(self) -> None:
         await self.adding.dialog()
-        self._back_to_question()
+        self.chat.back_to_question()
 
     def action_toggle_sources(self) -> None:
         sidebar = self.query_one(SourcesPanel)
@@ -144,7 +139,7 @@ class QaApp(keys.KeysInOrderApp[None]):
             self.screen.dismiss()
             return
         self.hold_keys_for_screen()
-        self.push_screen(HelpScreen(keys.help_sections(self)), self._back_to_question)
+        self.push_screen(HelpScreen(keys.help_sections(self)), self.chat.back_to_question)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Textual's "Keys" panel stood beside Help, which lists every key of every screen.

@@ -158,7 +158,12 @@ class Conversation(Vertical):
             self.ask(message.question, alone=True)
         elif message.within:
             self.ask_within(message.within)
-        if len(self.app.screen_stack) == 1:  # not back in the browser: typing goes to the box again
+        self.back_to_question()
+
+    def back_to_question(self, _: object = None) -> None:
+        """After a dialog, the viewer or the browser, typing goes to the question box again
+        (not when back in the browser, under the viewer it opened)."""
+        if len(self.app.screen_stack) == 1:
             self.box.focus()
 
     @on(SourcesPanel.Removed)
